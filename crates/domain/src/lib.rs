@@ -1,0 +1,19 @@
+//! Gongkai's domain: the rules of government information disclosure (政务公开), free of I/O.
+//!
+//! Every rule that a statute or the national standard fixes lives here as a type with its own
+//! invariants and tests, so that storage, search, reporting and the web app only move data
+//! between these types and never re-derive a rule.
+
+pub mod calendar;
+pub mod catalogue;
+pub mod doc_number;
+pub mod error;
+pub mod index_number;
+pub mod org;
+pub mod report;
+pub mod request;
+pub mod role;
+pub mod site;
+pub mod workflow;
+
+pub use error::DomainError;
