@@ -1,0 +1,44 @@
+//! Whole-binary tests of `gongkai calendar`: the output contract other tools script against.
+
+use std::process::Command;
+
+fn gongkai(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_gongkai")).args(args).output().expect("run gongkai");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn deadline_prints_iso_date_first_then_explanation() {
+    let (ok, out, _) = gongkai(&["calendar", "deadline", "--received", "2024-09-27", "--days", "20"]);
+    assert!(ok);
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("2024-10-30"));
+    let rest: Vec<&str> = lines.collect();
+    assert!(rest.iter().any(|l| l.contains("国庆节") && l.contains("skipped")), "{out}");
+}
+
+#[test]
+fn is_workday_knows_adjusted_working_days() {
+    // Sunday 2024-09-29 was declared a working day (调休) for National Day.
+    assert_eq!(gongkai(&["calendar", "is-workday", "2024-09-29"]).1, "true\n");
+    assert_eq!(gongkai(&["calendar", "is-workday", "2024-10-03"]).1, "false\n");
+}
+
+#[test]
+fn year_without_data_is_refused_with_a_clear_error() {
+    let (ok, out, err) = gongkai(&["calendar", "deadline", "--received", "2030-03-02", "--days", "20"]);
+    assert!(!ok);
+    assert!(out.is_empty());
+    assert!(err.contains("no data for 2030"), "{err}");
+}
+
+#[test]
+fn malformed_date_names_the_argument() {
+    let (ok, _, err) = gongkai(&["calendar", "is-workday", "2024-13-40"]);
+    assert!(!ok);
+    assert!(err.contains("DATE") || err.contains("date"), "{err}");
+}
