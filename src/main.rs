@@ -16,12 +16,16 @@ enum Command {
     /// Working-day calendar (工作日): deadlines and working days.
     #[command(subcommand)]
     Calendar(cmd::calendar::CalendarCmd),
+    /// Annual report (政府信息公开年报) tools.
+    #[command(subcommand)]
+    Report(cmd::report::ReportCmd),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Calendar(c) => cmd::calendar::run(c),
+        Command::Report(c) => cmd::report::run(c),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -42,3 +42,15 @@ fn malformed_date_names_the_argument() {
     assert!(!ok);
     assert!(err.contains("DATE") || err.contains("date"), "{err}");
 }
+
+#[test]
+fn report_check_lists_the_seed_faults_and_exits_non_zero() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/report-check/huangshi-2018.json");
+    let (ok, out, err) = gongkai(&["report", "check", file]);
+    assert!(!ok);
+    assert_eq!(out.lines().count(), 5, "{out}");
+    assert!(out.contains("8054") && out.contains("8487"), "{out}");
+    assert!(err.contains("5 inconsistencies"), "{err}");
+    let good = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/report-check/standard-2021-consistent.json");
+    assert!(gongkai(&["report", "check", good]).0);
+}
