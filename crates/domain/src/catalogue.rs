@@ -1,44 +1,5 @@
 //! 政府信息 — the statutory metadata vocabularies of a catalogue item.
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
-
-use crate::DomainError;
-
-macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident, $field:literal { $($variant:ident => $code:literal, $zh:literal;)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            /// Stable code stored in the database and used in URLs.
-            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $code),+ } }
-            /// The term shown to the public.
-            pub fn label_zh(self) -> &'static str { match self { $($name::$variant => $zh),+ } }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
-        }
-
-        impl FromStr for $name {
-            type Err = DomainError;
-            /// Accepts the stable code or the Chinese label.
-            fn from_str(s: &str) -> Result<Self, DomainError> {
-                let s = s.trim();
-                $name::ALL.iter().copied()
-                    .find(|v| v.as_str() == s || v.label_zh() == s)
-                    .ok_or_else(|| DomainError::invalid($field, format!("unknown value {s:?}")))
-            }
-        }
-    };
-}
-
 vocabulary!(
     /// 体裁分类 — genre of a catalogue item. 规章 and 行政规范性文件 feed table 二 of the annual report.
     Genre, "genre" {

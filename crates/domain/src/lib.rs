@@ -4,6 +4,9 @@
 //! invariants and tests, so that storage, search, reporting and the web app only move data
 //! between these types and never re-derive a rule.
 
+#[macro_use]
+mod vocab;
+
 pub mod calendar;
 pub mod catalogue;
 pub mod doc_number;

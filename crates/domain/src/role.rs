@@ -1,26 +1,16 @@
 //! 角色 — staff roles, each scoped to an organisation and its children.
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
-
-use crate::DomainError;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// 平台管理员 — runs the whole platform.
-    PlatformAdmin,
-    /// 单位管理员 — manages one organisation's sites, columns and users.
-    OrgAdmin,
-    /// 编辑 — drafts items.
-    Editor,
-    /// 审核 — reviews and publishes items.
-    Reviewer,
-    /// 依申请办理人 — handles on-application requests (sees personal data whole).
-    RequestHandler,
-}
+vocabulary!(
+    /// Staff roles: 平台管理员 runs the platform; 单位管理员 manages one organisation's sites, columns and
+    /// users; 编辑 drafts; 审核员 reviews and publishes; 依申请办理人 handles requests (sees personal data whole).
+    Role, "role" {
+        PlatformAdmin => "platform_admin", "平台管理员";
+        OrgAdmin => "org_admin", "单位管理员";
+        Editor => "editor", "编辑";
+        Reviewer => "reviewer", "审核员";
+        RequestHandler => "request_handler", "依申请办理人";
+    }
+);
 
 /// Things staff do; each role grants a set of them within its organisation scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -35,29 +25,6 @@ pub enum Permission {
 }
 
 impl Role {
-    pub const ALL: &'static [Role] =
-        &[Role::PlatformAdmin, Role::OrgAdmin, Role::Editor, Role::Reviewer, Role::RequestHandler];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::PlatformAdmin => "platform_admin",
-            Role::OrgAdmin => "org_admin",
-            Role::Editor => "editor",
-            Role::Reviewer => "reviewer",
-            Role::RequestHandler => "request_handler",
-        }
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Role::PlatformAdmin => "平台管理员",
-            Role::OrgAdmin => "单位管理员",
-            Role::Editor => "编辑",
-            Role::Reviewer => "审核员",
-            Role::RequestHandler => "依申请办理人",
-        }
-    }
-
     pub fn grants(self, p: Permission) -> bool {
         use Permission::*;
         match self {
@@ -67,23 +34,6 @@ impl Role {
             Role::Reviewer => matches!(p, EditItems | ReviewItems),
             Role::RequestHandler => matches!(p, HandleRequests),
         }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Role {
-    type Err = DomainError;
-    fn from_str(s: &str) -> Result<Self, DomainError> {
-        Role::ALL
-            .iter()
-            .copied()
-            .find(|r| r.as_str() == s.trim() || r.label_zh() == s.trim())
-            .ok_or_else(|| DomainError::invalid("role", format!("unknown role {s:?}")))
     }
 }
 

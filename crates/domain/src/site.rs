@@ -1,113 +1,36 @@
 //! 集约化 — one platform, many sites; columns (栏目) and the portal modules they belong to.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
 
-/// 栏目类型 — what a column holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ColumnKind {
-    /// A list of catalogue items with the full metadata header.
-    Catalogue,
-    /// A list of articles (news, notices).
-    Articles,
-    /// A link to another page or site.
-    Link,
-    /// A single page (e.g. 政府信息公开指南).
-    SinglePage,
-}
+vocabulary!(
+    /// 栏目类型 — what a column holds: a catalogue list (full metadata header), an article list, a link
+    /// elsewhere, or a single page (e.g. 政府信息公开指南).
+    ColumnKind, "kind" {
+        Catalogue => "catalogue", "目录列表";
+        Articles => "articles", "文章列表";
+        Link => "link", "链接";
+        SinglePage => "single_page", "单页";
+    }
+);
 
 impl ColumnKind {
-    pub const ALL: &'static [ColumnKind] =
-        &[ColumnKind::Catalogue, ColumnKind::Articles, ColumnKind::Link, ColumnKind::SinglePage];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ColumnKind::Catalogue => "catalogue",
-            ColumnKind::Articles => "articles",
-            ColumnKind::Link => "link",
-            ColumnKind::SinglePage => "single_page",
-        }
-    }
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            ColumnKind::Catalogue => "目录列表",
-            ColumnKind::Articles => "文章列表",
-            ColumnKind::Link => "链接",
-            ColumnKind::SinglePage => "单页",
-        }
-    }
     /// Link columns hold nothing to publish, so monitoring never calls them stale or empty.
     pub fn holds_content(self) -> bool {
         !matches!(self, ColumnKind::Link)
     }
 }
 
-impl fmt::Display for ColumnKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+vocabulary!(
+    /// 板块 — the portal modules the seed's city arranged its columns in.
+    Module, "module" {
+        Leadership => "leadership", "领导信息公开";
+        GovernmentAffairs => "government_affairs", "政务信息";
+        Basic => "basic", "基础信息公开";
+        KeyAreas => "key_areas", "重点领域公开";
     }
-}
-
-impl FromStr for ColumnKind {
-    type Err = DomainError;
-    fn from_str(s: &str) -> Result<Self, DomainError> {
-        ColumnKind::ALL
-            .iter()
-            .copied()
-            .find(|k| k.as_str() == s.trim() || k.label_zh() == s.trim())
-            .ok_or_else(|| DomainError::invalid("kind", format!("unknown column kind {s:?}")))
-    }
-}
-
-/// 板块 — the portal modules the seed's city arranged its columns in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Module {
-    /// 领导信息公开
-    Leadership,
-    /// 政务信息
-    GovernmentAffairs,
-    /// 基础信息公开
-    Basic,
-    /// 重点领域公开
-    KeyAreas,
-}
-
-impl Module {
-    pub const ALL: &'static [Module] =
-        &[Module::Leadership, Module::GovernmentAffairs, Module::Basic, Module::KeyAreas];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Module::Leadership => "leadership",
-            Module::GovernmentAffairs => "government_affairs",
-            Module::Basic => "basic",
-            Module::KeyAreas => "key_areas",
-        }
-    }
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Module::Leadership => "领导信息公开",
-            Module::GovernmentAffairs => "政务信息",
-            Module::Basic => "基础信息公开",
-            Module::KeyAreas => "重点领域公开",
-        }
-    }
-}
-
-impl FromStr for Module {
-    type Err = DomainError;
-    fn from_str(s: &str) -> Result<Self, DomainError> {
-        Module::ALL
-            .iter()
-            .copied()
-            .find(|m| m.as_str() == s.trim() || m.label_zh() == s.trim())
-            .ok_or_else(|| DomainError::invalid("module", format!("unknown module {s:?}")))
-    }
-}
+);
 
 /// A site's slug: the path prefix under which a sub-site is served (`/s/{slug}/`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -3,25 +3,21 @@
 //! draft → submitted → approved | rejected (with reason) → published (now, or scheduled for a time)
 //! → withdrawn (stays readable with a notice) | removed (gone, answers 410).
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
-
 use crate::DomainError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemStatus {
-    Draft,
-    Submitted,
-    Approved,
-    Rejected,
-    Scheduled,
-    Published,
-    Withdrawn,
-    Removed,
-}
+vocabulary!(
+    /// 状态 — where an item is in the publishing workflow.
+    ItemStatus, "status" {
+        Draft => "draft", "草稿";
+        Submitted => "submitted", "待审核";
+        Approved => "approved", "已审核";
+        Rejected => "rejected", "已退回";
+        Scheduled => "scheduled", "定时发布";
+        Published => "published", "已发布";
+        Withdrawn => "withdrawn", "已撤回";
+        Removed => "removed", "已删除";
+    }
+);
 
 /// What a member of staff asks to do to an item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,43 +60,6 @@ impl WorkflowAction {
 }
 
 impl ItemStatus {
-    pub const ALL: &'static [ItemStatus] = &[
-        ItemStatus::Draft,
-        ItemStatus::Submitted,
-        ItemStatus::Approved,
-        ItemStatus::Rejected,
-        ItemStatus::Scheduled,
-        ItemStatus::Published,
-        ItemStatus::Withdrawn,
-        ItemStatus::Removed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemStatus::Draft => "draft",
-            ItemStatus::Submitted => "submitted",
-            ItemStatus::Approved => "approved",
-            ItemStatus::Rejected => "rejected",
-            ItemStatus::Scheduled => "scheduled",
-            ItemStatus::Published => "published",
-            ItemStatus::Withdrawn => "withdrawn",
-            ItemStatus::Removed => "removed",
-        }
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            ItemStatus::Draft => "草稿",
-            ItemStatus::Submitted => "待审核",
-            ItemStatus::Approved => "已审核",
-            ItemStatus::Rejected => "已退回",
-            ItemStatus::Scheduled => "定时发布",
-            ItemStatus::Published => "已发布",
-            ItemStatus::Withdrawn => "已撤回",
-            ItemStatus::Removed => "已删除",
-        }
-    }
-
     /// Whether the public can open the item's page (withdrawn items show their notice).
     pub fn is_public(self) -> bool {
         matches!(self, ItemStatus::Published | ItemStatus::Withdrawn)
@@ -148,23 +107,6 @@ impl ItemStatus {
                 _ => format!("{} is not possible from {}", action.name(), self.label_zh()),
             },
         })
-    }
-}
-
-impl fmt::Display for ItemStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for ItemStatus {
-    type Err = DomainError;
-    fn from_str(s: &str) -> Result<Self, DomainError> {
-        ItemStatus::ALL
-            .iter()
-            .copied()
-            .find(|x| x.as_str() == s)
-            .ok_or_else(|| DomainError::invalid("status", format!("unknown status {s:?}")))
     }
 }
 
