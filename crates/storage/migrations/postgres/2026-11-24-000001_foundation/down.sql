@@ -1,0 +1,2 @@
+DROP TABLE index_counters;
+DROP TABLE organisations;

@@ -1,0 +1,112 @@
+//! Gongkai's persistence: one Diesel query path over SQLite (embedded default) and PostgreSQL
+//! (production), see `docs/adr/0002-database-layer.md`. One module per domain concept.
+
+pub mod error;
+pub mod index_number;
+pub mod org;
+pub mod schema;
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+pub use error::{Result, StorageError};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to whichever backend was configured; queries written once run on both.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// Which backend a database runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// SQLite needs per-connection settings: WAL so readers never block the writer, a busy timeout so
+/// concurrent writers queue instead of failing, and foreign keys (off by default in SQLite).
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> std::result::Result<(), diesel::r2d2::Error> {
+        // One statement per call: SQLite prepares only the first statement of a string.
+        for pragma in [
+            "PRAGMA busy_timeout = 30000",
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA synchronous = NORMAL",
+        ] {
+            diesel::sql_query(pragma).execute(conn).map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// The application's handle on its database: a pool of connections, migrations applied.
+#[derive(Clone)]
+pub struct Database {
+    pool: Pool<ConnectionManager<AnyConnection>>,
+    backend: Backend,
+}
+
+impl Database {
+    /// Opens `url` (`postgres://…`, or a SQLite file path, optionally `sqlite://path`) and runs
+    /// pending migrations.
+    pub fn connect(url: &str) -> Result<Database> {
+        let (backend, conn_url) = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Backend::Postgres, url.to_string())
+        } else {
+            let path = url.strip_prefix("sqlite://").unwrap_or(url);
+            if path.is_empty() {
+                return Err(StorageError::BadUrl(url.into()));
+            }
+            (Backend::Sqlite, path.to_string())
+        };
+        let manager = ConnectionManager::<AnyConnection>::new(conn_url);
+        let mut builder = Pool::builder().connection_timeout(Duration::from_secs(30));
+        builder = match backend {
+            Backend::Sqlite => builder.max_size(8).connection_customizer(Box::new(SqlitePragmas)),
+            Backend::Postgres => builder.max_size(16),
+        };
+        let pool = builder.build(manager)?;
+        let db = Database { pool, backend };
+        db.migrate()?;
+        Ok(db)
+    }
+
+    /// Opens the embedded default: `gongkai.db` in the data directory.
+    pub fn open_sqlite_in(dir: &Path) -> Result<Database> {
+        std::fs::create_dir_all(dir).map_err(|e| StorageError::Migration(format!("{}: {e}", dir.display())))?;
+        Database::connect(&dir.join("gongkai.db").to_string_lossy())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn conn(&self) -> Result<PooledConnection<ConnectionManager<AnyConnection>>> {
+        Ok(self.pool.get()?)
+    }
+
+    fn migrate(&self) -> Result<()> {
+        let mut conn = self.conn()?;
+        let done = match &mut *conn {
+            AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+            AnyConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+        };
+        done.map_err(|e| StorageError::Migration(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing;
