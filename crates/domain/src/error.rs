@@ -15,10 +15,23 @@ pub enum DomainError {
     /// The working-day calendar has no data for a year, so no deadline can be computed.
     #[error("the working-day calendar has no data for {year}; load that year's holiday notice first")]
     CalendarMissingYear { year: i32 },
+
+    /// A report check file (`gongkai report check`) has the wrong shape; `field` is the path
+    /// inside the file (e.g. `figures[3].value`), with the line and column when the parser knows them.
+    #[error("{field}{}: {reason}", at_line(*.line, *.column))]
+    ReportFile { field: String, line: Option<usize>, column: Option<usize>, reason: String },
 }
 
 impl DomainError {
     pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
         DomainError::InvalidField { field, reason: reason.into() }
+    }
+}
+
+fn at_line(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!(" (line {l}, column {c})"),
+        (Some(l), None) => format!(" (line {l})"),
+        _ => String::new(),
     }
 }

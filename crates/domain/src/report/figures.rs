@@ -1,155 +1,112 @@
-//! Checking figures typed from an old report (`gongkai report check FILE`).
-//!
-//! Reports before the 2019 format, like the seed's, state free figures ("trading announcements
-//! 8,487, of which construction 3,319 …"). A check file lists them with the parts that must sum to
-//! each, the figures that cannot exceed others, the report's dates, and optionally the standard
-//! tables 三 and 四. The shape is documented in `docs/report-check.md`.
+//! Free figures of a report written before the standard format (2019), like the seed's: "trading
+//! announcements 8,487, of which construction 3,319 …". Each figure may name the parts that must
+//! add up to it and the figures it cannot exceed.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::table3::Table3;
-use super::table4::Table4;
 use super::Inconsistency;
 use crate::DomainError;
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CheckFile {
-    /// Year the report covers.
-    pub year: i32,
-    #[serde(default)]
-    pub title: Option<String>,
-    /// Date the report was published.
-    #[serde(default)]
-    pub published: Option<NaiveDate>,
-    /// Date written under the signature.
-    #[serde(default)]
-    pub signed: Option<NaiveDate>,
-    #[serde(default)]
-    pub figures: Vec<Figure>,
-    /// Pairs `[a, b]` meaning figure a cannot exceed figure b (a part of a whole).
-    #[serde(default)]
-    pub not_more_than: Vec<[String; 2]>,
-    #[serde(default)]
-    pub table3: Option<Table3>,
-    #[serde(default)]
-    pub table4: Option<Table4>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
+/// 数字 — one figure stated in a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Figure {
-    /// Stable key, e.g. `trading.construction`.
+    /// Stable key, unique in the report, e.g. `trading.construction`.
     pub key: String,
-    /// The report's wording, e.g. 建设工程类交易公告.
+    /// The report's own words, e.g. 建设工程类信息.
     pub label: String,
     pub value: i64,
-    /// Keys of figures that must sum to this one.
-    #[serde(default)]
+    /// Keys of the figures that must add up to this one ("其中 …").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<String>,
+    /// Further breakdowns of the same figure, each of which must add up to it too (a total split
+    /// by outcome in `parts` and by level here, say).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_parts: Vec<Vec<String>>,
+    /// Keys of figures this one cannot exceed, because it counts a subset of what they count
+    /// (items put on the website are among the items proactively disclosed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_more_than: Vec<String>,
+    /// Anything the number alone does not say (e.g. the report wrote "24万余").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
-impl CheckFile {
-    /// Reads a JSON check file; a wrong shape names the field path, line and column.
-    pub fn from_json(text: &str) -> Result<CheckFile, DomainError> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            DomainError::invalid(
-                "check file",
-                format!("at {path} (line {}, column {}): {inner}", inner.line(), inner.column()),
+impl Figure {
+    fn location(&self) -> String {
+        format!("{}（{}）", self.label, self.key)
+    }
+}
+
+/// Every stated total that differs from the sum of its parts, and every figure larger than one
+/// it cannot exceed, in the order of `figures`. A duplicate key or a reference to an unknown key
+/// is an error in the figures themselves, named by its place (`figures[3].parts[1]`).
+pub fn check_figures(figures: &[Figure]) -> Result<Vec<Inconsistency>, DomainError> {
+    let mut by_key: HashMap<&str, &Figure> = HashMap::new();
+    for (i, f) in figures.iter().enumerate() {
+        if by_key.insert(f.key.as_str(), f).is_some() {
+            return Err(reference_error(
+                format!("figures[{i}].key"),
+                format!("key `{}` appears twice", f.key),
+            ));
+        }
+    }
+    let lookup = |i: usize, field: &str, j: usize, key: &str| {
+        by_key.get(key).copied().ok_or_else(|| {
+            reference_error(
+                format!("figures[{i}].{field}[{j}]"),
+                format!("no figure has the key `{key}`"),
             )
         })
-    }
-
-    /// Every inconsistency in the file; empty when the figures hold together.
-    pub fn check(&self) -> Result<Vec<Inconsistency>, DomainError> {
-        let mut by_key: BTreeMap<&str, &Figure> = BTreeMap::new();
-        for f in &self.figures {
-            if by_key.insert(f.key.as_str(), f).is_some() {
-                return Err(DomainError::invalid("figures", format!("key {:?} appears twice", f.key)));
-            }
-        }
-        let lookup = |key: &str| {
-            by_key
-                .get(key)
-                .copied()
-                .ok_or_else(|| DomainError::invalid("figures", format!("unknown figure key {key:?}")))
-        };
-        let mut out = Vec::new();
-        for f in &self.figures {
-            if f.parts.is_empty() {
-                continue;
-            }
-            let mut sum = 0;
-            let mut shown = Vec::new();
-            for p in &f.parts {
-                let part = lookup(p)?;
-                sum += part.value;
-                shown.push(part.value.to_string());
-            }
+    };
+    let mut out = Vec::new();
+    for (i, f) in figures.iter().enumerate() {
+        let breakdowns = std::iter::once((String::from("parts"), &f.parts)).chain(
+            f.also_parts
+                .iter()
+                .enumerate()
+                .map(|(n, p)| (format!("also_parts[{n}]"), p)),
+        );
+        for (field, keys) in breakdowns.filter(|(_, keys)| !keys.is_empty()) {
+            let parts = keys
+                .iter()
+                .enumerate()
+                .map(|(j, k)| lookup(i, &field, j, k))
+                .collect::<Result<Vec<_>, _>>()?;
+            let sum: i64 = parts.iter().map(|p| p.value).sum();
             if sum != f.value {
-                out.push(Inconsistency {
-                    location: format!("{} ({})", f.label, f.key),
-                    rule: format!("应等于各部分之和 {} = {sum}", shown.join(" + ")),
-                    expected: sum.to_string(),
-                    found: f.value.to_string(),
-                });
+                let shown: Vec<String> = parts.iter().map(|p| p.value.to_string()).collect();
+                out.push(Inconsistency::new(
+                    f.location(),
+                    format!("应等于其各部分之和（{} = {sum}）", shown.join(" + ")),
+                    sum,
+                    f.value,
+                ));
             }
         }
-        for [part, whole] in &self.not_more_than {
-            let (p, w) = (lookup(part)?, lookup(whole)?);
-            if p.value > w.value {
-                out.push(Inconsistency {
-                    location: format!("{} ({})", p.label, p.key),
-                    rule: format!("不能超过 {} ({})", w.label, w.key),
-                    expected: format!("≤ {}", w.value),
-                    found: p.value.to_string(),
-                });
+        for (j, k) in f.not_more_than.iter().enumerate() {
+            let whole = lookup(i, "not_more_than", j, k)?;
+            if f.value > whole.value {
+                out.push(Inconsistency::new(
+                    f.location(),
+                    format!("不能超过{}（{}）", whole.label, whole.key),
+                    format!("≤ {}", whole.value),
+                    f.value,
+                ));
             }
         }
-        if let Some(signed) = self.signed {
-            let year_end = NaiveDate::from_ymd_opt(self.year, 12, 31).expect("valid year");
-            if signed <= year_end {
-                out.push(Inconsistency {
-                    location: "落款日期".into(),
-                    rule: format!("{} 年度报告的落款应在该年度结束之后", self.year),
-                    expected: format!("> {year_end}"),
-                    found: signed.to_string(),
-                });
-            }
-            if let Some(published) = self.published {
-                if signed > published {
-                    out.push(Inconsistency {
-                        location: "落款日期".into(),
-                        rule: "落款不能晚于发布日期".into(),
-                        expected: format!("≤ {published}"),
-                        found: signed.to_string(),
-                    });
-                }
-            }
-        }
-        if let Some(published) = self.published {
-            if published.year() <= self.year {
-                out.push(Inconsistency {
-                    location: "发布日期".into(),
-                    rule: "年度报告应在报告年度结束后发布".into(),
-                    expected: format!("> {}-12-31", self.year),
-                    found: published.to_string(),
-                });
-            }
-        }
-        if let Some(t3) = &self.table3 {
-            out.extend(t3.check());
-        }
-        if let Some(t4) = &self.table4 {
-            out.extend(t4.check());
-        }
-        Ok(out)
+    }
+    Ok(out)
+}
+
+fn reference_error(field: String, reason: String) -> DomainError {
+    DomainError::ReportFile {
+        field,
+        line: None,
+        column: None,
+        reason,
     }
 }
 
@@ -157,48 +114,100 @@ impl CheckFile {
 mod tests {
     use super::*;
 
-    fn example(name: &str) -> String {
-        let path = format!("{}/../../examples/report-check/{name}", env!("CARGO_MANIFEST_DIR"));
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    fn fig(key: &str, value: i64, parts: &[&str], not_more_than: &[&str]) -> Figure {
+        Figure {
+            key: key.into(),
+            label: key.to_uppercase(),
+            value,
+            parts: parts.iter().map(|s| s.to_string()).collect(),
+            not_more_than: not_more_than.iter().map(|s| s.to_string()).collect(),
+            also_parts: Vec::new(),
+            note: None,
+        }
     }
 
     #[test]
-    fn seed_report_faults_are_all_found_and_nothing_else() {
-        let file = CheckFile::from_json(&example("huangshi-2018.json")).unwrap();
-        let found = file.check().unwrap();
-        let text: Vec<String> = found.iter().map(|i| i.to_string()).collect();
-        let has = |needle: &str| text.iter().any(|t| t.contains(needle));
-        // The five faults of shared/seed/NOTES.md, each with the figures the notes give.
-        assert!(has("应为 3313，实为 3319"), "{text:#?}");
-        assert!(has("应为 4576，实为 4629"), "{text:#?}");
-        assert!(has("应为 8054，实为 8487"), "{text:#?}");
-        assert!(has("应为 ≤ 76308，实为 76412"), "{text:#?}");
-        assert!(has("落款日期") && has("2018-02-24"), "{text:#?}");
-        assert_eq!(found.len(), 5, "no false faults: {text:#?}");
+    fn totals_and_bounds_that_hold_pass() {
+        let figures = [
+            fig("a", 1, &[], &["t"]),
+            fig("b", 2, &[], &[]),
+            fig("t", 3, &["a", "b"], &[]),
+        ];
+        assert_eq!(check_figures(&figures).unwrap(), vec![]);
     }
 
     #[test]
-    fn consistent_standard_example_passes_and_broken_one_fails() {
-        let ok = CheckFile::from_json(&example("standard-2021-consistent.json")).unwrap();
-        assert_eq!(ok.check().unwrap(), vec![]);
-        let bad = CheckFile::from_json(&example("standard-2021-broken.json")).unwrap();
-        let found = bad.check().unwrap();
-        assert!(found.iter().any(|i| i.rule.contains("一 + 二")), "{found:?}");
-        assert!(found.iter().any(|i| i.location.starts_with("表四")), "{found:?}");
+    fn a_total_off_its_parts_is_found_with_the_sum() {
+        let figures = [
+            fig("a", 713, &[], &[]),
+            fig("b", 644, &[], &[]),
+            fig("t", 1360, &["a", "b"], &[]),
+        ];
+        let found = check_figures(&figures).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].location, "T（t）");
+        assert_eq!(found[0].rule, "应等于其各部分之和（713 + 644 = 1357）");
+        assert_eq!(
+            (found[0].expected.as_str(), found[0].found.as_str()),
+            ("1357", "1360")
+        );
     }
 
     #[test]
-    fn wrong_shape_names_field_and_line() {
-        let text = "{\n  \"year\": 2018,\n  \"figures\": [\n    {\"key\": \"a\", \"label\": \"甲\", \"value\": \"many\"}\n  ]\n}";
-        let err = CheckFile::from_json(text).unwrap_err().to_string();
-        assert!(err.contains("figures[0].value"), "{err}");
-        assert!(err.contains("line 4"), "{err}");
+    fn a_part_larger_than_its_whole_is_found() {
+        let figures = [
+            fig("whole", 76308, &[], &[]),
+            fig("part", 76412, &[], &["whole"]),
+        ];
+        let found = check_figures(&figures).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].to_string(),
+            "PART（part）：不能超过WHOLE（whole）；应为 ≤ 76308，实为 76412"
+        );
+        let equal = [fig("whole", 5, &[], &[]), fig("part", 5, &[], &["whole"])];
+        assert!(check_figures(&equal).unwrap().is_empty());
     }
 
     #[test]
-    fn unknown_part_key_is_an_error() {
-        let text = r#"{"year": 2020, "figures": [{"key": "a", "label": "甲", "value": 1, "parts": ["b"]}]}"#;
-        let err = CheckFile::from_json(text).unwrap().check().unwrap_err();
-        assert!(err.to_string().contains("\"b\""));
+    fn every_breakdown_of_a_figure_is_checked() {
+        let mut total = fig("t", 43, &["up", "down"], &[]);
+        total.also_parts = vec![vec!["city".into(), "counties".into()], vec!["up".into()]];
+        let figures = [
+            fig("up", 20, &[], &[]),
+            fig("down", 23, &[], &[]),
+            fig("city", 36, &[], &[]),
+            fig("counties", 7, &[], &[]),
+            total,
+        ];
+        let found = check_figures(&figures).unwrap();
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(
+            (found[0].expected.as_str(), found[0].found.as_str()),
+            ("20", "43")
+        );
+        let mut bad = figures.clone();
+        bad[4].also_parts[0][1] = "county".into();
+        assert_eq!(
+            check_figures(&bad).unwrap_err().to_string(),
+            "figures[4].also_parts[0][1]: no figure has the key `county`"
+        );
+    }
+
+    #[test]
+    fn bad_references_are_errors_naming_their_place() {
+        let err =
+            check_figures(&[fig("t", 1, &["a", "b"], &[]), fig("a", 1, &[], &[])]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "figures[0].parts[1]: no figure has the key `b`"
+        );
+        let err = check_figures(&[fig("a", 1, &[], &[]), fig("b", 1, &[], &["c"])]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "figures[1].not_more_than[0]: no figure has the key `c`"
+        );
+        let err = check_figures(&[fig("a", 1, &[], &[]), fig("a", 2, &[], &[])]).unwrap_err();
+        assert_eq!(err.to_string(), "figures[1].key: key `a` appears twice");
     }
 }
