@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod doc_number;
 pub mod error;
 pub mod index_number;
+pub mod item;
 pub mod org;
 pub mod report;
 pub mod request;

@@ -16,6 +16,13 @@ pub enum StorageError {
     Migration(String),
     #[error(transparent)]
     Domain(#[from] gongkai_domain::DomainError),
+    #[error("{0}")]
+    Conflict(String),
+    /// Staff lack the role for this action on this organisation.
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Invalid(gongkai_domain::item::FieldErrors),
     #[error("{what} {id} not found")]
     NotFound { what: &'static str, id: String },
 }

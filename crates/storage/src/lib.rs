@@ -1,10 +1,18 @@
 //! Gongkai's persistence: one Diesel query path over SQLite (embedded default) and PostgreSQL
 //! (production), see `docs/adr/0002-database-layer.md`. One module per domain concept.
 
+pub mod attachment;
+pub mod audit;
 pub mod error;
 pub mod index_number;
+pub mod item;
 pub mod org;
+pub mod outbox;
 pub mod schema;
+pub mod session;
+pub mod site;
+pub mod subject;
+pub mod user;
 
 use std::path::Path;
 use std::time::Duration;
@@ -13,6 +21,7 @@ use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
+pub use audit::Actor;
 pub use error::{Result, StorageError};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -108,5 +117,45 @@ impl Database {
     }
 }
 
-#[cfg(test)]
-pub(crate) mod testing;
+/// Runs `f` in a transaction that holds the write lock from its first statement. On SQLite a
+/// transaction that reads and then writes fails (instead of waiting) when another writer commits
+/// in between; taking the lock first makes writers queue behind the busy timeout instead.
+pub fn write_txn<T>(conn: &mut AnyConnection, f: impl FnOnce(&mut AnyConnection) -> Result<T>) -> Result<T> {
+    conn.transaction(|conn| {
+        if matches!(conn, AnyConnection::Sqlite(_)) {
+            diesel::update(schema::write_lock::table.find(1))
+                .set(schema::write_lock::n.eq(schema::write_lock::n + 1))
+                .execute(conn)?;
+        }
+        f(conn)
+    })
+}
+
+/// One page of a list, with the total for pagination.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+}
+
+/// Clamps a requested page and page size to sane bounds and returns (page, per_page, offset).
+pub fn page_window(page: i64, per_page: i64, max_per_page: i64) -> (i64, i64, i64) {
+    let per_page = per_page.clamp(1, max_per_page);
+    let page = page.max(1);
+    (page, per_page, (page - 1) * per_page)
+}
+
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;

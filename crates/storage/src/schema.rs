@@ -22,5 +22,235 @@ diesel::table! {
     }
 }
 
+
+
+diesel::table! {
+    subjects (id) {
+        id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        code -> Text,
+        name -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    sites (id) {
+        id -> BigInt,
+        org_id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        is_portal -> Bool,
+        host -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    site_columns (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        slug -> Text,
+        name -> Text,
+        kind -> Text,
+        module -> Nullable<Text>,
+        update_days -> Nullable<Integer>,
+        link_url -> Nullable<Text>,
+        body_html -> Nullable<Text>,
+        position -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    items (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        org_id -> BigInt,
+        index_number -> Nullable<Text>,
+        title -> Text,
+        summary -> Text,
+        body_html -> Text,
+        made_on -> Nullable<Date>,
+        published_at -> Nullable<Timestamp>,
+        published_year -> Nullable<Integer>,
+        doc_number -> Nullable<Text>,
+        doc_number_key -> Nullable<Text>,
+        subject_id -> Nullable<BigInt>,
+        genre -> Text,
+        keywords -> Text,
+        validity -> Text,
+        valid_from -> Nullable<Date>,
+        invalid_from -> Nullable<Date>,
+        disclosure_mode -> Text,
+        channels -> Text,
+        status -> Text,
+        scheduled_at -> Nullable<Timestamp>,
+        status_reason -> Nullable<Text>,
+        version -> Integer,
+        created_by -> Nullable<BigInt>,
+        updated_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    item_columns (item_id, column_id) {
+        item_id -> BigInt,
+        column_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    item_relations (item_id, related_id, kind) {
+        item_id -> BigInt,
+        related_id -> BigInt,
+        kind -> Text,
+    }
+}
+
+diesel::table! {
+    item_versions (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        version -> Integer,
+        snapshot -> Text,
+        change_note -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    blobs (sha256) {
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        content -> Binary,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        position -> Integer,
+        text_content -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        org_id -> BigInt,
+        disabled -> Bool,
+        failed_logins -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    grants (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+        org_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_id -> Nullable<BigInt>,
+        actor -> Text,
+        action -> Text,
+        entity -> Text,
+        entity_id -> Text,
+        org_id -> Nullable<BigInt>,
+        summary -> Text,
+        before_state -> Nullable<Text>,
+        after_state -> Nullable<Text>,
+        ip -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        entity -> Text,
+        entity_id -> BigInt,
+        op -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    site_error_reports (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        tracking_code -> Text,
+        page_url -> Text,
+        category -> Text,
+        description -> Text,
+        contact -> Nullable<Text>,
+        status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    write_lock (id) {
+        id -> Integer,
+        n -> BigInt,
+    }
+}
+
 diesel::joinable!(index_counters -> organisations (org_id));
-diesel::allow_tables_to_appear_in_same_query!(organisations, index_counters);
+diesel::joinable!(sites -> organisations (org_id));
+diesel::joinable!(site_columns -> sites (site_id));
+diesel::joinable!(items -> organisations (org_id));
+diesel::joinable!(items -> sites (site_id));
+diesel::joinable!(item_columns -> items (item_id));
+diesel::joinable!(item_columns -> site_columns (column_id));
+diesel::joinable!(attachments -> items (item_id));
+diesel::joinable!(users -> organisations (org_id));
+diesel::joinable!(grants -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    organisations, index_counters, subjects, sites, site_columns, items, item_columns, item_relations,
+    item_versions, blobs, attachments, users, grants, sessions, api_tokens, audit_log, outbox,
+    site_error_reports,
+);

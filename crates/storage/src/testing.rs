@@ -49,3 +49,18 @@ pub fn on_both(body: impl Fn(&Database)) {
         None => eprintln!("note: GONGKAI_TEST_PG_URL unset; PostgreSQL half of this test skipped"),
     }
 }
+
+/// Creates a city-level organisation with `code8` (8 characters; the check character is added).
+pub fn seed_org(conn: &mut crate::AnyConnection, parent_id: Option<i64>, code8: &str) -> i64 {
+    use gongkai_domain::org::{org_code_with_check, OrgKind, OrgLevel};
+    crate::org::create(conn, &crate::org::NewOrganisation {
+        parent_id,
+        name: &format!("单位{code8}"),
+        short_name: &format!("单位{code8}"),
+        code: &org_code_with_check(code8),
+        level: OrgLevel::City,
+        kind: if parent_id.is_some() { OrgKind::Department } else { OrgKind::Government },
+    })
+    .expect("create organisation")
+    .id
+}

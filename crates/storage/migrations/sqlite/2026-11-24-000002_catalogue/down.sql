@@ -1,0 +1,17 @@
+DROP TABLE write_lock;
+DROP TABLE site_error_reports;
+DROP TABLE outbox;
+DROP TABLE audit_log;
+DROP TABLE api_tokens;
+DROP TABLE sessions;
+DROP TABLE grants;
+DROP TABLE users;
+DROP TABLE attachments;
+DROP TABLE blobs;
+DROP TABLE item_versions;
+DROP TABLE item_relations;
+DROP TABLE item_columns;
+DROP TABLE items;
+DROP TABLE site_columns;
+DROP TABLE sites;
+DROP TABLE subjects;

@@ -1,0 +1,275 @@
+//! 站点与栏目 — the portal and sub-sites (集约化), each with its column tree.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use gongkai_domain::site::{ColumnKind, Module, SiteSlug};
+use serde::Serialize;
+
+use crate::audit::{self, Actor, Change};
+use crate::schema::{site_columns, sites};
+use crate::{write_txn, AnyConnection, Result, StorageError};
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = sites)]
+pub struct Site {
+    pub id: i64,
+    pub org_id: i64,
+    pub slug: String,
+    pub title: String,
+    pub is_portal: bool,
+    pub host: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = site_columns)]
+pub struct Column {
+    pub id: i64,
+    pub site_id: i64,
+    pub parent_id: Option<i64>,
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub module: Option<String>,
+    /// 更新要求 — the column must get a new item at least every this many days.
+    pub update_days: Option<i32>,
+    pub link_url: Option<String>,
+    pub body_html: Option<String>,
+    pub position: i32,
+    pub created_at: NaiveDateTime,
+}
+
+impl Column {
+    pub fn kind(&self) -> ColumnKind {
+        self.kind.parse().unwrap_or(ColumnKind::Articles)
+    }
+    pub fn module(&self) -> Option<Module> {
+        self.module.as_deref().and_then(|m| m.parse().ok())
+    }
+}
+
+pub struct NewSite<'a> {
+    pub org_id: i64,
+    pub slug: &'a SiteSlug,
+    pub title: &'a str,
+    pub is_portal: bool,
+}
+
+pub fn create_site(conn: &mut AnyConnection, actor: &Actor, new: &NewSite<'_>) -> Result<Site> {
+    write_txn(conn, |conn| {
+        if new.is_portal && portal(conn)?.is_some() {
+            return Err(StorageError::Conflict("the platform already has a portal site".into()));
+        }
+        if by_slug(conn, new.slug.as_str())?.is_some() {
+            return Err(StorageError::Conflict(format!("site slug {} is taken", new.slug.as_str())));
+        }
+        let id: i64 = diesel::insert_into(sites::table)
+            .values((
+                sites::org_id.eq(new.org_id),
+                sites::slug.eq(new.slug.as_str()),
+                sites::title.eq(new.title),
+                sites::is_portal.eq(new.is_portal),
+                sites::created_at.eq(crate::now()),
+            ))
+            .returning(sites::id)
+            .get_result(conn)?;
+        audit::record(conn, actor, Change {
+            action: "site.create",
+            entity: "site",
+            entity_id: id.to_string(),
+            org_id: Some(new.org_id),
+            summary: format!("created site {} ({})", new.title, new.slug.as_str()),
+            before: None,
+            after: Some(serde_json::json!({"slug": new.slug.as_str(), "title": new.title})),
+        })?;
+        get_site(conn, id)
+    })
+}
+
+pub fn get_site(conn: &mut AnyConnection, id: i64) -> Result<Site> {
+    sites::table
+        .find(id)
+        .select(Site::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(StorageError::NotFound { what: "site", id: id.to_string() })
+}
+
+pub fn by_slug(conn: &mut AnyConnection, slug: &str) -> Result<Option<Site>> {
+    Ok(sites::table.filter(sites::slug.eq(slug)).select(Site::as_select()).first(conn).optional()?)
+}
+
+pub fn portal(conn: &mut AnyConnection) -> Result<Option<Site>> {
+    Ok(sites::table.filter(sites::is_portal.eq(true)).select(Site::as_select()).first(conn).optional()?)
+}
+
+pub fn all_sites(conn: &mut AnyConnection) -> Result<Vec<Site>> {
+    Ok(sites::table.order((sites::is_portal.desc(), sites::id.asc())).select(Site::as_select()).load(conn)?)
+}
+
+pub struct NewColumn<'a> {
+    pub site_id: i64,
+    pub parent_id: Option<i64>,
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub kind: ColumnKind,
+    pub module: Option<Module>,
+    pub update_days: Option<i32>,
+    pub link_url: Option<&'a str>,
+    pub body_html: Option<&'a str>,
+}
+
+pub fn create_column(conn: &mut AnyConnection, actor: &Actor, new: &NewColumn<'_>) -> Result<Column> {
+    SiteSlug::parse(new.slug)?;
+    if new.name.trim().is_empty() {
+        return Err(gongkai_domain::DomainError::invalid("name", "a column needs a name").into());
+    }
+    if matches!(new.update_days, Some(d) if d <= 0) {
+        return Err(gongkai_domain::DomainError::invalid("update_days", "must be a positive number of days").into());
+    }
+    write_txn(conn, |conn| {
+        let site = get_site(conn, new.site_id)?;
+        if let Some(pid) = new.parent_id {
+            let parent = get_column(conn, pid)?;
+            if parent.site_id != new.site_id {
+                return Err(StorageError::Conflict("the parent column belongs to another site".into()));
+            }
+        }
+        let taken: i64 = site_columns::table
+            .filter(site_columns::site_id.eq(new.site_id))
+            .filter(site_columns::slug.eq(new.slug))
+            .count()
+            .get_result(conn)?;
+        if taken > 0 {
+            return Err(StorageError::Conflict(format!("column slug {} is taken in this site", new.slug)));
+        }
+        let position: i64 = site_columns::table.filter(site_columns::site_id.eq(new.site_id)).count().get_result(conn)?;
+        let id: i64 = diesel::insert_into(site_columns::table)
+            .values((
+                site_columns::site_id.eq(new.site_id),
+                site_columns::parent_id.eq(new.parent_id),
+                site_columns::slug.eq(new.slug),
+                site_columns::name.eq(new.name.trim()),
+                site_columns::kind.eq(new.kind.as_str()),
+                site_columns::module.eq(new.module.map(|m| m.as_str())),
+                site_columns::update_days.eq(new.update_days),
+                site_columns::link_url.eq(new.link_url),
+                site_columns::body_html.eq(new.body_html.map(gongkai_domain::item::sanitize_html)),
+                site_columns::position.eq(position as i32),
+                site_columns::created_at.eq(crate::now()),
+            ))
+            .returning(site_columns::id)
+            .get_result(conn)?;
+        audit::record(conn, actor, Change {
+            action: "column.create",
+            entity: "column",
+            entity_id: id.to_string(),
+            org_id: Some(site.org_id),
+            summary: format!("created column {} in site {}", new.name, site.slug),
+            before: None,
+            after: Some(serde_json::json!({"slug": new.slug, "kind": new.kind.as_str()})),
+        })?;
+        get_column(conn, id)
+    })
+}
+
+pub fn get_column(conn: &mut AnyConnection, id: i64) -> Result<Column> {
+    site_columns::table
+        .find(id)
+        .select(Column::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(StorageError::NotFound { what: "column", id: id.to_string() })
+}
+
+pub fn column_by_slug(conn: &mut AnyConnection, site_id: i64, slug: &str) -> Result<Option<Column>> {
+    Ok(site_columns::table
+        .filter(site_columns::site_id.eq(site_id))
+        .filter(site_columns::slug.eq(slug))
+        .select(Column::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// A site's columns in display order (parents before their children).
+pub fn columns_of(conn: &mut AnyConnection, site_id: i64) -> Result<Vec<Column>> {
+    let all: Vec<Column> = site_columns::table
+        .filter(site_columns::site_id.eq(site_id))
+        .order((site_columns::position.asc(), site_columns::id.asc()))
+        .select(Column::as_select())
+        .load(conn)?;
+    Ok(tree_order(all))
+}
+
+pub fn all_columns(conn: &mut AnyConnection) -> Result<Vec<Column>> {
+    Ok(site_columns::table
+        .order((site_columns::site_id.asc(), site_columns::position.asc()))
+        .select(Column::as_select())
+        .load(conn)?)
+}
+
+/// Orders columns depth-first so each parent precedes its children; returns them flat.
+pub fn tree_order(all: Vec<Column>) -> Vec<Column> {
+    fn walk(parent: Option<i64>, all: &[Column], out: &mut Vec<Column>) {
+        for c in all.iter().filter(|c| c.parent_id == parent) {
+            out.push(c.clone());
+            walk(Some(c.id), all, out);
+        }
+    }
+    let mut out = Vec::with_capacity(all.len());
+    walk(None, &all, &mut out);
+    out
+}
+
+/// Depth of each column in a tree-ordered list (0 for top-level).
+pub fn depth(columns: &[Column], column: &Column) -> usize {
+    let mut d = 0;
+    let mut parent = column.parent_id;
+    while let Some(p) = parent {
+        d += 1;
+        parent = columns.iter().find(|c| c.id == p).and_then(|c| c.parent_id);
+        if d > 16 {
+            break;
+        }
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{on_both, seed_org};
+
+    #[test]
+    fn sites_and_column_trees() {
+        on_both(|db| {
+            let mut c = db.conn().unwrap();
+            let org = seed_org(&mut c, None, "00001434");
+            let actor = Actor::system("test");
+            let slug = SiteSlug::parse("jyj").unwrap();
+            let site = create_site(&mut c, &actor, &NewSite { org_id: org, slug: &slug, title: "市教育局", is_portal: false }).unwrap();
+            assert!(create_site(&mut c, &actor, &NewSite { org_id: org, slug: &slug, title: "again", is_portal: false }).is_err());
+            let col = |parent, slug: &'static str| NewColumn {
+                site_id: site.id,
+                parent_id: parent,
+                slug,
+                name: slug,
+                kind: ColumnKind::Catalogue,
+                module: Some(Module::GovernmentAffairs),
+                update_days: Some(14),
+                link_url: None,
+                body_html: None,
+            };
+            let top = create_column(&mut c, &actor, &col(None, "zcwj")).unwrap();
+            let other = create_column(&mut c, &actor, &col(None, "tzgg")).unwrap();
+            let child = create_column(&mut c, &actor, &col(Some(top.id), "gfxwj")).unwrap();
+            assert!(create_column(&mut c, &actor, &col(None, "zcwj")).is_err(), "duplicate slug");
+            let cols = columns_of(&mut c, site.id).unwrap();
+            let ids: Vec<i64> = cols.iter().map(|c| c.id).collect();
+            assert_eq!(ids, [top.id, child.id, other.id]);
+            assert_eq!(depth(&cols, &cols[1]), 1);
+            assert_eq!(column_by_slug(&mut c, site.id, "gfxwj").unwrap().unwrap().id, child.id);
+            assert_eq!(cols[0].module(), Some(Module::GovernmentAffairs));
+        });
+    }
+}
