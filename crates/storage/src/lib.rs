@@ -3,7 +3,9 @@
 
 pub mod attachment;
 pub mod audit;
+pub mod backup;
 pub mod error;
+pub mod feedback;
 pub mod index_number;
 pub mod item;
 pub mod org;
@@ -151,6 +153,12 @@ pub fn page_window(page: i64, per_page: i64, max_per_page: i64) -> (i64, i64, i6
     let per_page = per_page.clamp(1, max_per_page);
     let page = page.max(1);
     (page, per_page, (page - 1) * per_page)
+}
+
+/// Checks the database answers (for `/healthz`).
+pub fn ping(conn: &mut AnyConnection) -> Result<()> {
+    diesel::sql_query("SELECT 1").execute(conn)?;
+    Ok(())
 }
 
 pub fn now() -> chrono::NaiveDateTime {

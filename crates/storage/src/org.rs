@@ -7,7 +7,7 @@ use gongkai_domain::org::{OrgCode, OrgKind, OrgLevel};
 use crate::schema::organisations;
 use crate::{AnyConnection, Result, StorageError};
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = organisations)]
 pub struct Organisation {
     pub id: i64,
@@ -64,6 +64,15 @@ pub fn get(conn: &mut AnyConnection, id: i64) -> Result<Organisation> {
         .first(conn)
         .optional()?
         .ok_or(StorageError::NotFound { what: "organisation", id: id.to_string() })
+}
+
+/// Every organisation, in tree order.
+pub fn all(conn: &mut AnyConnection) -> Result<Vec<Organisation>> {
+    Ok(organisations::table.order(organisations::path.asc()).select(Organisation::as_select()).load(conn)?)
+}
+
+pub fn by_code(conn: &mut AnyConnection, code: &str) -> Result<Option<Organisation>> {
+    Ok(organisations::table.filter(organisations::code.eq(code)).select(Organisation::as_select()).first(conn).optional()?)
 }
 
 /// The organisation and everything below it, in tree order.

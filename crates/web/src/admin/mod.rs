@@ -1,0 +1,100 @@
+//! 后台 — the back office: dashboard, items and their workflow, users, sites and columns,
+//! organisations, the audit log. Every handler checks the signed-in user's roles against the
+//! organisation of what it touches; every POST checks the session's CSRF token.
+
+mod items;
+mod manage;
+
+use axum::routing::{get, post};
+use axum::Router;
+use gongkai_domain::role::{Permission, Role};
+use serde_json::{json, Value};
+
+use crate::app::AppState;
+use crate::auth::Staff;
+use crate::directory::Directory;
+use crate::page::merge;
+
+const UPLOAD_BODY_CAP: usize = 64 * 1024 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(items::dashboard))
+        .route("/items", get(items::list).post(items::create))
+        .route("/items/new", get(items::new_form))
+        .route("/items/{id}", get(items::view).post(items::update))
+        .route("/items/{id}/edit", get(items::edit_form))
+        .route("/items/{id}/preview", get(items::preview))
+        .route("/items/{id}/workflow", post(items::workflow))
+        // Uploads may run past the attachment limit so the sender gets the 413 page instead of
+        // a cut connection; beyond this cap the connection is cut.
+        .route("/items/{id}/attachments", post(items::upload).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_CAP)))
+        .route("/items/{id}/attachments/{aid}/delete", post(items::delete_attachment))
+        .route("/items/{id}/versions/{v}", get(items::version))
+        .route("/audit", get(manage::audit))
+        .route("/users", get(manage::users).post(manage::create_user))
+        .route("/users/new", get(manage::new_user))
+        .route("/sites", get(manage::sites).post(manage::create_site))
+        .route("/sites/{id}/columns", get(manage::columns).post(manage::create_column))
+        .route("/orgs", get(manage::orgs).post(manage::create_org))
+}
+
+/// The keys of `admin/base.html` for a signed-in user.
+pub fn base(staff: &Staff, current: &str, page_title: &str) -> Value {
+    let mut nav = vec![("工作台", "/admin")];
+    if staff.has_any(Permission::EditItems) || staff.has_any(Permission::ReviewItems) {
+        nav.push(("信息管理", "/admin/items"));
+    }
+    if staff.has_any(Permission::ManageSites) {
+        nav.push(("网站与栏目", "/admin/sites"));
+    }
+    if staff.has_any(Permission::ManageUsers) {
+        nav.push(("用户", "/admin/users"));
+    }
+    if staff.has_any(Permission::ManageOrganisations) {
+        nav.push(("组织机构", "/admin/orgs"));
+    }
+    if staff.has_any(Permission::ViewAudit) {
+        nav.push(("审计日志", "/admin/audit"));
+    }
+    let roles: Vec<String> = staff
+        .grants
+        .iter()
+        .map(|g| format!("{}（{}）", g.role.parse::<Role>().map(|r| r.label_zh()).unwrap_or(&g.role), g.org_name))
+        .collect();
+    json!({
+        "user": {"display_name": staff.user.display_name, "username": staff.user.username, "roles": roles},
+        "csrf": staff.csrf,
+        "logout_url": "/admin/logout",
+        "admin_nav": nav.iter().map(|(n, u)| json!({"name": n, "url": u, "current": *u == current})).collect::<Vec<_>>(),
+        "flash": null,
+        "page_title": page_title,
+        "large_text": false,
+        "toggle_large_text_url": format!("/large-text?back={}", urlencoding::encode(current)),
+    })
+}
+
+pub fn render(staff: &Staff, current: &str, page_title: &str, template: &str, extra: Value) -> crate::error::WebResult<axum::response::Html<String>> {
+    crate::page::render(template, &merge(base(staff, current, page_title), extra))
+}
+
+/// Organisations where the user holds `p`, as select options (tree order).
+pub fn org_options(staff: &Staff, dir: &Directory, p: Permission) -> Vec<Value> {
+    dir.orgs
+        .iter()
+        .filter(|o| staff.can(p, &o.path))
+        .map(|o| json!({"value": o.id.to_string(), "label": format!("{}{}", "　".repeat(o.path.matches('/').count().saturating_sub(2)), o.name)}))
+        .collect()
+}
+
+/// Ids of the organisations where the user holds `p`; `None` when that is all of them.
+pub fn scope_org_ids(staff: &Staff, dir: &Directory, p: Permission) -> Option<Vec<i64>> {
+    if staff.is_platform_admin() {
+        return None;
+    }
+    Some(dir.orgs.iter().filter(|o| staff.can(p, &o.path)).map(|o| o.id).collect())
+}
+
+pub fn options<T: Copy>(all: &[T], code: impl Fn(T) -> &'static str, label: impl Fn(T) -> &'static str) -> Vec<Value> {
+    all.iter().map(|v| json!({"value": code(*v), "label": label(*v)})).collect()
+}

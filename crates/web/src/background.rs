@@ -1,0 +1,50 @@
+//! Work that runs beside the HTTP server on every node: the search follower (replays the outbox
+//! into this node's index every 200 ms) and the scheduler (due scheduled publications, expired
+//! sessions). Both are idempotent, so several nodes may run them at once.
+
+use std::time::Duration;
+
+use crate::app::AppState;
+
+pub fn spawn(state: AppState) {
+    if state.search.is_some() {
+        let s = state.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_millis(200));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = follow_once(&s).await {
+                    tracing::warn!("search follower: {e}");
+                }
+            }
+        });
+    }
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(15));
+        loop {
+            tick.tick().await;
+            let pattern = state.config.index_pattern.clone();
+            let r = state
+                .run(move |conn| {
+                    let now = gongkai_storage::now();
+                    let published = gongkai_storage::item::publish_due(conn, &pattern, now)?;
+                    gongkai_storage::session::purge_expired(conn, now)?;
+                    Ok(published)
+                })
+                .await;
+            match r {
+                Ok(ids) if !ids.is_empty() => tracing::info!("published {} scheduled items", ids.len()),
+                Ok(_) => {}
+                Err(e) => tracing::warn!("scheduler: {e}"),
+            }
+        }
+    });
+}
+
+/// One follower pass: applies whatever the outbox holds beyond this index's position.
+pub async fn follow_once(state: &AppState) -> crate::error::WebResult<usize> {
+    let Some(engine) = state.search.clone() else { return Ok(0) };
+    let dir = state.directory().await?;
+    state.run(move |conn| crate::search::sync_outbox(conn, &dir, &engine)).await
+}

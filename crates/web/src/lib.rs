@@ -1,0 +1,19 @@
+//! The HTTP application: public portal, back office and JSON API (axum, server-rendered
+//! minijinja templates). Handlers stay thin: rules live in `gongkai-domain`, data in
+//! `gongkai-storage`, search in `gongkai-search`.
+
+mod admin;
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod background;
+pub mod directory;
+pub mod error;
+pub mod page;
+mod portal;
+pub mod ratelimit;
+pub mod search;
+pub mod templates;
+
+pub use app::{router, serve, serve_on, AppState, Config};
+pub use error::WebError;

@@ -1,0 +1,1533 @@
+//! Server-rendered HTML: every minijinja template embedded at compile time, the filters they use and
+//! the one stylesheet.
+//!
+//! The context each template reads is documented in `crates/web/templates/README.md`; the tests at the
+//! bottom of this file hold the templates, the README and realistic sample contexts to one another.
+
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment};
+
+macro_rules! embed {
+    ($($name:literal),* $(,)?) => {
+        /// Every template as `(name, source)`. Names starting with `_` are partials (macros only).
+        pub const TEMPLATES: &[(&str, &str)] = &[
+            $(($name, include_str!(concat!("../templates/", $name))),)*
+        ];
+    };
+}
+
+embed!(
+    "_macros.html",
+    "base.html",
+    "portal_home.html",
+    "site_home.html",
+    "column.html",
+    "item.html",
+    "catalogue.html",
+    "search.html",
+    "error.html",
+    "page.html",
+    "report_error.html",
+    "annual_reports.html",
+    "site_list.html",
+    "admin/base.html",
+    "admin/login.html",
+    "admin/dashboard.html",
+    "admin/items.html",
+    "admin/item_form.html",
+    "admin/item_view.html",
+    "admin/audit.html",
+    "admin/users.html",
+    "admin/user_form.html",
+    "admin/sites.html",
+    "admin/columns.html",
+    "admin/orgs.html",
+    "admin/version.html",
+);
+
+/// Where the handlers must serve [`css()`]; templates link to it as the global `css_url`
+/// (this path plus `?v=` and a hash of the stylesheet, so it can be cached for a long time).
+pub const CSS_PATH: &str = "/static/site.css";
+
+static CSS: &str = include_str!("../static/site.css");
+
+/// The stylesheet for the whole application (public site, print view and back office).
+pub fn css() -> &'static str {
+    CSS
+}
+
+/// `CSS_PATH?v=<hash of the stylesheet>`: changes whenever the stylesheet does.
+pub fn css_url() -> String {
+    // FNV-1a: stable across builds and platforms, unlike std's hasher.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in CSS.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{CSS_PATH}?v={:08x}", h as u32)
+}
+
+/// The template environment: all templates, HTML auto-escaping for `.html`, the default (lenient)
+/// undefined behaviour, the filters `filesize` and `filetype`, and the global `css_url`.
+pub fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".html") {
+            AutoEscape::Html
+        } else {
+            AutoEscape::None
+        }
+    });
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source)
+            .unwrap_or_else(|e| panic!("template {name} does not compile: {e:#}"));
+    }
+    env.set_formatter(html_formatter);
+    env.add_filter("filesize", filesize);
+    env.add_filter("filetype", filetype);
+    env.add_global("css_url", css_url());
+    env
+}
+
+/// minijinja's HTML escaping also turns `/` into `&#x2f;`, which makes every URL in the output
+/// unreadable (and twice as long) without making anything safer inside quoted attributes or text.
+/// This escapes `& < > " '` only; everything else (safe strings, non-HTML templates, non-strings)
+/// goes to the default formatter, which also enforces the undefined behaviour.
+fn html_formatter(
+    out: &mut minijinja::Output,
+    state: &minijinja::State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    if state.auto_escape() == AutoEscape::Html && !value.is_safe() {
+        if let Some(s) = value.as_str() {
+            return write_html_escaped(out, s).map_err(minijinja::Error::from);
+        }
+    }
+    minijinja::escape_formatter(out, state, value)
+}
+
+fn write_html_escaped(out: &mut minijinja::Output, s: &str) -> std::fmt::Result {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&s[last..i])?;
+        out.write_str(rep)?;
+        last = i + 1;
+    }
+    out.write_str(&s[last..])
+}
+
+/// `{{ bytes|filesize }}`: a byte count as people read it (`532 B`, `12.5 KB`, `3.2 MB`). Accepts a
+/// number or a numeric string; anything else is printed unchanged, and a missing value prints nothing.
+pub fn filesize(value: Value) -> String {
+    let bytes = if let Some(s) = value.as_str() {
+        match s.trim().parse::<f64>() {
+            Ok(n) => n,
+            Err(_) => return s.to_string(),
+        }
+    } else if value.is_number() {
+        match f64::try_from(value.clone()) {
+            Ok(n) => n,
+            Err(_) => return value.to_string(),
+        }
+    } else {
+        return String::new();
+    };
+    if !bytes.is_finite() || bytes < 0.0 {
+        return String::new();
+    }
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if bytes < 1024.0 {
+        return format!("{} B", bytes as u64);
+    }
+    let mut n = bytes / 1024.0;
+    let mut unit = 0;
+    while n >= 1024.0 && unit < UNITS.len() - 1 {
+        n /= 1024.0;
+        unit += 1;
+    }
+    if n >= 100.0 {
+        format!("{:.0} {}", n, UNITS[unit])
+    } else {
+        let s = format!("{:.1}", n);
+        let s = s.strip_suffix(".0").unwrap_or(&s);
+        format!("{} {}", s, UNITS[unit])
+    }
+}
+
+/// `{{ content_type|filetype }}`: a MIME type as a short label (`PDF`, `Word`, `Excel`, `图片` …);
+/// `文件` when unknown or missing.
+pub fn filetype(value: Value) -> String {
+    let ct = value.as_str().unwrap_or("").trim().to_ascii_lowercase();
+    let ct = ct.split(';').next().unwrap_or("").trim();
+    let label = match ct {
+        "application/pdf" => "PDF",
+        "application/ofd" => "OFD",
+        "application/msword" => "Word",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "Word",
+        "application/vnd.ms-excel" => "Excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "Excel",
+        "application/vnd.ms-powerpoint" => "PPT",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation" => "PPT",
+        "application/vnd.oasis.opendocument.text" => "ODT",
+        "application/vnd.oasis.opendocument.spreadsheet" => "ODS",
+        "application/zip" | "application/x-zip-compressed" | "application/x-7z-compressed"
+        | "application/vnd.rar" | "application/x-rar-compressed" | "application/gzip" => "压缩包",
+        "text/plain" => "文本",
+        "text/csv" => "CSV",
+        "application/wps-office.wps" | "application/kswps" => "WPS",
+        _ if ct.starts_with("image/") => "图片",
+        _ if ct.starts_with("video/") => "视频",
+        _ if ct.starts_with("audio/") => "音频",
+        _ => "文件",
+    };
+    label.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    //! The tests hold three things to one another: the templates, `templates/README.md` (the
+    //! contract with the handlers) and the sample contexts below (what a handler would pass).
+    //! They also check the rendered HTML for the mistakes the Nu HTML Checker and axe-core report
+    //! (stray end tags, duplicate ids, unlabelled controls, heading order, …) and for CSRF inputs.
+
+    use super::*;
+    use serde_json::{json, Value as J};
+    use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+    // ------------------------------------------------------------------ sample contexts
+
+    fn merge(mut base: J, extra: J) -> J {
+        if let (Some(b), J::Object(e)) = (base.as_object_mut(), extra) {
+            for (k, v) in e {
+                b.insert(k, v);
+            }
+        }
+        base
+    }
+
+    fn public_globals() -> J {
+        json!({
+            "site": {"title": "某市教育局", "slug": "jyj", "url": "/s/jyj/", "is_portal": false},
+            "portal": {"title": "某市人民政府", "url": "/"},
+            "nav": [
+                {"name": "首页", "url": "/s/jyj/", "current": false},
+                {"name": "政府信息公开指南", "url": "/s/jyj/guide", "current": false},
+                {"name": "政府信息公开目录", "url": "/s/jyj/catalogue", "current": true},
+                {"name": "政府信息公开年报", "url": "/s/jyj/reports", "current": false}
+            ],
+            "large_text": false,
+            "toggle_large_text_url": "/large-text?back=%2Fs%2Fjyj%2F",
+            "search_url": "/s/jyj/search",
+            "q": "",
+            "breadcrumbs": [
+                {"name": "首页", "url": "/s/jyj/"},
+                {"name": "政府信息公开目录", "url": "/s/jyj/catalogue"}
+            ],
+            "page_title": "政府信息公开目录",
+            "footer_links": [
+                {"name": "我为政府网站找错", "url": "/report-error"},
+                {"name": "网站地图", "url": "/sites"}
+            ]
+        })
+    }
+
+    fn portal_globals() -> J {
+        merge(
+            public_globals(),
+            json!({
+                "site": {"title": "某市人民政府", "slug": "www", "url": "/", "is_portal": true},
+                "nav": [
+                    {"name": "首页", "url": "/", "current": true},
+                    {"name": "领导信息公开", "url": "/c/leaders", "current": false}
+                ],
+                "breadcrumbs": [],
+                "page_title": "首页",
+                "search_url": "/search"
+            }),
+        )
+    }
+
+    fn admin_globals() -> J {
+        json!({
+            "user": {"display_name": "王小明", "username": "wangxm", "roles": ["信息编辑", "信息审核"]},
+            "csrf": "tok-123",
+            "logout_url": "/admin/logout",
+            "admin_nav": [
+                {"name": "工作台", "url": "/admin/", "current": true},
+                {"name": "信息管理", "url": "/admin/items", "current": false},
+                {"name": "审计日志", "url": "/admin/audit", "current": false}
+            ],
+            "flash": {"kind": "ok", "message": "已保存"},
+            "page_title": "工作台",
+            "large_text": false,
+            "toggle_large_text_url": "/large-text?back=%2Fadmin%2F"
+        })
+    }
+
+    fn pagination() -> J {
+        json!({
+            "page": 2, "pages": 5, "total": 93,
+            "prev_url": "?page=1", "next_url": "?page=3",
+            "pages_list": [
+                {"n": 1, "url": "?page=1", "current": false},
+                {"n": 2, "url": "?page=2", "current": true},
+                {"n": 3, "url": "?page=3", "current": false},
+                {"n": "…", "url": null, "current": false},
+                {"n": 5, "url": "?page=5", "current": false}
+            ]
+        })
+    }
+
+    fn catalogue_items() -> J {
+        json!([
+            {"title": "某市教育局关于做好2024年义务教育招生入学工作的通知", "url": "/s/jyj/items/101",
+             "date": "2024-04-02", "index_number": "000014349/2024-00012", "doc_number": "某教发〔2024〕3号"},
+            {"title": "2023年度部门决算公开", "url": "/s/jyj/items/102", "date": "2024-03-15",
+             "index_number": "000014349/2024-00011", "doc_number": null}
+        ])
+    }
+
+    fn facets() -> J {
+        json!([
+            {"name": "发布机构", "options": [
+                {"label": "某市教育局", "count": 120, "url": "?org=12", "selected": true},
+                {"label": "某市财政局", "count": 80, "url": "?org=13", "selected": false}]},
+            {"name": "体裁", "options": [
+                {"label": "行政规范性文件", "count": 12, "url": "?genre=normative_document", "selected": false}]},
+            {"name": "年份", "options": []}
+        ])
+    }
+
+    fn public_item() -> J {
+        json!({
+            "title": "某市教育局关于印发《某市中小学校管理办法》的通知",
+            "index_number": "000014349/2024-00012",
+            "subject": "教育\\基础教育",
+            "genre": "行政规范性文件",
+            "org": "某市教育局",
+            "made_on": "2024-03-28",
+            "published_on": "2024-04-02",
+            "doc_number": "某教规〔2024〕1号",
+            "validity": "有效",
+            "validity_note": "2029-04-01 起失效",
+            "keywords": "教育 管理 中小学",
+            "summary": "印发某市中小学校管理办法。",
+            "body_html": "<p>各县（市、区）教育局：</p><p>现将《某市中小学校管理办法》印发给你们，请认真贯彻执行。</p>",
+            "attachments": [
+                {"name": "某市中小学校管理办法.pdf", "url": "/files/1", "size": 234567, "content_type": "application/pdf"}
+            ],
+            "related": [{"title": "某市义务教育条例", "url": "/s/jyj/items/55"}],
+            "interpretations": [{"title": "《某市中小学校管理办法》政策解读", "url": "/s/jyj/items/103"}],
+            "withdrawn": null,
+            "print_url": "/s/jyj/items/101?print=1",
+            "share_url": "https://www.example.gov.cn/s/jyj/items/101",
+            "version": 2,
+            "updated_on": "2024-04-10"
+        })
+    }
+
+    fn options(pairs: &[(&str, &str)]) -> J {
+        J::Array(pairs.iter().map(|(v, l)| json!({"value": v, "label": l})).collect())
+    }
+
+    fn admin_rows(status: &str, reason: Option<&str>) -> J {
+        json!([
+            {"title": "关于2024年春季学期开学工作的通知", "url": "/admin/items/7", "status_label": status,
+             "updated": "2024-02-20 09:30", "reason": reason, "org": "某市教育局"}
+        ])
+    }
+
+    struct Sample {
+        template: &'static str,
+        label: &'static str,
+        ctx: J,
+        expect: Vec<&'static str>,
+    }
+
+    fn s(template: &'static str, label: &'static str, ctx: J, expect: &[&'static str]) -> Sample {
+        Sample { template, label, ctx, expect: expect.to_vec() }
+    }
+
+    fn samples() -> Vec<Sample> {
+        let p = public_globals;
+        let a = admin_globals;
+        vec![
+            s("portal_home.html", "default", merge(portal_globals(), json!({
+                "entrances": [
+                    {"name": "政府信息公开指南", "url": "/guide", "description": "申请方式、受理机构和办公时间"},
+                    {"name": "政府信息公开目录", "url": "/catalogue", "description": null},
+                    {"name": "政府信息公开年报", "url": "/reports", "description": "历年工作年度报告"},
+                    {"name": "依申请公开", "url": "/apply", "description": "在线提交政府信息公开申请"},
+                    {"name": "我为政府网站找错", "url": "/report-error", "description": "发现错误，告诉我们"}
+                ],
+                "latest": [{"title": "某市2024年政府工作报告", "url": "/items/1", "date": "2024-01-30", "org": "某市人民政府办公室"}],
+                "modules": [
+                    {"name": "领导信息公开", "columns": [
+                        {"name": "领导简历", "url": "/c/leaders", "items": [
+                            {"title": "市长 张某某", "url": "/items/2", "date": "2023-12-01"}]},
+                        {"name": "领导分工", "url": "/c/duties", "items": []}]},
+                    {"name": "重点领域公开", "columns": [
+                        {"name": "财政预决算", "url": "/c/budget", "items": [
+                            {"title": "2024年市级预算", "url": "/items/3", "date": "2024-02-10"}]}]}
+                ],
+                "site_groups": [
+                    {"label": "市政府部门", "sites": [{"title": "某市教育局", "url": "/s/jyj/"}, {"title": "某市财政局", "url": "/s/czj/"}]},
+                    {"label": "县（市、区）", "sites": [{"title": "某某区人民政府", "url": "/s/mmq/"}]}
+                ]
+            })), &["某市2024年政府工作报告", "政府信息公开指南", "申请方式、受理机构和办公时间", "领导信息公开",
+                   "市长 张某某", "县（市、区）", "/s/czj/", "<h1 class=\"visually-hidden\">某市人民政府</h1>",
+                   "action=\"/search\"", "大字版"]),
+            s("site_home.html", "default", merge(p(), json!({
+                "columns": [
+                    {"name": "通知公告", "url": "/s/jyj/c/notices", "items": [
+                        {"title": "关于开展校园安全检查的通知", "url": "/s/jyj/items/9", "date": "2024-03-01"}]},
+                    {"name": "政策文件", "url": "/s/jyj/c/policies", "items": []}
+                ]
+            })), &["关于开展校园安全检查的通知", "通知公告", "暂无信息", "某市人民政府", "href=\"/\""]),
+            s("column.html", "catalogue", merge(p(), json!({
+                "column": {"name": "政策文件", "kind": "catalogue", "kind_label": "目录列表",
+                           "description": "本栏目发布规范性文件。"},
+                "items": catalogue_items(),
+                "pagination": pagination()
+            })), &["<th scope=\"col\" class=\"col-index\">索引号</th>", "000014349/2024-00012", "某教发〔2024〕3号",
+                   "本栏目发布规范性文件。", "aria-label=\"分页\"", "aria-current=\"page\"", "共 93 条", "rel=\"next\""]),
+            s("column.html", "articles", merge(p(), json!({
+                "column": {"name": "工作动态", "kind": "articles", "kind_label": "文章列表", "description": null},
+                "items": [{"title": "市教育局召开全市教育工作会议", "url": "/s/jyj/items/5", "date": "2024-02-28",
+                           "index_number": null, "doc_number": null}],
+                "pagination": {"page": 1, "pages": 1, "total": 1, "prev_url": null, "next_url": null,
+                               "pages_list": [{"n": 1, "url": "?page=1", "current": true}]}
+            })), &["市教育局召开全市教育工作会议", "2024-02-28", "共 1 条"]),
+            s("column.html", "single page", merge(p(), json!({
+                "column": {"name": "机构职能", "kind": "single_page", "kind_label": "单页", "description": null,
+                           "body_html": "<p>负责全市教育工作。</p>"},
+                "items": [],
+                "pagination": null
+            })), &["<p>负责全市教育工作。</p>", "<h1>机构职能</h1>"]),
+            s("item.html", "normal", merge(p(), json!({"item": public_item(), "print": false})),
+              &["<th scope=\"row\">索引号</th><td class=\"index-number\">000014349/2024-00012</td>",
+                "主题分类", "教育\\基础教育", "<th scope=\"row\">发布机构</th><td>某市教育局</td>",
+                "<th scope=\"row\">成文日期</th><td>2024-03-28</td>", "<th scope=\"row\">发布日期</th><td>2024-04-02</td>",
+                "某教规〔2024〕1号", "<th scope=\"row\">有效性</th><td>有效", "2029-04-01 起失效", "关键词",
+                "<th scope=\"row\">体裁</th><td>行政规范性文件</td>",
+                "<p>现将《某市中小学校管理办法》印发给你们，请认真贯彻执行。</p>", "某市中小学校管理办法.pdf", "PDF，229 KB",
+                "政策解读", "某市义务教育条例", "打印本页", "/s/jyj/items/101?print=1",
+                "https://www.example.gov.cn/s/jyj/items/101", "第 2 版", "2024-04-10", "aria-label=\"面包屑\""]),
+            s("item.html", "withdrawn", merge(p(), json!({"item": merge(public_item(), json!({
+                "withdrawn": {"date": "2024-05-06", "reason": "该文件已被新文件替代"},
+                "doc_number": null, "validity": "废止", "validity_note": null, "summary": null, "updated_on": null,
+                "attachments": [], "related": [], "interpretations": []
+            }))})), &["本信息已于 2024-05-06 撤回", "该文件已被新文件替代", "<th scope=\"row\">文号</th><td>无</td>",
+                      "现将《某市中小学校管理办法》印发给你们"]),
+            s("item.html", "print", merge(p(), json!({"item": public_item(), "print": true})),
+              &["print-view", "000014349/2024-00012", "Ctrl+P"]),
+            s("item.html", "escaping", merge(p(), json!({"item": merge(public_item(), json!({
+                "title": "<script>alert(1)</script>标题", "org": "\"><img src=x onerror=alert(1)>"
+            }))})), &["&lt;script&gt;alert(1)&lt;/script&gt;标题", "&quot;&gt;&lt;img src=x"]),
+            s("catalogue.html", "default", merge(p(), json!({
+                "facets": facets(),
+                "active_filters": [{"label": "发布机构：某市教育局", "remove_url": "/s/jyj/catalogue"}],
+                "items": catalogue_items(),
+                "pagination": pagination(),
+                "total": 93
+            })), &["发布机构", "某市财政局", "（80）", "aria-current=\"true\"", "发布机构：某市教育局", "移除此条件",
+                   "<th scope=\"col\" class=\"col-index\">索引号</th>", "000014349/2024-00011", "共找到 <strong>93</strong> 条",
+                   "aria-label=\"分页\""]),
+            s("search.html", "results", merge(p(), json!({
+                "q": "招生", "page_title": "搜索结果", "error": null, "notice": "已为您搜索“招生”",
+                "hits": [{"title_html": "关于义务教育<mark>招生</mark>的通知", "snippet_html": "做好<mark>招生</mark>入学工作",
+                          "url": "/s/jyj/items/101", "kind_label": "政府信息", "index_number": "000014349/2024-00012",
+                          "doc_number": "某教发〔2024〕3号", "org": "某市教育局", "published": "2024-04-02"},
+                         {"title_html": "工作动态", "snippet_html": null, "url": "/s/jyj/items/5", "kind_label": "工作动态",
+                          "index_number": null, "doc_number": null, "org": null, "published": null}],
+                "total": 1200, "total_is_exact": false, "took_ms": 12,
+                "facets": facets(), "active_filters": [{"label": "体裁：通知公告", "remove_url": "?q=招生"}],
+                "sort": "date", "sort_urls": {"relevance": "?q=招生&sort=relevance", "date": "?q=招生&sort=date"},
+                "pagination": pagination()
+            })), &["<mark>招生</mark>的通知", "找到约 <strong>1200</strong> 条结果", "用时 12 毫秒", "已为您搜索",
+                   "value=\"招生\"", "索引号：000014349/2024-00012", "按相关度",
+                   "<a href=\"?q=招生&amp;sort=date\" aria-current=\"true\" class=\"current\">按日期</a>"]),
+            s("search.html", "error", merge(p(), json!({
+                "q": "x", "error": "搜索词过长，请不超过 100 个字", "notice": null, "hits": [], "total": 0,
+                "total_is_exact": true, "took_ms": null, "facets": [], "active_filters": [], "sort": "relevance",
+                "sort_urls": null, "pagination": null
+            })), &["搜索词过长，请不超过 100 个字", "role=\"alert\""]),
+            s("search.html", "no hits", merge(p(), json!({
+                "q": "不存在的词", "error": null, "notice": null, "hits": [], "total": 0, "total_is_exact": true,
+                "took_ms": 3, "facets": [], "active_filters": [], "sort": "relevance",
+                "sort_urls": {"relevance": "?q=a", "date": "?q=a&sort=date"}, "pagination": null
+            })), &["没有找到与“不存在的词”相关的信息", "找到 <strong>0</strong> 条结果"]),
+            s("error.html", "404", merge(p(), json!({
+                "status": 404, "title": "页面不存在", "message": "您访问的页面不存在或已被删除。", "back_url": "/s/jyj/",
+                "page_title": "页面不存在"
+            })), &["<h1>页面不存在</h1>", "您访问的页面不存在或已被删除。", "错误代码：404", "返回某市教育局首页"]),
+            s("error.html", "500 without globals", json!({
+                "status": 500, "title": "系统繁忙", "message": "服务器出现错误，请稍后再试。", "back_url": null
+            }), &["<h1>系统繁忙</h1>", "错误代码：500", "<title>系统繁忙</title>"]),
+            s("page.html", "guide", merge(p(), json!({
+                "page_title": "政府信息公开指南",
+                "body_html": "<h2>一、主动公开</h2><p>办公时间：工作日 9:00-17:00。</p>"
+            })), &["<h1>政府信息公开指南</h1>", "办公时间：工作日 9:00-17:00。"]),
+            s("report_error.html", "rejected form", merge(p(), json!({
+                "page_title": "我为政府网站找错",
+                "submitted": false, "tracking_code": null,
+                "categories": [{"value": "typo", "label": "错别字"}, {"value": "dead_link", "label": "链接失效"}],
+                "errors": {"page_url": "请填写出错页面的地址", "description": "请描述问题"},
+                "values": {"page_url": "not a url", "category": "dead_link", "description": "\"><script>x</script>", "contact": ""},
+                "csrf": "tok-abc",
+                "form_action": "/report-error"
+            })), &["提交的内容有误", "<a href=\"#f-page_url\">请填写出错页面的地址</a>", "aria-invalid=\"true\"",
+                   "id=\"f-page_url-error\"", "aria-describedby=\"f-page_url-hint f-page_url-error\"",
+                   "value=\"not a url\"", "<option value=\"dead_link\" selected>链接失效</option>",
+                   "&quot;&gt;&lt;script&gt;x&lt;/script&gt;</textarea>", "name=\"csrf\" value=\"tok-abc\""]),
+            s("report_error.html", "submitted", merge(p(), json!({
+                "submitted": true, "tracking_code": "ZC20240501-0007", "categories": [], "errors": {},
+                "values": {}, "csrf": "tok-abc"
+            })), &["感谢您的反馈", "ZC20240501-0007"]),
+            s("annual_reports.html", "default", merge(p(), json!({
+                "page_title": "政府信息公开年报",
+                "reports": [{"year": 2023, "title": "某市教育局2023年政府信息公开工作年度报告", "url": "/s/jyj/items/77"}]
+            })), &["<th scope=\"col\" class=\"col-year\">年度</th>", "2023", "某市教育局2023年政府信息公开工作年度报告"]),
+            s("site_list.html", "default", merge(p(), json!({
+                "page_title": "网站群导航",
+                "site_groups": [{"label": "市政府部门", "sites": [{"title": "某市教育局", "url": "/s/jyj/"}]}]
+            })), &["<h2 id=\"h-group-1\">市政府部门</h2>", "/s/jyj/"]),
+            // ---------------------------------------------------------------- back office
+            s("admin/login.html", "rejected", merge(a(), json!({
+                "user": null, "admin_nav": [], "flash": null, "page_title": "登录",
+                "message": "连续输错密码 5 次，账号已锁定 15 分钟。",
+                "errors": {"password": "用户名或密码错误"},
+                "values": {"username": "wangxm"},
+                "form_action": "/admin/login"
+            })), &["账号已锁定 15 分钟", "value=\"wangxm\"", "用户名或密码错误", "autocomplete=\"current-password\"",
+                   "aria-invalid=\"true\""]),
+            s("admin/dashboard.html", "default", merge(a(), json!({
+                "my_drafts": admin_rows("草稿", None),
+                "waiting_review": admin_rows("待审核", None),
+                "recently_published": admin_rows("已发布", None),
+                "rejected": admin_rows("已退回", Some("文号格式不正确"))
+            })), &["待我审核", "我的草稿", "最近发布", "文号格式不正确", "已保存", "王小明", "信息编辑、信息审核", "退出登录"]),
+            s("admin/items.html", "default", merge(a(), json!({
+                "filters": {"q": "招生", "status": "published", "org_id": "12", "site_id": "3"},
+                "status_options": options(&[("draft", "草稿"), ("published", "已发布")]),
+                "org_options": [{"value": 12, "label": "某市教育局"}, {"value": 13, "label": "某市财政局"}],
+                "site_options": options(&[("3", "某市教育局网站")]),
+                "items": [{"id": 7, "title": "关于2024年春季学期开学工作的通知", "url": "/admin/items/7",
+                           "status_label": "已发布", "org": "某市教育局", "index_number": "000014349/2024-00002",
+                           "updated": "2024-02-20 09:30"}],
+                "pagination": pagination(),
+                "new_url": "/admin/items/new"
+            })), &["value=\"招生\"", "<option value=\"published\" selected>已发布</option>",
+                   "<option value=\"12\" selected>某市教育局</option>", "<option value=\"3\" selected>", "000014349/2024-00002",
+                   "新建信息", "method=\"get\""]),
+            s("admin/item_form.html", "new, rejected", merge(a(), json!({
+                "page_title": "新建信息",
+                "form_action": "/admin/items/new",
+                "errors": {"title": "请填写标题", "column_ids": "请至少选择一个栏目", "_form": "保存失败，请检查以下各项"},
+                "values": {"title": "", "summary": "概述", "body_html": "<p>正文</p>", "made_on": "2024-03-01",
+                           "doc_number": "", "org_id": "12", "site_id": "3", "subject_id": "5", "genre": "notice",
+                           "keywords": "开学", "validity": "valid", "valid_from": "", "invalid_from": "",
+                           "disclosure_mode": "proactive", "channels": ["website", "wechat"], "column_ids": [],
+                           "related_ids": "12,35", "change_note": "", "scheduled_at": "2024-03-02T09:00"},
+                "org_options": options(&[("12", "某市教育局")]),
+                "site_options": options(&[("3", "某市教育局网站")]),
+                "column_options": options(&[("31", "通知公告"), ("32", "政策文件")]),
+                "subject_options": options(&[("5", "教育\\基础教育")]),
+                "genre_options": options(&[("notice", "通知公告"), ("regulation", "规章")]),
+                "validity_options": options(&[("valid", "有效"), ("repealed", "废止")]),
+                "mode_options": options(&[("proactive", "主动公开")]),
+                "channel_options": options(&[("website", "政府网站"), ("weibo", "政务微博"), ("wechat", "政务微信")]),
+                "is_published": false,
+                "attachments": [], "upload_url": "/admin/items/0/attachments", "item_id": null, "preview_url": null,
+                "csrf": "tok-123"
+            })), &["<a href=\"#f-title\">请填写标题</a>", "<a href=\"#f-column_ids\">请至少选择一个栏目</a>",
+                   "<li>保存失败，请检查以下各项</li>", "id=\"f-title-error\"",
+                   "&lt;p&gt;正文&lt;/p&gt;</textarea>", "value=\"website\" checked", "value=\"wechat\" checked",
+                   "<option value=\"notice\" selected>通知公告</option>", "value=\"2024-03-02T09:00\"", "type=\"datetime-local\"",
+                   "fieldset class=\"field checkboxes has-error\" id=\"f-column_ids\" aria-describedby=\"f-column_ids-error\""]),
+            s("admin/item_form.html", "published, with attachments", merge(a(), json!({
+                "form_action": "/admin/items/7",
+                "errors": {},
+                "values": {"title": "关于2024年春季学期开学工作的通知", "summary": "", "body_html": "", "made_on": "",
+                           "doc_number": "", "org_id": "12", "site_id": "3", "subject_id": "", "genre": "",
+                           "keywords": "", "validity": "", "valid_from": "", "invalid_from": "", "disclosure_mode": "",
+                           "channels": [], "column_ids": ["32"], "related_ids": "", "change_note": "更正附件",
+                           "scheduled_at": ""},
+                "org_options": options(&[("12", "某市教育局")]), "site_options": options(&[("3", "某市教育局网站")]),
+                "column_options": options(&[("31", "通知公告"), ("32", "政策文件")]),
+                "subject_options": [], "genre_options": [], "validity_options": [], "mode_options": [],
+                "channel_options": options(&[("website", "政府网站")]),
+                "is_published": true,
+                "attachments": [{"name": "附件1.docx", "url": "/files/9", "size": 52000, "delete_url": "/admin/attachments/9/delete"}],
+                "upload_url": "/admin/items/7/attachments", "item_id": 7, "preview_url": "/admin/items/7/preview",
+                "csrf": "tok-123"
+            })), &["修改说明", "更正附件", "value=\"32\" checked", "enctype=\"multipart/form-data\"", "附件1.docx", "50.8 KB",
+                   "/admin/attachments/9/delete", "预览", "type=\"file\""]),
+            s("admin/item_view.html", "in review", merge(a(), json!({
+                "item": merge(public_item(), json!({"id": 7, "status_label": "待审核", "reason": "请补充附件",
+                    "index_number": null, "published_on": null})),
+                "actions": [
+                    {"name": "approve", "label": "通过", "url": "/admin/items/7/approve", "needs_reason": false, "needs_time": false},
+                    {"name": "reject", "label": "退回", "url": "/admin/items/7/reject", "needs_reason": true, "needs_time": false},
+                    {"name": "schedule", "label": "定时发布", "url": "/admin/items/7/schedule", "needs_reason": false, "needs_time": true}
+                ],
+                "versions": [{"version": 1, "note": "初稿", "by": "李编辑", "at": "2024-04-01 10:00", "url": "/admin/items/7/versions/1"}],
+                "edit_url": "/admin/items/7/edit", "public_url": null,
+                "audit": [{"at": "2024-04-01 10:00", "actor": "李编辑", "action": "提交审核", "summary": "提交给审核人"}]
+            })), &["待审核", "请补充附件", "（发布时生成）", "action=\"/admin/items/7/reject\"", "name=\"reason\"",
+                   "name=\"scheduled_at\"", "第 1 版", "提交给审核人", "value=\"reject\" class=\"danger\"",
+                   "<th scope=\"row\">发布机构</th><td>某市教育局</td>"]),
+            s("admin/item_view.html", "withdrawn, no actions", merge(a(), json!({
+                "item": merge(public_item(), json!({"id": 8, "status_label": "已撤回", "reason": null,
+                    "withdrawn": {"date": "2024-05-06", "reason": "内容有误"}})),
+                "actions": [], "versions": [], "edit_url": null, "public_url": "/s/jyj/items/101", "audit": []
+            })), &["本信息已于 2024-05-06 撤回", "内容有误", "查看公开页面", "暂无历史版本", "000014349/2024-00012"]),
+            s("admin/audit.html", "default", merge(a(), json!({
+                "filters": {"actor": "wangxm", "action": "", "entity": "", "from": "2024-01-01", "to": ""},
+                "entries": [{"at": "2024-04-01 10:00", "actor": "wangxm", "action": "item.update", "entity": "item:7",
+                             "summary": "修改标题", "before": "{\"title\": \"旧\"}", "after": "{\"title\": \"新\"}"},
+                            {"at": "2024-04-01 09:00", "actor": "admin", "action": "user.lock", "entity": "user:3",
+                             "summary": null, "before": null, "after": null}],
+                "pagination": pagination()
+            })), &["item:7", "修改标题", "{&quot;title&quot;: &quot;旧&quot;}", "查看变更", "value=\"wangxm\"", "value=\"2024-01-01\""]),
+            s("admin/users.html", "default", merge(a(), json!({
+                "users": [{"username": "lisi", "display_name": "李四", "org": "某市教育局", "roles": ["信息编辑"],
+                           "locked": true, "url": "/admin/users/3"}],
+                "new_url": "/admin/users/new"
+            })), &["lisi", "李四", "已锁定", "信息编辑", "新建用户"]),
+            s("admin/user_form.html", "rejected", merge(a(), json!({
+                "form_action": "/admin/users/new",
+                "errors": {"password": "密码至少 12 位"},
+                "values": {"username": "lisi", "display_name": "李四", "org_id": "12", "role": "editor", "password": "secret-typed"},
+                "org_options": options(&[("12", "某市教育局")]),
+                "role_options": options(&[("editor", "信息编辑"), ("reviewer", "信息审核")])
+            })), &["密码至少 12 位", "value=\"lisi\"", "<option value=\"editor\" selected>信息编辑</option>",
+                   "autocomplete=\"new-password\""]),
+            s("admin/sites.html", "default", merge(a(), json!({
+                "sites": [{"title": "某市教育局", "slug": "jyj", "org": "某市教育局", "url": "/s/jyj/", "columns_url": "/admin/sites/3/columns"}],
+                "form_action": "/admin/sites",
+                "errors": {"slug": "路径标识已被使用"},
+                "values": {"title": "某市财政局", "slug": "jyj", "org_id": "13"},
+                "org_options": options(&[("12", "某市教育局"), ("13", "某市财政局")])
+            })), &["<code>jyj</code>", "/admin/sites/3/columns", "路径标识已被使用", "value=\"某市财政局\"",
+                   "<option value=\"13\" selected>某市财政局</option>"]),
+            s("admin/columns.html", "default", merge(a(), json!({
+                "page_title": "某市教育局 栏目",
+                "site": {"title": "某市教育局", "url": "/s/jyj/"},
+                "columns": [
+                    {"name": "政府信息公开", "depth": 0, "kind_label": "目录列表", "module_label": "政务信息", "update_days": null, "items": 0},
+                    {"name": "通知公告", "depth": 1, "kind_label": "文章列表", "module_label": null, "update_days": 14, "items": 120}
+                ],
+                "form_action": "/admin/sites/3/columns",
+                "errors": {"name": "请填写栏目名称"},
+                "values": {"name": "", "slug": "tzgg", "parent_id": "1", "kind": "articles", "module": "", "update_days": "14"},
+                "kind_options": options(&[("catalogue", "目录列表"), ("articles", "文章列表")]),
+                "module_options": options(&[("government_affairs", "政务信息")]),
+                "parent_options": options(&[("1", "政府信息公开")])
+            })), &["<h1>某市教育局 栏目</h1>", "class=\"depth-1\"", "通知公告", "120", "请填写栏目名称",
+                   "<option value=\"articles\" selected>文章列表</option>", "value=\"tzgg\""]),
+            s("admin/orgs.html", "default", merge(a(), json!({
+                "orgs": [{"name": "某市人民政府", "short_name": "市政府", "code": "000014349", "level_label": "市级", "depth": 0},
+                         {"name": "某市教育局", "short_name": null, "code": "000014350", "level_label": "市级部门", "depth": 1}],
+                "form_action": "/admin/orgs",
+                "errors": {"code": "机构代码格式不正确"},
+                "values": {"name": "某市卫健委", "short_name": "", "code": "123", "parent_id": "1", "level": "city", "kind": "department"},
+                "parent_options": options(&[("1", "某市人民政府")]),
+                "level_options": options(&[("city", "市级")]),
+                "kind_options": options(&[("department", "政府部门")])
+            })), &["000014349", "市级部门", "机构代码格式不正确", "value=\"某市卫健委\"", "<option value=\"city\" selected>市级</option>"]),
+            s("admin/version.html", "default", merge(a(), json!({
+                "item_title": "关于2024年春季学期开学工作的通知",
+                "version": {"version": 1, "note": "初稿", "by": "李编辑", "at": "2024-04-01 10:00"},
+                "fields": [{"label": "文号", "value": "某教发〔2024〕1号"}, {"label": "关键词", "value": null}],
+                "body_html": "<p>旧版正文</p>",
+                "back_url": "/admin/items/7"
+            })), &["（第 1 版）", "初稿", "<th scope=\"row\">文号</th><td>某教发〔2024〕1号</td>", "<p>旧版正文</p>"]),
+        ]
+    }
+
+    // ------------------------------------------------------------------ rendering helpers
+
+    fn render_with(env: &Environment<'static>, template: &str, ctx: &J) -> Result<String, String> {
+        let t = env.get_template(template).map_err(|e| format!("{template}: {e:#}"))?;
+        t.render(ctx).map_err(|e| format!("{template}: {e:#}"))
+    }
+
+    fn base_of(template: &str) -> Option<&'static str> {
+        let src = TEMPLATES.iter().find(|(n, _)| *n == template).map(|(_, s)| *s)?;
+        if src.contains("{% extends \"admin/base.html\" %}") {
+            Some("admin/base.html")
+        } else if src.contains("{% extends \"base.html\" %}") {
+            Some("base.html")
+        } else {
+            None
+        }
+    }
+
+    fn pages() -> Vec<&'static str> {
+        TEMPLATES.iter().map(|(n, _)| *n).filter(|n| base_of(n).is_some()).collect()
+    }
+
+    // ------------------------------------------------------------------ a small HTML scanner
+
+    #[derive(Debug)]
+    struct Tag {
+        name: String,
+        end: bool,
+        attrs: Vec<(String, String)>,
+    }
+
+    impl Tag {
+        fn attr(&self, k: &str) -> Option<&str> {
+            self.attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
+        }
+        fn has(&self, k: &str) -> bool {
+            self.attr(k).is_some()
+        }
+    }
+
+    /// Tags (with attributes) and the text between them. Errors on what an HTML parser would
+    /// complain about in our own output: bare `<`, unclosed comments, duplicate attributes.
+    fn scan(html: &str) -> Result<(Vec<Tag>, Vec<String>), String> {
+        let b = html.as_bytes();
+        let len = b.len();
+        let mut i = 0;
+        let mut tags = Vec::new();
+        let mut texts = Vec::new();
+        while i < len {
+            if b[i] != b'<' {
+                let next = html[i..].find('<').map(|p| i + p).unwrap_or(len);
+                texts.push(html[i..next].to_string());
+                i = next;
+                continue;
+            }
+            if html[i..].starts_with("<!--") {
+                let end = html[i..].find("-->").ok_or("unclosed comment")?;
+                i += end + 3;
+                continue;
+            }
+            if html[i..].starts_with("<!") {
+                let end = html[i..].find('>').ok_or("unclosed <!")?;
+                i += end + 1;
+                continue;
+            }
+            let end = b.get(i + 1) == Some(&b'/');
+            let start = if end { i + 2 } else { i + 1 };
+            let mut j = start;
+            while j < len && b[j].is_ascii_alphanumeric() {
+                j += 1;
+            }
+            if j == start {
+                let ctx: String = html[i..].chars().take(30).collect();
+                return Err(format!("bare '<' in text: {ctx:?}"));
+            }
+            let name = html[start..j].to_ascii_lowercase();
+            let mut attrs: Vec<(String, String)> = Vec::new();
+            loop {
+                while j < len && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if j >= len {
+                    return Err(format!("unclosed tag <{name}"));
+                }
+                if b[j] == b'>' {
+                    j += 1;
+                    break;
+                }
+                if b[j] == b'/' && b.get(j + 1) == Some(&b'>') {
+                    j += 2;
+                    break;
+                }
+                let ns = j;
+                while j < len && !b[j].is_ascii_whitespace() && !matches!(b[j], b'=' | b'>' | b'/' | b'"' | b'\'') {
+                    j += 1;
+                }
+                if j == ns {
+                    return Err(format!("bad attribute syntax in <{name}> near {:?}", &html[ns..(ns + 20).min(len)]));
+                }
+                let an = html[ns..j].to_ascii_lowercase();
+                let mut av = String::new();
+                if j < len && b[j] == b'=' {
+                    j += 1;
+                    if j < len && (b[j] == b'"' || b[j] == b'\'') {
+                        let q = b[j] as char;
+                        let vs = j + 1;
+                        let ve = html[vs..].find(q).map(|p| vs + p).ok_or("unclosed attribute value")?;
+                        av = html[vs..ve].to_string();
+                        j = ve + 1;
+                    } else {
+                        let vs = j;
+                        while j < len && !b[j].is_ascii_whitespace() && b[j] != b'>' {
+                            j += 1;
+                        }
+                        av = html[vs..j].to_string();
+                    }
+                }
+                if attrs.iter().any(|(n, _)| *n == an) {
+                    return Err(format!("duplicate attribute {an} on <{name}>"));
+                }
+                attrs.push((an, av));
+            }
+            tags.push(Tag { name, end, attrs });
+            i = j;
+        }
+        Ok((tags, texts))
+    }
+
+    const VOID: &[&str] = &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"];
+    const BLOCK: &[&str] = &[
+        "address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figure", "footer", "form",
+        "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "main", "nav", "ol", "p", "pre", "section", "table", "ul",
+    ];
+    const PHRASING_ONLY: &[&str] = &["p", "span", "label", "button", "strong", "em", "code", "h1", "h2", "h3", "h4", "h5", "h6", "legend", "summary", "mark", "caption", "option"];
+    const INTERACTIVE: &[&str] = &["a", "button", "input", "select", "textarea", "details", "label"];
+
+    /// Everything we can check without a browser that the Nu HTML Checker or axe-core would flag.
+    fn problems(html: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        if !html.trim_start().starts_with("<!DOCTYPE html>") {
+            out.push("missing <!DOCTYPE html>".into());
+        }
+        let (tags, texts) = match scan(html) {
+            Ok(x) => x,
+            Err(e) => return vec![e],
+        };
+
+        // Structure: balance, content model, nesting rules.
+        let mut stack: Vec<&str> = Vec::new();
+        let mut form_open: Option<(bool, bool)> = None; // (is post, has csrf)
+        for t in &tags {
+            let n = t.name.as_str();
+            if t.end {
+                if VOID.contains(&n) {
+                    out.push(format!("end tag for void element </{n}>"));
+                    continue;
+                }
+                match stack.pop() {
+                    Some(top) if top == n => {}
+                    Some(top) => {
+                        out.push(format!("stray </{n}> (open element is <{top}>)"));
+                        stack.push(top);
+                    }
+                    None => out.push(format!("stray </{n}> at top level")),
+                }
+                if n == "form" {
+                    if let Some((true, false)) = form_open {
+                        out.push("POST form without a csrf input".into());
+                    }
+                    form_open = None;
+                }
+                continue;
+            }
+            let parent = stack.last().copied().unwrap_or("");
+            let need_parent: Option<&[&str]> = match n {
+                "li" => Some(&["ul", "ol"]),
+                "tr" => Some(&["thead", "tbody", "tfoot", "table"]),
+                "td" | "th" => Some(&["tr"]),
+                "thead" | "tbody" | "tfoot" | "caption" => Some(&["table"]),
+                "option" => Some(&["select", "optgroup"]),
+                "legend" => Some(&["fieldset"]),
+                "summary" => Some(&["details"]),
+                _ => None,
+            };
+            if let Some(ok) = need_parent {
+                if !ok.contains(&parent) {
+                    out.push(format!("<{n}> inside <{parent}>"));
+                }
+            }
+            if BLOCK.contains(&n) {
+                if let Some(p) = stack.iter().rev().find(|p| PHRASING_ONLY.contains(p)) {
+                    out.push(format!("block <{n}> inside phrasing <{p}>"));
+                }
+            }
+            if INTERACTIVE.contains(&n) && !(n == "input" && t.attr("type") == Some("hidden")) {
+                if let Some(p) = stack.iter().rev().find(|p| **p == "a" || **p == "button") {
+                    out.push(format!("interactive <{n}> inside <{p}>"));
+                }
+            }
+            if n == "form" {
+                if form_open.is_some() {
+                    out.push("nested <form>".into());
+                }
+                let post = t.attr("method").map(|m| m.eq_ignore_ascii_case("post")).unwrap_or(false);
+                form_open = Some((post, false));
+            }
+            if n == "input" && t.attr("type") == Some("hidden") && t.attr("name") == Some("csrf") {
+                match &mut form_open {
+                    Some(f) => f.1 = !t.attr("value").unwrap_or("").is_empty(),
+                    None => out.push("csrf input outside a form".into()),
+                }
+            }
+            if !VOID.contains(&n) {
+                stack.push(n);
+            }
+        }
+        if !stack.is_empty() {
+            out.push(format!("unclosed elements: {stack:?}"));
+        }
+
+        // Ids and the references to them.
+        let mut ids = HashSet::new();
+        for t in tags.iter().filter(|t| !t.end) {
+            if let Some(id) = t.attr("id") {
+                if id.is_empty() || id.contains(char::is_whitespace) {
+                    out.push(format!("bad id {id:?}"));
+                }
+                if !ids.insert(id.to_string()) {
+                    out.push(format!("duplicate id {id:?}"));
+                }
+            }
+        }
+        let mut label_for = HashSet::new();
+        for t in tags.iter().filter(|t| !t.end) {
+            for a in ["aria-describedby", "aria-labelledby"] {
+                for id in t.attr(a).unwrap_or("").split_whitespace() {
+                    if !ids.contains(id) {
+                        out.push(format!("{a} points at missing id {id:?}"));
+                    }
+                }
+            }
+            if t.name == "label" {
+                match t.attr("for") {
+                    Some(f) if ids.contains(f) => {
+                        label_for.insert(f.to_string());
+                    }
+                    other => out.push(format!("<label for={other:?}> has no target")),
+                }
+            }
+            if t.name == "a" {
+                match t.attr("href") {
+                    None | Some("") => out.push("<a> without href".into()),
+                    Some(h) if h.starts_with('#') && !ids.contains(&h[1..]) => {
+                        out.push(format!("in-page link {h} has no target"))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for t in tags.iter().filter(|t| !t.end) {
+            let control = match t.name.as_str() {
+                "select" | "textarea" => true,
+                "input" => !matches!(t.attr("type"), Some("hidden" | "submit" | "button" | "reset" | "image")),
+                _ => false,
+            };
+            if control {
+                let labelled = t.attr("id").map(|id| label_for.contains(id)).unwrap_or(false)
+                    || t.has("aria-label")
+                    || t.has("aria-labelledby");
+                if !labelled {
+                    out.push(format!("unlabelled <{}> name={:?}", t.name, t.attr("name")));
+                }
+            }
+            if t.name == "button" && !matches!(t.attr("type"), Some("submit" | "button" | "reset")) {
+                out.push("<button> without type".into());
+            }
+            if t.name == "th" && !matches!(t.attr("scope"), Some("row" | "col" | "rowgroup" | "colgroup")) {
+                out.push("<th> without scope".into());
+            }
+            if t.name == "img" && !t.has("alt") {
+                out.push("<img> without alt".into());
+            }
+            if let Some(ti) = t.attr("tabindex") {
+                if ti != "0" && ti != "-1" {
+                    out.push(format!("tabindex={ti}"));
+                }
+            }
+            if let Some(c) = t.attr("aria-current") {
+                if !matches!(c, "page" | "step" | "location" | "date" | "time" | "true") {
+                    out.push(format!("aria-current={c}"));
+                }
+            }
+            if t.attr("role") == Some("region") && !t.has("aria-label") && !t.has("aria-labelledby") {
+                out.push("role=region without a name".into());
+            }
+        }
+
+        // Document-level: language, landmarks, headings, skip link.
+        let html_tag = tags.iter().find(|t| t.name == "html" && !t.end);
+        if html_tag.and_then(|t| t.attr("lang")) != Some("zh-CN") {
+            out.push("<html> without lang=\"zh-CN\"".into());
+        }
+        let count = |n: &str| tags.iter().filter(|t| t.name == n && !t.end).count();
+        if count("main") != 1 {
+            out.push(format!("{} <main> elements", count("main")));
+        }
+        if count("h1") != 1 {
+            out.push(format!("{} <h1> elements", count("h1")));
+        }
+        if count("title") != 1 {
+            out.push("no <title>".into());
+        }
+        let skip = tags.iter().any(|t| t.name == "a" && t.attr("class") == Some("skip-link") && t.attr("href") == Some("#main"));
+        if !skip || !html.contains("跳到主要内容") || !ids.contains("main") {
+            out.push("no skip link to #main".into());
+        }
+        let mut last = 0;
+        for t in tags.iter().filter(|t| !t.end) {
+            let b = t.name.as_bytes();
+            if b.len() == 2 && b[0] == b'h' && (b'1'..=b'6').contains(&b[1]) {
+                let level = (b[1] - b'0') as i32;
+                if last > 0 && level > last + 1 {
+                    out.push(format!("heading order: h{level} after h{last}"));
+                }
+                last = level;
+            }
+        }
+        let mut landmark_names: HashMap<String, usize> = HashMap::new();
+        for t in tags.iter().filter(|t| !t.end) {
+            let role = match (t.name.as_str(), t.attr("role")) {
+                (_, Some("search")) => "search",
+                (_, Some("region")) => "region",
+                ("nav", _) => "navigation",
+                _ => continue,
+            };
+            let name = t.attr("aria-label").unwrap_or("");
+            if name.is_empty() {
+                out.push(format!("{role} landmark without aria-label"));
+            }
+            *landmark_names.entry(format!("{role}:{name}")).or_default() += 1;
+        }
+        for (k, n) in landmark_names {
+            if n > 1 {
+                out.push(format!("{n} landmarks named {k}"));
+            }
+        }
+
+        // Nothing printed a missing or null value.
+        let attr_values = tags.iter().flat_map(|t| t.attrs.iter().map(|(_, v)| v.clone()));
+        for chunk in texts.into_iter().chain(attr_values) {
+            for word in chunk.split(|c: char| !c.is_ascii_alphanumeric()) {
+                if word.eq_ignore_ascii_case("none") || word.eq_ignore_ascii_case("undefined") {
+                    out.push(format!("prints {word:?} in {:?}", chunk.trim()));
+                }
+            }
+        }
+        out
+    }
+
+    // ------------------------------------------------------------------ README contract
+
+    #[derive(Default, Debug)]
+    struct Contract {
+        /// template → documented paths (with `[]` for list elements) → may be null, may be absent
+        keys: BTreeMap<String, Vec<(String, bool, bool)>>,
+    }
+
+    fn contract() -> Contract {
+        let readme = include_str!("../templates/README.md");
+        let mut c = Contract::default();
+        let mut current: Option<String> = None;
+        for line in readme.lines() {
+            if line.starts_with("## ") {
+                current = line
+                    .split('`')
+                    .nth(1)
+                    .filter(|n| n.ends_with(".html"))
+                    .map(str::to_string);
+                if let Some(t) = &current {
+                    c.keys.entry(t.clone()).or_default();
+                }
+                continue;
+            }
+            let Some(t) = &current else { continue };
+            if !line.starts_with("| `") {
+                continue;
+            }
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let key = cells[1].trim_matches('`').to_string();
+            let ty = cells.get(2).copied().unwrap_or("");
+            let nullable = ty.contains("null");
+            let optional = ty.contains("optional");
+            c.keys.get_mut(t).unwrap().push((key, nullable || optional, optional));
+        }
+        c
+    }
+
+    impl Contract {
+        fn plain_keys(&self, t: &str) -> BTreeSet<String> {
+            self.keys
+                .get(t)
+                .map(|v| v.iter().filter(|(k, _, _)| !k.contains("[]")).map(|(k, _, _)| k.clone()).collect())
+                .unwrap_or_default()
+        }
+        fn all(&self, t: &str) -> Vec<(String, bool, bool)> {
+            let mut v = self.keys.get(t).cloned().unwrap_or_default();
+            if let Some(b) = base_of(t) {
+                v.extend(self.keys.get(b).cloned().unwrap_or_default());
+            }
+            v
+        }
+    }
+
+    /// Variables the environment provides, or the template language itself.
+    const ENV_NAMES: &[&str] = &["css_url", "loop", "super", "self", "range", "namespace", "dict", "caller", "varargs", "kwargs"];
+
+    // ------------------------------------------------------------------ JSON path helpers
+
+    /// Applies `f` to the parent object of every value at `path` (`a.b[].c`), with the last key.
+    fn at_path(v: &mut J, path: &str, f: &mut dyn FnMut(&mut serde_json::Map<String, J>, &str)) {
+        let (head, rest) = match path.find(['.', '[']) {
+            Some(i) => (&path[..i], &path[i..]),
+            None => (path, ""),
+        };
+        let Some(obj) = v.as_object_mut() else { return };
+        if rest.is_empty() {
+            if obj.contains_key(head) {
+                f(obj, head);
+            }
+            return;
+        }
+        let Some(child) = obj.get_mut(head) else { return };
+        if let Some(r) = rest.strip_prefix("[].") {
+            if let Some(arr) = child.as_array_mut() {
+                for el in arr {
+                    at_path(el, r, f);
+                }
+            }
+        } else if let Some(r) = rest.strip_prefix('.') {
+            at_path(child, r, f);
+        }
+    }
+
+    fn has_path(v: &J, path: &str) -> bool {
+        let mut found = false;
+        let mut copy = v.clone();
+        at_path(&mut copy, path, &mut |_, _| found = true);
+        if found || !path.ends_with("[]") {
+            return found;
+        }
+        false
+    }
+
+    // ------------------------------------------------------------------ tests
+
+    #[test]
+    fn every_page_template_has_a_sample_and_a_readme_section() {
+        let samples = samples();
+        let c = contract();
+        for t in pages() {
+            assert!(samples.iter().any(|s| s.template == t), "{t} has no sample context");
+            assert!(c.keys.contains_key(t), "{t} has no section in templates/README.md");
+        }
+        for t in c.keys.keys() {
+            assert!(TEMPLATES.iter().any(|(n, _)| n == t), "README documents unknown template {t}");
+        }
+        for s in &samples {
+            assert!(base_of(s.template).is_some(), "sample for non-page template {}", s.template);
+        }
+    }
+
+    #[test]
+    fn samples_render_with_expected_content_and_clean_html() {
+        let env = environment();
+        let mut failures = Vec::new();
+        for s in samples() {
+            let html = match render_with(&env, s.template, &s.ctx) {
+                Ok(h) => h,
+                Err(e) => {
+                    failures.push(format!("{} [{}]: render error {e}", s.template, s.label));
+                    continue;
+                }
+            };
+            for want in &s.expect {
+                if !html.contains(want) {
+                    failures.push(format!("{} [{}]: missing {want:?}", s.template, s.label));
+                }
+            }
+            for p in problems(&html) {
+                failures.push(format!("{} [{}]: {p}", s.template, s.label));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// A stricter environment fails on any key a template prints, iterates or looks into that the
+    /// sample lacks: with the samples following the README, templates read only documented keys.
+    #[test]
+    fn samples_render_under_semi_strict_undefined() {
+        let mut env = environment();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
+        let errors: Vec<String> = samples()
+            .iter()
+            .filter(|s| s.label != "500 without globals")
+            .filter_map(|s| render_with(&env, s.template, &s.ctx).err().map(|e| format!("[{}] {e}", s.label)))
+            .collect();
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
+    }
+
+    #[test]
+    fn templates_read_exactly_the_keys_the_readme_documents() {
+        let env = environment();
+        let c = contract();
+        let mut failures = Vec::new();
+        for (name, _) in TEMPLATES {
+            let used: BTreeSet<String> = env
+                .get_template(name)
+                .unwrap()
+                .undeclared_variables(true)
+                .into_iter()
+                .filter(|v| !ENV_NAMES.contains(&v.split('.').next().unwrap()))
+                .collect();
+            let mine = c.plain_keys(name);
+            let mut allowed = mine.clone();
+            if let Some(b) = base_of(name) {
+                allowed.extend(c.plain_keys(b));
+            }
+            for u in &used {
+                let ok = allowed.contains(u) || allowed.iter().any(|k| k.starts_with(&format!("{u}.")));
+                if !ok {
+                    failures.push(format!("{name} reads `{u}`, which README.md does not document for it"));
+                }
+            }
+            for k in &mine {
+                let ok = used.iter().any(|u| {
+                    u == k || k.starts_with(&format!("{u}.")) || u.starts_with(&format!("{k}."))
+                });
+                if !ok {
+                    failures.push(format!("README.md documents `{k}` for {name}, which does not read it"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn samples_cover_every_documented_key() {
+        let c = contract();
+        let samples = samples();
+        let mut failures = Vec::new();
+        for (t, keys) in &c.keys {
+            let relevant: Vec<&Sample> = samples
+                .iter()
+                .filter(|s| s.template == t || base_of(s.template) == Some(t.as_str()))
+                .collect();
+            for (k, _, _) in keys {
+                if !relevant.iter().any(|s| has_path(&s.ctx, k)) {
+                    failures.push(format!("no sample for {t} has `{k}`"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// Optional keys set to null, then left out: pages still render, and never print
+    /// "none"/"undefined" (checked by `problems`).
+    #[test]
+    fn null_and_missing_optional_keys_render_cleanly() {
+        let env = environment();
+        let c = contract();
+        let mut failures = Vec::new();
+        for s in samples() {
+            let keys = c.all(s.template);
+            let mut nulled = s.ctx.clone();
+            for (k, nullable, _) in &keys {
+                if *nullable {
+                    at_path(&mut nulled, k, &mut |obj, last| {
+                        obj.insert(last.to_string(), J::Null);
+                    });
+                }
+            }
+            let mut removed = s.ctx.clone();
+            for (k, _, optional) in &keys {
+                if *optional {
+                    at_path(&mut removed, k, &mut |obj, last| {
+                        obj.remove(last);
+                    });
+                }
+            }
+            for (variant, ctx) in [("null", &nulled), ("absent", &removed)] {
+                match render_with(&env, s.template, ctx) {
+                    Ok(html) => {
+                        for p in problems(&html) {
+                            failures.push(format!("{} [{}, optional keys {variant}]: {p}", s.template, s.label));
+                        }
+                    }
+                    Err(e) => failures.push(format!("[{}, optional keys {variant}] {e}", s.label)),
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn every_post_form_carries_the_csrf_token() {
+        let env = environment();
+        let (mut forms, mut tokens) = (0, 0);
+        for s in samples() {
+            let html = render_with(&env, s.template, &s.ctx).unwrap();
+            let f = html.matches("method=\"post\"").count();
+            let t = html.matches("<input type=\"hidden\" name=\"csrf\" value=\"tok-").count();
+            assert_eq!(f, t, "{} [{}]: {f} POST forms, {t} csrf inputs", s.template, s.label);
+            forms += f;
+            tokens += t;
+        }
+        assert_eq!(forms, tokens);
+        assert!(forms >= 20, "only {forms} POST forms rendered in all samples");
+        // And no template spells the method differently.
+        for (name, src) in TEMPLATES {
+            assert!(!src.contains("method=\"POST\"") && !src.contains("method='post'"), "{name}");
+        }
+    }
+
+    #[test]
+    fn large_text_sets_the_body_class_and_flips_the_toggle() {
+        let env = environment();
+        for (t, ctx) in samples().into_iter().map(|s| (s.template, s.ctx)).filter(|(_, c)| c.get("large_text").is_some() && c.get("print") != Some(&json!(true))) {
+            let normal = render_with(&env, t, &ctx).unwrap();
+            assert!(normal.contains("大字版") && !normal.contains("class=\"large-text\""), "{t}");
+            let big = render_with(&env, t, &merge(ctx.clone(), json!({"large_text": true}))).unwrap();
+            assert!(big.contains("<body class=\"large-text\">") || big.contains("<body class=\"admin large-text\">"), "{t}");
+            assert!(big.contains("标准版"), "{t}");
+            let toggle = ctx["toggle_large_text_url"].as_str().unwrap();
+            assert!(big.contains(&format!("class=\"toggle-large-text\" href=\"{toggle}\">标准版</a>")), "{t}");
+        }
+    }
+
+    #[test]
+    fn text_is_escaped_and_html_fields_are_not() {
+        let env = environment();
+        let ctx = merge(public_globals(), json!({"item": merge(public_item(), json!({
+            "title": "<script>alert(1)</script>", "body_html": "<p><strong>正文</strong></p>"
+        })), "q": "\"><b>x"}));
+        let html = render_with(&env, "item.html", &ctx).unwrap();
+        assert!(!html.contains("<script>"));
+        assert!(html.contains("&lt;script&gt;"));
+        assert!(html.contains("<p><strong>正文</strong></p>"));
+        assert!(!html.contains("\"><b>x"));
+    }
+
+    #[test]
+    fn column_kinds_choose_table_or_list() {
+        let env = environment();
+        let by_label = |l: &str| samples().into_iter().find(|s| s.template == "column.html" && s.label == l).unwrap();
+        let cat = render_with(&env, "column.html", &by_label("catalogue").ctx).unwrap();
+        assert!(cat.contains("<table class=\"list-table\">") && cat.contains(">文号</th>"));
+        let art = render_with(&env, "column.html", &by_label("articles").ctx).unwrap();
+        assert!(!art.contains("<table") && art.contains("class=\"article-list\""));
+        let single = render_with(&env, "column.html", &by_label("single page").ctx).unwrap();
+        assert!(!single.contains("article-list") && !single.contains("分页"));
+    }
+
+    #[test]
+    fn print_view_drops_navigation_search_and_footer() {
+        let env = environment();
+        let ctx = merge(public_globals(), json!({"item": public_item(), "print": true}));
+        let html = render_with(&env, "item.html", &ctx).unwrap();
+        assert!(html.contains("000014349/2024-00012"));
+        for gone in ["栏目导航", "role=\"search\"", "面包屑", "<footer", "本页链接"] {
+            assert!(!html.contains(gone), "print view still has {gone}");
+        }
+        let normal = render_with(&env, "item.html", &merge(ctx, json!({"print": false}))).unwrap();
+        for present in ["栏目导航", "role=\"search\"", "面包屑", "<footer", "本页链接"] {
+            assert!(normal.contains(present), "normal view lacks {present}");
+        }
+    }
+
+    #[test]
+    fn field_errors_sit_next_to_their_fields() {
+        let env = environment();
+        let s = samples().into_iter().find(|s| s.template == "report_error.html" && s.label == "rejected form").unwrap();
+        let html = render_with(&env, s.template, &s.ctx).unwrap();
+        let input = html.find("id=\"f-page_url\"").unwrap();
+        let err = html.find("id=\"f-page_url-error\"").unwrap();
+        let field_start = html[..input].rfind("<div class=\"field").unwrap();
+        assert!(field_start < err && err < input, "error message is not inside the field");
+        assert!(html[field_start..].starts_with("<div class=\"field has-error\">"));
+        // The field without an error is not marked.
+        let contact = html.find("id=\"f-contact\"").unwrap();
+        let tag_end = contact + html[contact..].find('>').unwrap();
+        assert!(!html[contact..tag_end].contains("aria-invalid"));
+        // The summary comes before the form.
+        assert!(html.find("error-summary").unwrap() < html.find("<form method=\"post\"").unwrap());
+    }
+
+    #[test]
+    fn passwords_are_never_refilled() {
+        let env = environment();
+        let s = samples().into_iter().find(|s| s.template == "admin/user_form.html").unwrap();
+        let html = render_with(&env, s.template, &s.ctx).unwrap();
+        assert!(!html.contains("secret-typed"));
+        let login = samples().into_iter().find(|s| s.template == "admin/login.html").unwrap();
+        let ctx = merge(login.ctx, json!({"values": {"username": "a", "password": "typed-pw"}}));
+        assert!(!render_with(&env, "admin/login.html", &ctx).unwrap().contains("typed-pw"));
+    }
+
+    #[test]
+    fn pagination_hides_links_for_a_single_page_and_marks_the_current_one() {
+        let env = environment();
+        let one = json!({"page": 1, "pages": 1, "total": 3, "prev_url": null, "next_url": null,
+                         "pages_list": [{"n": 1, "url": "?page=1", "current": true}]});
+        let ctx = merge(public_globals(), json!({"column": {"name": "栏目", "kind": "articles", "description": null},
+                                                 "items": [], "pagination": one}));
+        let html = render_with(&env, "column.html", &ctx).unwrap();
+        assert!(html.contains("共 3 条") && !html.contains("aria-label=\"分页\""));
+        let ctx = merge(ctx, json!({"pagination": pagination()}));
+        let html = render_with(&env, "column.html", &ctx).unwrap();
+        let nav = &html[html.find("aria-label=\"分页\"").unwrap()..];
+        assert_eq!(nav.matches("aria-current=\"page\"").count(), 1);
+        assert!(nav.contains("<span class=\"gap\">…</span>"));
+        assert!(nav.contains("上一页") && nav.contains("下一页"));
+    }
+
+    #[test]
+    fn macros_read_nothing_from_the_context() {
+        let env = environment();
+        let used: Vec<String> = env
+            .get_template("_macros.html")
+            .unwrap()
+            .undeclared_variables(false)
+            .into_iter()
+            .filter(|v| !ENV_NAMES.contains(&v.as_str()))
+            .collect();
+        assert!(used.is_empty(), "_macros.html reads {used:?}");
+    }
+
+    #[test]
+    fn filesize_and_filetype() {
+        assert_eq!(filesize(Value::from(0)), "0 B");
+        assert_eq!(filesize(Value::from(1023)), "1023 B");
+        assert_eq!(filesize(Value::from(1024)), "1 KB");
+        assert_eq!(filesize(Value::from(52000)), "50.8 KB");
+        assert_eq!(filesize(Value::from(234567)), "229 KB");
+        assert_eq!(filesize(Value::from(3_355_443)), "3.2 MB");
+        assert_eq!(filesize(Value::from(5_u64 << 30)), "5 GB");
+        assert_eq!(filesize(Value::from("2048")), "2 KB");
+        assert_eq!(filesize(Value::from("约 2 MB")), "约 2 MB");
+        assert_eq!(filesize(Value::from(())), "");
+        assert_eq!(filesize(Value::UNDEFINED), "");
+        assert_eq!(filetype(Value::from("application/pdf")), "PDF");
+        assert_eq!(filetype(Value::from("application/vnd.openxmlformats-officedocument.wordprocessingml.document")), "Word");
+        assert_eq!(filetype(Value::from("image/png")), "图片");
+        assert_eq!(filetype(Value::from("Application/ZIP; charset=binary")), "压缩包");
+        assert_eq!(filetype(Value::from(())), "文件");
+        let env = environment();
+        let out = env.render_str("{{ 1536|filesize }} {{ 'application/msword'|filetype }}", ()).unwrap();
+        assert_eq!(out, "1.5 KB Word");
+    }
+
+    #[test]
+    fn css_url_tracks_the_stylesheet() {
+        let url = css_url();
+        assert!(url.starts_with("/static/site.css?v=") && url.len() == CSS_PATH.len() + 3 + 8, "{url}");
+        let html = render_with(&environment(), "page.html", &merge(public_globals(), json!({"body_html": ""}))).unwrap();
+        assert!(html.contains(&format!("<link rel=\"stylesheet\" href=\"{url}\">")));
+    }
+
+    /// `GONGKAI_TEMPLATE_DUMP=dir cargo test -p gongkai-web dump_samples` writes every sample page
+    /// (and site.css) to `dir`, for the Nu HTML Checker or a browser. Does nothing otherwise.
+    #[test]
+    fn dump_samples() {
+        let Some(dir) = std::env::var_os("GONGKAI_TEMPLATE_DUMP") else { return };
+        let dir = std::path::PathBuf::from(dir);
+        std::fs::create_dir_all(dir.join("static")).unwrap();
+        std::fs::write(dir.join("static/site.css"), css()).unwrap();
+        let env = environment();
+        for s in samples() {
+            let html = render_with(&env, s.template, &s.ctx).unwrap();
+            let name: String = format!("{}--{}", s.template.trim_end_matches(".html"), s.label)
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+                .collect();
+            std::fs::write(dir.join(format!("{name}.html")), html).unwrap();
+            if s.ctx.get("large_text").is_some() {
+                let big = render_with(&env, s.template, &merge(s.ctx.clone(), json!({"large_text": true}))).unwrap();
+                std::fs::write(dir.join(format!("{name}--large.html")), big).unwrap();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ stylesheet
+
+    fn css_vars(block_selector: &str) -> HashMap<String, String> {
+        let css = css();
+        let start = css.find(&format!("{block_selector} {{")).unwrap_or_else(|| panic!("no {block_selector} block"));
+        let body = &css[start..start + css[start..].find('}').unwrap()];
+        body.lines()
+            .filter_map(|l| {
+                let l = l.trim();
+                let rest = l.strip_prefix("--")?;
+                let (k, v) = rest.split_once(':')?;
+                let v = v.trim().trim_end_matches(';');
+                let v = v.split("/*").next().unwrap().trim().trim_end_matches(';').trim();
+                v.starts_with('#').then(|| (k.trim().to_string(), v.to_string()))
+            })
+            .collect()
+    }
+
+    fn luminance(hex: &str) -> f64 {
+        let h = hex.trim_start_matches('#');
+        let h = if h.len() == 3 { h.chars().flat_map(|c| [c, c]).collect::<String>() } else { h.to_string() };
+        let ch = |i: usize| {
+            let c = u8::from_str_radix(&h[i..i + 2], 16).unwrap() as f64 / 255.0;
+            if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        };
+        0.2126 * ch(0) + 0.7152 * ch(2) + 0.0722 * ch(4)
+    }
+
+    fn contrast(a: &str, b: &str) -> f64 {
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn colour_pairs_meet_wcag_aa() {
+        let root = css_vars(":root");
+        let mut large = root.clone();
+        large.extend(css_vars("body.large-text"));
+        // (foreground, background, minimum): text needs 4.5:1, focus rings (non-text) 3:1.
+        let pairs = [
+            ("text", "bg", 4.5), ("muted", "bg", 4.5), ("muted", "panel", 4.5), ("text", "panel", 4.5),
+            ("link", "bg", 4.5), ("link", "panel", 4.5), ("link-visited", "bg", 4.5), ("link-visited", "panel", 4.5),
+            ("on-dark", "red", 4.5), ("on-dark", "red-dark", 4.5), ("on-dark", "blue", 4.5), ("on-dark", "blue-dark", 4.5),
+            ("red-dark", "bg", 4.5), ("blue-dark", "bg", 4.5), ("blue-dark", "panel", 4.5), ("red-dark", "bg", 4.5),
+            ("error", "bg", 4.5), ("error", "error-bg", 4.5), ("ok", "ok-bg", 4.5), ("warn-text", "warn-bg", 4.5),
+            ("text", "highlight", 4.5), ("on-dark", "error", 4.5), ("text", "warn-bg", 4.5),
+            ("focus", "red", 3.0), ("focus", "red-dark", 3.0), ("focus", "blue", 3.0), ("focus", "blue-dark", 3.0),
+            ("focus-dark", "bg", 3.0), ("focus-dark", "panel", 3.0),
+        ];
+        let mut failures = Vec::new();
+        for (name, vars) in [(":root", &root), ("large-text", &large)] {
+            for (fg, bg, min) in pairs {
+                let (Some(f), Some(b)) = (vars.get(&format!("c-{fg}")), vars.get(&format!("c-{bg}"))) else {
+                    failures.push(format!("{name}: missing --c-{fg} or --c-{bg}"));
+                    continue;
+                };
+                let r = contrast(f, b);
+                if r < min {
+                    failures.push(format!("{name}: --c-{fg} {f} on --c-{bg} {b} is {r:.2}:1 (< {min})"));
+                }
+            }
+        }
+        // Literal colours used in the stylesheet for text.
+        for (f, b) in [("#000000", "#ffd43b"), ("#1f1f1f", "#e8edf4"), ("#1f1f1f", "#fafbfc"), ("#ffffff", "#6e0013")] {
+            if contrast(f, b) < 4.5 {
+                failures.push(format!("{f} on {b}"));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        assert!(contrast("#000000", "#ffffff") > 20.9);
+    }
+
+    #[test]
+    fn stylesheet_covers_the_requirements() {
+        let css = css();
+        for needle in [
+            "\"Noto Sans CJK SC\"", "\"Microsoft YaHei\"", "sans-serif", "body.large-text", "font-size: 1.375em",
+            ":focus-visible", "@media print", "@media (min-width:", ".skip-link:focus", ".visually-hidden",
+        ] {
+            assert!(css.contains(needle), "site.css lacks {needle}");
+        }
+        let opens = css.matches('{').count();
+        let closes = css.matches('}').count();
+        assert_eq!(opens, closes, "unbalanced braces in site.css");
+        assert!(!css.contains("outline: none;\n") || css.contains("main:focus { outline: none; }"));
+    }
+}

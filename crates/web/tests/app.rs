@@ -1,0 +1,344 @@
+//! Whole-application tests: a real server on a loopback port, driven over HTTP, on SQLite and on
+//! PostgreSQL.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::{client, csrf_of, databases, start, World};
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(4).enable_all().build().unwrap()
+}
+
+/// Every scenario runs against each configured database.
+fn on_each_database<F, Fut>(scenario: F)
+where
+    F: Fn(World) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for db in databases() {
+        let rt = rt();
+        rt.block_on(async {
+            let w = start(db).await;
+            scenario(w).await;
+        });
+    }
+}
+
+#[test]
+fn editor_drafts_reviewer_publishes_public_sees_it_and_search_finds_it() {
+    on_each_database(|w| async move {
+        let (editor, ecsrf) = w.sign_in("editor_a").await;
+        let id = w.draft(&editor, &ecsrf, w.dept_a, w.site_a, w.column_a, "关于做好2026年秋季学期义务教育招生工作的通知").await;
+        // Not public yet.
+        assert_eq!(client().get(w.url(&format!("/items/{id}"))).send().await.unwrap().status(), 404);
+        assert_eq!(w.act(&editor, &ecsrf, id, "submit", "").await, 303);
+        // An editor may not approve.
+        assert_eq!(w.act(&editor, &ecsrf, id, "approve", "").await, 403);
+        let (reviewer, rcsrf) = w.sign_in("reviewer_a").await;
+        let dash = reviewer.get(w.url("/admin")).send().await.unwrap().text().await.unwrap();
+        assert!(dash.contains("义务教育招生"), "the reviewer's dashboard lists the item waiting for review");
+        assert_eq!(w.act(&reviewer, &rcsrf, id, "approve", "").await, 303);
+        assert_eq!(w.act(&reviewer, &rcsrf, id, "publish", "").await, 303);
+
+        let page = client().get(w.url(&format!("/items/{id}"))).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.unwrap();
+        let year = chrono::Utc::now().format("%Y").to_string();
+        assert!(html.contains(&format!("000014357/{year}-00001")), "the fresh 索引号 is in the header");
+        assert!(html.contains("示教发[2026] 7号") && html.contains("行政规范性文件") && html.contains("示范市教育局"));
+        assert!(!html.contains("<script>alert(1)</script>"), "rich text is sanitised");
+
+        // The column, the sub-site and the catalogue list it.
+        let col = client().get(w.url("/s/jyj/c/zcwj/")).send().await.unwrap().text().await.unwrap();
+        assert!(col.contains("义务教育招生"));
+        let cat = client().get(w.url(&format!("/catalogue?org={}", w.dept_a))).send().await.unwrap().text().await.unwrap();
+        assert!(cat.contains("义务教育招生"));
+
+        // Search hears about it through the outbox within a second.
+        let started = Instant::now();
+        loop {
+            let r: serde_json::Value = client().get(w.url("/api/v1/search?q=%E6%8B%9B%E7%94%9F")).send().await.unwrap().json().await.unwrap();
+            if r["total"].as_u64() == Some(1) {
+                assert_eq!(r["hits"][0]["url"], format!("/items/{id}"));
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(3), "not searchable after 3 s: {r}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let html = client().get(w.url("/search?q=%E6%8B%9B%E7%94%9F")).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("<mark>"), "highlighted results");
+
+        // Edit after publication: a change note is required, the 索引号 stays, version 2 appears.
+        let edit = editor.get(w.url(&format!("/admin/items/{id}/edit"))).send().await.unwrap().text().await.unwrap();
+        assert!(edit.contains("修改说明"));
+        let form = |note: &'static str| {
+            vec![
+                ("csrf", ecsrf.clone()),
+                ("title", "关于做好2026年秋季学期义务教育招生工作的通知（更正）".to_string()),
+                ("genre", "normative_document".into()),
+                ("doc_number", "示教发〔2026〕7号".into()),
+                ("validity", "valid".into()),
+                ("change_note", note.into()),
+            ]
+        };
+        let r = editor.post(w.url(&format!("/admin/items/{id}"))).form(&form("")).send().await.unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("更正"), "the rejected form keeps what was typed");
+        let r = editor.post(w.url(&format!("/admin/items/{id}"))).form(&form("更正标题")).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        let html = client().get(w.url(&format!("/items/{id}"))).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("（更正）") && html.contains(&format!("000014357/{year}-00001")));
+        let v1 = editor.get(w.url(&format!("/admin/items/{id}/versions/1"))).send().await.unwrap();
+        assert_eq!(v1.status(), 200);
+
+        // Withdraw shows the notice; remove answers 410.
+        assert_eq!(w.act(&reviewer, &rcsrf, id, "withdraw", "").await, 422, "a withdrawal needs a reason");
+        assert_eq!(w.act(&reviewer, &rcsrf, id, "withdraw", "政策调整").await, 303);
+        let html = client().get(w.url(&format!("/items/{id}"))).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("撤回") && html.contains("政策调整"));
+        assert_eq!(w.act(&reviewer, &rcsrf, id, "remove", "重复发布").await, 303);
+        assert_eq!(client().get(w.url(&format!("/items/{id}"))).send().await.unwrap().status(), 410);
+
+        // Every step is in the audit log.
+        let (admin, _) = w.sign_in("admin").await;
+        let log = admin.get(w.url(&format!("/admin/audit?entity=item:{id}"))).send().await.unwrap().text().await.unwrap();
+        for action in ["item.create", "item.submit", "item.approve", "item.publish", "item.update", "item.withdraw", "item.remove"] {
+            assert!(log.contains(action), "audit log lacks {action}");
+        }
+    });
+}
+
+/// Every admin route, with every role, on an item of the role's own organisation and of another:
+/// the status each must get.
+#[test]
+fn authorisation_matrix() {
+    on_each_database(|w| async move {
+        let (editor, ecsrf) = w.sign_in("editor_a").await;
+        let own = w.draft(&editor, &ecsrf, w.dept_a, w.site_a, w.column_a, "本单位草稿").await;
+        let (editor_b, bcsrf) = w.sign_in("editor_b").await;
+        let site_b = {
+            let mut c = w.db.conn().unwrap();
+            gongkai_storage::site::by_slug(&mut c, "mzj").unwrap().unwrap().id
+        };
+        let other = w.draft(&editor_b, &bcsrf, w.dept_b, site_b, w.column_b, "其他单位草稿").await;
+
+        // (route, method) → expected status per role, for "own" (dept A) and "other" (dept B) targets.
+        // Roles: admin (platform), orgadmin_a, editor_a, reviewer_a, handler_a.
+        type Row = (&'static str, &'static str, [u16; 5], [u16; 5]);
+        let rows: Vec<Row> = vec![
+            ("GET", "/admin", [200; 5], [200; 5]),
+            ("GET", "/admin/items", [200, 200, 200, 200, 403], [200, 200, 200, 200, 403]),
+            ("GET", "/admin/items/new", [200, 200, 200, 200, 403], [200, 200, 200, 200, 403]),
+            ("GET", "/admin/items/{id}", [200, 200, 200, 200, 403], [200, 403, 403, 403, 403]),
+            ("GET", "/admin/items/{id}/edit", [200, 200, 200, 200, 403], [200, 403, 403, 403, 403]),
+            ("GET", "/admin/items/{id}/preview", [200, 200, 200, 200, 403], [200, 403, 403, 403, 403]),
+            ("POST", "/admin/items/{id}/workflow?approve", [422, 422, 403, 422, 403], [422, 403, 403, 403, 403]),
+            ("GET", "/admin/audit", [200, 200, 403, 403, 403], [200, 200, 403, 403, 403]),
+            ("GET", "/admin/users", [200, 200, 403, 403, 403], [200, 200, 403, 403, 403]),
+            ("GET", "/admin/users/new", [200, 200, 403, 403, 403], [200, 200, 403, 403, 403]),
+            ("GET", "/admin/sites", [200, 200, 403, 403, 403], [200, 200, 403, 403, 403]),
+            ("GET", "/admin/sites/{site}/columns", [200, 200, 403, 403, 403], [200, 403, 403, 403, 403]),
+            ("GET", "/admin/orgs", [200, 403, 403, 403, 403], [200, 403, 403, 403, 403]),
+        ];
+        let users = ["admin", "orgadmin_a", "editor_a", "reviewer_a", "handler_a"];
+        let mut sessions = vec![];
+        for u in users {
+            sessions.push(w.sign_in(u).await);
+        }
+        let mut failures = vec![];
+        for (method, route, own_expect, other_expect) in &rows {
+            for (target, expect) in [("own", own_expect), ("other", other_expect)] {
+                let (id, site) = if target == "own" { (own, w.site_a) } else { (other, site_b) };
+                let (path, action) = match route.split_once('?') {
+                    Some((p, a)) => (p.to_string(), Some(a)),
+                    None => (route.to_string(), None),
+                };
+                let path = path.replace("{id}", &id.to_string()).replace("{site}", &site.to_string());
+                for (i, (c, csrf)) in sessions.iter().enumerate() {
+                    let r = if *method == "GET" {
+                        c.get(w.url(&path)).send().await.unwrap()
+                    } else {
+                        // A draft cannot be approved (422) — but only once the role is allowed to try.
+                        c.post(w.url(&path)).form(&[("csrf", csrf.as_str()), ("action", action.unwrap()), ("reason", "")]).send().await.unwrap()
+                    };
+                    if r.status().as_u16() != expect[i] {
+                        failures.push(format!("{method} {path} as {} ({target}): got {}, want {}", users[i], r.status().as_u16(), expect[i]));
+                    }
+                }
+            }
+        }
+        assert!(failures.is_empty(), "authorisation matrix:\n{}", failures.join("\n"));
+
+        // Not signed in: sent to the sign-in page.
+        let r = client().get(w.url("/admin/items")).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        assert!(r.headers()["location"].to_str().unwrap().starts_with("/admin/login"));
+        // An editor of another department cannot change our draft, even with a valid token.
+        let r = editor_b
+            .post(w.url(&format!("/admin/items/{own}")))
+            .form(&[("csrf", bcsrf.as_str()), ("title", "篡改"), ("genre", "notice")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+    });
+}
+
+#[test]
+fn csrf_lockout_and_bad_input() {
+    on_each_database(|w| async move {
+        let (editor, csrf) = w.sign_in("editor_a").await;
+        // No token, wrong token: refused.
+        let r = editor.post(w.url("/admin/items")).form(&[("title", "x")]).send().await.unwrap();
+        assert_eq!(r.status(), 403);
+        let r = editor.post(w.url("/admin/items")).form(&[("title", "x"), ("csrf", "forged")]).send().await.unwrap();
+        assert_eq!(r.status(), 403);
+        // Field errors keep what was typed.
+        let r = editor
+            .post(w.url("/admin/items"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("title", "保留我输入的标题"),
+                ("made_on", "2026-02-30"),
+                ("doc_number", "???"),
+                ("genre", ""),
+                ("org_id", &w.dept_a.to_string()),
+                ("site_id", &w.site_a.to_string()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("保留我输入的标题") && html.contains("2026-02-30") && html.contains("aria-invalid"));
+
+        // Uploads: wrong type 415, too large 413, a PDF is stored and served with its type.
+        let id = w.draft(&editor, &csrf, w.dept_a, w.site_a, w.column_a, "带附件的通知").await;
+        let upload = |name: &'static str, bytes: Vec<u8>| {
+            let form = reqwest::multipart::Form::new()
+                .text("csrf", csrf.clone())
+                .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+            editor.post(w.url(&format!("/admin/items/{id}/attachments"))).multipart(form).send()
+        };
+        assert_eq!(upload("virus.exe", b"MZ".to_vec()).await.unwrap().status(), 415);
+        assert_eq!(upload("big.pdf", vec![b'%'; 21 * 1024 * 1024]).await.unwrap().status(), 413);
+        assert_eq!(upload("附件1.pdf", b"%PDF-1.4 test".to_vec()).await.unwrap().status(), 303);
+        let edit = editor.get(w.url(&format!("/admin/items/{id}/edit"))).send().await.unwrap().text().await.unwrap();
+        assert!(edit.contains("附件1.pdf"));
+
+        // Public bad input: styled Chinese errors, never a 500.
+        let r = client().get(w.url("/no/such/page")).send().await.unwrap();
+        assert_eq!(r.status(), 404);
+        assert!(r.text().await.unwrap().contains("页面不存在"));
+        assert_eq!(client().get(w.url("/s/jyj/c/zcwj/?page=abc")).send().await.unwrap().status(), 400);
+        assert_eq!(client().get(w.url("/s/jyj/c/zcwj/?page=999")).send().await.unwrap().status(), 404);
+        assert_eq!(client().get(w.url("/catalogue?colour=red")).send().await.unwrap().status(), 400);
+        assert_eq!(client().get(w.url("/catalogue?genre=novel")).send().await.unwrap().status(), 400);
+        assert_eq!(client().get(w.url("/items/abc")).send().await.unwrap().status(), 404);
+        let long_q = "政".repeat(300);
+        let r = client().get(w.url(&format!("/search?q={long_q}"))).send().await.unwrap();
+        assert!(r.status().is_success() || r.status() == 422, "{}", r.status());
+        assert_eq!(client().get(w.url("/search?q=a&bogus=1")).send().await.unwrap().status(), 422);
+
+        // Lockout after repeated failures, even with the right password afterwards.
+        let c = client();
+        let page = c.get(w.url("/admin/login")).send().await.unwrap().text().await.unwrap();
+        let token = csrf_of(&page);
+        for _ in 0..5 {
+            let r = c.post(w.url("/admin/login")).form(&[("username", "reviewer_a"), ("password", "wrong"), ("csrf", &token)]).send().await.unwrap();
+            assert_eq!(r.status(), 401);
+        }
+        let r = c
+            .post(w.url("/admin/login"))
+            .form(&[("username", "reviewer_a"), ("password", support::PASSWORD), ("csrf", &token)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+        assert!(r.text().await.unwrap().contains("锁定"));
+    });
+}
+
+#[test]
+fn public_pages_api_and_forms() {
+    on_each_database(|w| async move {
+        let (editor, ecsrf) = w.sign_in("editor_a").await;
+        let (reviewer, rcsrf) = w.sign_in("reviewer_a").await;
+        let id = w.draft(&editor, &ecsrf, w.dept_a, w.site_a, w.column_a, "示范市教育局2025年政府信息公开工作年度报告").await;
+        for a in ["submit"] {
+            assert_eq!(w.act(&editor, &ecsrf, id, a, "").await, 303);
+        }
+        for a in ["approve", "publish"] {
+            assert_eq!(w.act(&reviewer, &rcsrf, id, a, "").await, 303);
+        }
+        for path in ["/", "/sites", "/s/jyj/", "/s/jyj/c/zcwj/", "/catalogue", "/annual-reports", "/guide", "/report-error", "/healthz", "/static/site.css"] {
+            let r = client().get(w.url(path)).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{path}");
+        }
+        let home = client().get(w.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(home.contains("示范市教育局") && home.contains("政府信息公开指南") && home.contains("lang=\"zh-CN\""));
+        // Large-text mode persists in a cookie across pages.
+        let c = client();
+        let r = c.get(w.url("/large-text?back=/s/jyj/")).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        let html = c.get(w.url("/s/jyj/")).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("large-text"));
+        // Off-site back links are refused.
+        let r = c.get(w.url("/large-text?back=//evil.example/")).send().await.unwrap();
+        assert_eq!(r.headers()["location"], "/");
+
+        // JSON API.
+        let list: serde_json::Value = client().get(w.url("/api/v1/items?site=jyj")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(list["total"], 1);
+        let number = list["items"][0]["index_number"].as_str().unwrap().to_string();
+        let one: serde_json::Value = client().get(w.url(&format!("/api/v1/items/by-index-number/{number}"))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(one["id"], id);
+        assert_eq!(client().get(w.url("/api/v1/items?colour=red")).send().await.unwrap().status(), 422);
+        assert_eq!(client().get(w.url("/api/v1/items/999999")).send().await.unwrap().status(), 404);
+        let spec: serde_json::Value = client().get(w.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(spec["openapi"], "3.0.3");
+        assert!(spec["paths"]["/api/v1/items"]["post"].is_object());
+        // Writes need a token with rights over the organisation.
+        let body = serde_json::json!({"site": "jyj", "org_code": "000014357", "title": "接口创建的草稿", "genre": "notice"});
+        assert_eq!(client().post(w.url("/api/v1/items")).json(&body).send().await.unwrap().status(), 401);
+        let token = {
+            let mut c = w.db.conn().unwrap();
+            let u = gongkai_storage::user::find_by_username(&mut c, "editor_a").unwrap().unwrap();
+            gongkai_storage::user::create_api_token(&mut c, &gongkai_storage::Actor::system("test"), u.id, "test").unwrap()
+        };
+        let r = client().post(w.url("/api/v1/items")).bearer_auth(&token).json(&body).send().await.unwrap();
+        assert_eq!(r.status(), 201);
+        let bad = serde_json::json!({"site": "jyj", "org_code": "000014357", "title": "", "genre": "notice", "made_on": "昨天"});
+        let r = client().post(w.url("/api/v1/items")).bearer_auth(&token).json(&bad).send().await.unwrap();
+        assert_eq!(r.status(), 422);
+        let e: serde_json::Value = r.json().await.unwrap();
+        assert!(e["error"]["fields"]["title"].is_string() && e["error"]["fields"]["made_on"].is_string(), "{e}");
+        let other_org = serde_json::json!({"site": "mzj", "org_code": "000014365", "title": "越权", "genre": "notice"});
+        let r = client().post(w.url("/api/v1/items")).bearer_auth(&token).json(&other_org).send().await.unwrap();
+        assert_eq!(r.status(), 403);
+
+        // 我为政府网站找错: CSRF-protected, keeps input on error, stored before thanking.
+        let c = client();
+        let form = c.get(w.url("/report-error")).send().await.unwrap().text().await.unwrap();
+        let token = csrf_of(&form);
+        let r = c.post(w.url("/report-error")).form(&[("csrf", token.as_str()), ("category", "broken_link"), ("description", "短"), ("page_url", "/x")]).send().await.unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("/x"));
+        let r = c
+            .post(w.url("/report-error"))
+            .form(&[("csrf", token.as_str()), ("category", "broken_link"), ("description", "政策文件栏目的附件无法下载"), ("page_url", "/s/jyj/")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.unwrap();
+        let code = html.split("ZC").nth(1).map(|s| format!("ZC{}", &s[..14])).expect("tracking code shown");
+        let mut conn = w.db.conn().unwrap();
+        let stored = gongkai_storage::feedback::for_sites(&mut conn, &[1, 2, 3], 10).unwrap();
+        assert_eq!(stored[0].tracking_code, code);
+        let r = client().post(w.url("/report-error")).form(&[("category", "other"), ("description", "没有令牌的提交")]).send().await.unwrap();
+        assert_eq!(r.status(), 403);
+    });
+}
