@@ -13,6 +13,24 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve the portal, back office and JSON API.
+    Serve(cmd::serve::ServeArgs),
+    /// Staff accounts.
+    #[command(subcommand)]
+    User(cmd::user::UserCmd),
+    /// Import or export catalogue items as JSON lines (docs/import.md).
+    #[command(subcommand)]
+    Import(cmd::items::ImportCmd),
+    #[command(subcommand)]
+    Export(cmd::items::ExportCmd),
+    /// Load the demo city into the database (idempotent).
+    Demo(cmd::demo::DemoArgs),
+    /// Write a consistent copy of the database.
+    Backup(cmd::backup::BackupArgs),
+    /// Replace the database with a backup.
+    Restore(cmd::backup::RestoreArgs),
+    /// Rebuild this node's search index from the database.
+    Reindex(cmd::reindex::ReindexArgs),
     /// Working-day calendar (工作日): deadlines and working days.
     #[command(subcommand)]
     Calendar(cmd::calendar::CalendarCmd),
@@ -24,6 +42,14 @@ enum Command {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Serve(a) => cmd::serve::run(a),
+        Command::User(c) => cmd::user::run(c),
+        Command::Import(c) => cmd::items::import(c),
+        Command::Export(c) => cmd::items::export(c),
+        Command::Demo(a) => cmd::demo::run(a),
+        Command::Backup(a) => cmd::backup::backup(a),
+        Command::Restore(a) => cmd::backup::restore(a),
+        Command::Reindex(a) => cmd::reindex::run(a),
         Command::Calendar(c) => cmd::calendar::run(c),
         Command::Report(c) => cmd::report::run(c),
     };

@@ -1,2 +1,9 @@
+pub mod backup;
 pub mod calendar;
+pub mod common;
+pub mod demo;
+pub mod items;
+pub mod reindex;
 pub mod report;
+pub mod serve;
+pub mod user;

@@ -78,7 +78,7 @@ impl Database {
             (Backend::Postgres, url.to_string())
         } else {
             let path = url.strip_prefix("sqlite://").unwrap_or(url);
-            if path.is_empty() {
+            if path.is_empty() || path.contains("://") {
                 return Err(StorageError::BadUrl(url.into()));
             }
             (Backend::Sqlite, path.to_string())

@@ -1,0 +1,71 @@
+//! `gongkai serve` — the web application: portal, back office, JSON API.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use gongkai_search::SearchEngine;
+use gongkai_web::{AppState, Config};
+
+use super::common::{progress_bar, DataArgs};
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Address to listen on.
+    #[arg(long, env = "GONGKAI_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Load the demo city (idempotent) before serving, and print its sign-in credentials.
+    #[arg(long)]
+    pub demo: bool,
+    /// Where the shared reference data lives (laws, policies) for the demo city.
+    #[arg(long, env = "GONGKAI_SHARED")]
+    pub shared: Option<PathBuf>,
+    /// Mark cookies Secure (set this when the site is served over HTTPS).
+    #[arg(long, env = "GONGKAI_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+/// Opens this node's search index and brings it in step with the database: a full rebuild when
+/// the index is new, was unreadable, or has never recorded an outbox position.
+pub fn open_search(data: &DataArgs, db: &gongkai_storage::Database) -> Result<Arc<SearchEngine>> {
+    let engine = SearchEngine::open_or_create(&data.search_dir()).context("cannot open the search index")?;
+    if let gongkai_search::OpenState::Recreated { reason } = engine.open_state() {
+        eprintln!("search index was unreadable ({reason}); rebuilding it from the database");
+    }
+    if engine.open_state().needs_rebuild() || engine.applied_seq().is_none() {
+        let mut conn = db.conn()?;
+        let dir = gongkai_web::directory::Directory::load(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let bar = progress_bar(0, "索引");
+        let n = gongkai_web::search::rebuild(&mut conn, &dir, &engine, &|done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        })
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        bar.finish_and_clear();
+        eprintln!("search index rebuilt: {n} documents");
+    }
+    Ok(Arc::new(engine))
+}
+
+pub fn run(args: ServeArgs) -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tantivy=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let db = args.data.open()?;
+    if args.demo {
+        super::demo::load(&db, args.shared.as_deref())?;
+    }
+    let search = open_search(&args.data, &db)?;
+    let state = AppState::new(db, Some(search), Config { secure_cookies: args.secure_cookies, ..Config::default() });
+    let rt = tokio::runtime::Runtime::new()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("cannot listen on {}", args.addr))?;
+        eprintln!("Gongkai is serving on http://{}/  (back office: http://{}/admin)", args.addr, args.addr);
+        gongkai_web::serve_on(state, listener).await?;
+        Ok(())
+    })
+}
