@@ -26,6 +26,9 @@ pub struct ServeArgs {
     /// Mark cookies Secure (set this when the site is served over HTTPS).
     #[arg(long, env = "GONGKAI_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Public address of the site, for permanent links (default: http://ADDR).
+    #[arg(long, env = "GONGKAI_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 /// Opens this node's search index and brings it in step with the database: a full rebuild when
@@ -60,7 +63,11 @@ pub fn run(args: ServeArgs) -> Result<()> {
         super::demo::load(&db, args.shared.as_deref())?;
     }
     let search = open_search(&args.data, &db)?;
-    let state = AppState::new(db, Some(search), Config { secure_cookies: args.secure_cookies, ..Config::default() });
+    let state = AppState::new(db, Some(search), Config {
+        secure_cookies: args.secure_cookies,
+        public_url: args.public_url.clone().unwrap_or_else(|| format!("http://{}", args.addr)).trim_end_matches('/').to_string(),
+        ..Config::default()
+    });
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("cannot listen on {}", args.addr))?;

@@ -23,11 +23,14 @@ pub struct Config {
     pub index_pattern: IndexPattern,
     /// Send cookies with `Secure` (behind HTTPS in production; off for plain-HTTP development).
     pub secure_cookies: bool,
+    /// The site's public address without a trailing slash (`https://www.example.gov.cn`), for
+    /// permanent links people copy; empty means links are relative.
+    pub public_url: String,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { index_pattern: IndexPattern::default(), secure_cookies: false }
+        Config { index_pattern: IndexPattern::default(), secure_cookies: false, public_url: String::new() }
     }
 }
 

@@ -32,7 +32,6 @@ pub fn error_page(status: StatusCode, title: &str, message: &str) -> Html<String
         "q": null,
         "breadcrumbs": [],
         "page_title": title,
-        "css_url": crate::templates::CSS_PATH,
     });
     match ENV.get_template("error.html").and_then(|t| t.render(&ctx)) {
         Ok(html) => Html(html),

@@ -357,7 +357,7 @@ async fn item_page(
             "interpretations": interpretations.iter().map(|r| json!({"title": r.title, "url": format!("/items/{}", r.id)})).collect::<Vec<_>>(),
             "withdrawn": withdrawn,
             "print_url": format!("{path}?print=1"),
-            "share_url": path,
+            "share_url": format!("{}{path}", state.config.public_url),
             "version": it.version,
             "updated_on": (it.version > 1).then(|| page::published_date(Some(it.updated_at))),
         },

@@ -178,8 +178,12 @@ pub fn filetype(value: Value) -> String {
         "application/vnd.openxmlformats-officedocument.presentationml.presentation" => "PPT",
         "application/vnd.oasis.opendocument.text" => "ODT",
         "application/vnd.oasis.opendocument.spreadsheet" => "ODS",
-        "application/zip" | "application/x-zip-compressed" | "application/x-7z-compressed"
-        | "application/vnd.rar" | "application/x-rar-compressed" | "application/gzip" => "压缩包",
+        "application/zip"
+        | "application/x-zip-compressed"
+        | "application/x-7z-compressed"
+        | "application/vnd.rar"
+        | "application/x-rar-compressed"
+        | "application/gzip" => "压缩包",
         "text/plain" => "文本",
         "text/csv" => "CSV",
         "application/wps-office.wps" | "application/kswps" => "WPS",
@@ -225,7 +229,8 @@ mod tests {
             ],
             "large_text": false,
             "toggle_large_text_url": "/large-text?back=%2Fs%2Fjyj%2F",
-            "search_url": "/s/jyj/search",
+            "search_url": "/search",
+            "search_site": "jyj",
             "q": "",
             "breadcrumbs": [
                 {"name": "首页", "url": "/s/jyj/"},
@@ -250,7 +255,8 @@ mod tests {
                 ],
                 "breadcrumbs": [],
                 "page_title": "首页",
-                "search_url": "/search"
+                "search_url": "/search",
+                "search_site": null
             }),
         )
     }
@@ -335,7 +341,12 @@ mod tests {
     }
 
     fn options(pairs: &[(&str, &str)]) -> J {
-        J::Array(pairs.iter().map(|(v, l)| json!({"value": v, "label": l})).collect())
+        J::Array(
+            pairs
+                .iter()
+                .map(|(v, l)| json!({"value": v, "label": l}))
+                .collect(),
+        )
     }
 
     fn admin_rows(status: &str, reason: Option<&str>) -> J {
@@ -353,7 +364,12 @@ mod tests {
     }
 
     fn s(template: &'static str, label: &'static str, ctx: J, expect: &[&'static str]) -> Sample {
-        Sample { template, label, ctx, expect: expect.to_vec() }
+        Sample {
+            template,
+            label,
+            ctx,
+            expect: expect.to_vec(),
+        }
     }
 
     fn samples() -> Vec<Sample> {
@@ -391,7 +407,8 @@ mod tests {
                         {"title": "关于开展校园安全检查的通知", "url": "/s/jyj/items/9", "date": "2024-03-01"}]},
                     {"name": "政策文件", "url": "/s/jyj/c/policies", "items": []}
                 ]
-            })), &["关于开展校园安全检查的通知", "通知公告", "暂无信息", "某市人民政府", "href=\"/\""]),
+            })), &["关于开展校园安全检查的通知", "通知公告", "暂无信息", "某市人民政府", "href=\"/\"",
+                   "<input type=\"hidden\" name=\"site\" value=\"jyj\">"]),
             s("column.html", "catalogue", merge(p(), json!({
                 "column": {"name": "政策文件", "kind": "catalogue", "kind_label": "目录列表",
                            "description": "本栏目发布规范性文件。"},
@@ -424,8 +441,9 @@ mod tests {
             s("item.html", "withdrawn", merge(p(), json!({"item": merge(public_item(), json!({
                 "withdrawn": {"date": "2024-05-06", "reason": "该文件已被新文件替代"},
                 "doc_number": null, "validity": "废止", "validity_note": null, "summary": null, "updated_on": null,
+                "keywords": ["教育", "管理"],
                 "attachments": [], "related": [], "interpretations": []
-            }))})), &["本信息已于 2024-05-06 撤回", "该文件已被新文件替代", "<th scope=\"row\">文号</th><td>无</td>",
+            }))})), &["本信息已于 2024-05-06 撤回", "该文件已被新文件替代", "<th scope=\"row\">文号</th><td>无</td>", "教育、管理",
                       "现将《某市中小学校管理办法》印发给你们"]),
             s("item.html", "print", merge(p(), json!({"item": public_item(), "print": true})),
               &["print-view", "000014349/2024-00012", "Ctrl+P"]),
@@ -471,7 +489,7 @@ mod tests {
             })), &["<h1>页面不存在</h1>", "您访问的页面不存在或已被删除。", "错误代码：404", "返回某市教育局首页"]),
             s("error.html", "500 without globals", json!({
                 "status": 500, "title": "系统繁忙", "message": "服务器出现错误，请稍后再试。", "back_url": null
-            }), &["<h1>系统繁忙</h1>", "错误代码：500", "<title>系统繁忙</title>"]),
+            }), &["<h1>系统繁忙</h1>", "错误代码：500", "<title>系统繁忙</title>", "<a href=\"/\" class=\"button-link\">返回首页</a>"]),
             s("page.html", "guide", merge(p(), json!({
                 "page_title": "政府信息公开指南",
                 "body_html": "<h2>一、主动公开</h2><p>办公时间：工作日 9:00-17:00。</p>"
@@ -657,12 +675,17 @@ mod tests {
     // ------------------------------------------------------------------ rendering helpers
 
     fn render_with(env: &Environment<'static>, template: &str, ctx: &J) -> Result<String, String> {
-        let t = env.get_template(template).map_err(|e| format!("{template}: {e:#}"))?;
+        let t = env
+            .get_template(template)
+            .map_err(|e| format!("{template}: {e:#}"))?;
         t.render(ctx).map_err(|e| format!("{template}: {e:#}"))
     }
 
     fn base_of(template: &str) -> Option<&'static str> {
-        let src = TEMPLATES.iter().find(|(n, _)| *n == template).map(|(_, s)| *s)?;
+        let src = TEMPLATES
+            .iter()
+            .find(|(n, _)| *n == template)
+            .map(|(_, s)| *s)?;
         if src.contains("{% extends \"admin/base.html\" %}") {
             Some("admin/base.html")
         } else if src.contains("{% extends \"base.html\" %}") {
@@ -673,7 +696,11 @@ mod tests {
     }
 
     fn pages() -> Vec<&'static str> {
-        TEMPLATES.iter().map(|(n, _)| *n).filter(|n| base_of(n).is_some()).collect()
+        TEMPLATES
+            .iter()
+            .map(|(n, _)| *n)
+            .filter(|n| base_of(n).is_some())
+            .collect()
     }
 
     // ------------------------------------------------------------------ a small HTML scanner
@@ -687,7 +714,10 @@ mod tests {
 
     impl Tag {
         fn attr(&self, k: &str) -> Option<&str> {
-            self.attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
+            self.attrs
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.as_str())
         }
         fn has(&self, k: &str) -> bool {
             self.attr(k).is_some()
@@ -747,11 +777,17 @@ mod tests {
                     break;
                 }
                 let ns = j;
-                while j < len && !b[j].is_ascii_whitespace() && !matches!(b[j], b'=' | b'>' | b'/' | b'"' | b'\'') {
+                while j < len
+                    && !b[j].is_ascii_whitespace()
+                    && !matches!(b[j], b'=' | b'>' | b'/' | b'"' | b'\'')
+                {
                     j += 1;
                 }
                 if j == ns {
-                    return Err(format!("bad attribute syntax in <{name}> near {:?}", &html[ns..(ns + 20).min(len)]));
+                    return Err(format!(
+                        "bad attribute syntax in <{name}> near {:?}",
+                        &html[ns..(ns + 20).min(len)]
+                    ));
                 }
                 let an = html[ns..j].to_ascii_lowercase();
                 let mut av = String::new();
@@ -760,7 +796,10 @@ mod tests {
                     if j < len && (b[j] == b'"' || b[j] == b'\'') {
                         let q = b[j] as char;
                         let vs = j + 1;
-                        let ve = html[vs..].find(q).map(|p| vs + p).ok_or("unclosed attribute value")?;
+                        let ve = html[vs..]
+                            .find(q)
+                            .map(|p| vs + p)
+                            .ok_or("unclosed attribute value")?;
                         av = html[vs..ve].to_string();
                         j = ve + 1;
                     } else {
@@ -782,13 +821,46 @@ mod tests {
         Ok((tags, texts))
     }
 
-    const VOID: &[&str] = &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"];
-    const BLOCK: &[&str] = &[
-        "address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figure", "footer", "form",
-        "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "main", "nav", "ol", "p", "pre", "section", "table", "ul",
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
     ];
-    const PHRASING_ONLY: &[&str] = &["p", "span", "label", "button", "strong", "em", "code", "h1", "h2", "h3", "h4", "h5", "h6", "legend", "summary", "mark", "caption", "option"];
-    const INTERACTIVE: &[&str] = &["a", "button", "input", "select", "textarea", "details", "label"];
+    const BLOCK: &[&str] = &[
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "details",
+        "div",
+        "dl",
+        "fieldset",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "ul",
+    ];
+    const PHRASING_ONLY: &[&str] = &[
+        "p", "span", "label", "button", "strong", "em", "code", "h1", "h2", "h3", "h4", "h5", "h6",
+        "legend", "summary", "mark", "caption", "option",
+    ];
+    const INTERACTIVE: &[&str] = &[
+        "a", "button", "input", "select", "textarea", "details", "label",
+    ];
 
     /// Everything we can check without a browser that the Nu HTML Checker or axe-core would flag.
     fn problems(html: &str) -> Vec<String> {
@@ -857,7 +929,10 @@ mod tests {
                 if form_open.is_some() {
                     out.push("nested <form>".into());
                 }
-                let post = t.attr("method").map(|m| m.eq_ignore_ascii_case("post")).unwrap_or(false);
+                let post = t
+                    .attr("method")
+                    .map(|m| m.eq_ignore_ascii_case("post"))
+                    .unwrap_or(false);
                 form_open = Some((post, false));
             }
             if n == "input" && t.attr("type") == Some("hidden") && t.attr("name") == Some("csrf") {
@@ -916,21 +991,33 @@ mod tests {
         for t in tags.iter().filter(|t| !t.end) {
             let control = match t.name.as_str() {
                 "select" | "textarea" => true,
-                "input" => !matches!(t.attr("type"), Some("hidden" | "submit" | "button" | "reset" | "image")),
+                "input" => !matches!(
+                    t.attr("type"),
+                    Some("hidden" | "submit" | "button" | "reset" | "image")
+                ),
                 _ => false,
             };
             if control {
-                let labelled = t.attr("id").map(|id| label_for.contains(id)).unwrap_or(false)
+                let labelled = t
+                    .attr("id")
+                    .map(|id| label_for.contains(id))
+                    .unwrap_or(false)
                     || t.has("aria-label")
                     || t.has("aria-labelledby");
                 if !labelled {
                     out.push(format!("unlabelled <{}> name={:?}", t.name, t.attr("name")));
                 }
             }
-            if t.name == "button" && !matches!(t.attr("type"), Some("submit" | "button" | "reset")) {
+            if t.name == "button" && !matches!(t.attr("type"), Some("submit" | "button" | "reset"))
+            {
                 out.push("<button> without type".into());
             }
-            if t.name == "th" && !matches!(t.attr("scope"), Some("row" | "col" | "rowgroup" | "colgroup")) {
+            if t.name == "th"
+                && !matches!(
+                    t.attr("scope"),
+                    Some("row" | "col" | "rowgroup" | "colgroup")
+                )
+            {
                 out.push("<th> without scope".into());
             }
             if t.name == "img" && !t.has("alt") {
@@ -946,7 +1033,8 @@ mod tests {
                     out.push(format!("aria-current={c}"));
                 }
             }
-            if t.attr("role") == Some("region") && !t.has("aria-label") && !t.has("aria-labelledby") {
+            if t.attr("role") == Some("region") && !t.has("aria-label") && !t.has("aria-labelledby")
+            {
                 out.push("role=region without a name".into());
             }
         }
@@ -966,7 +1054,9 @@ mod tests {
         if count("title") != 1 {
             out.push("no <title>".into());
         }
-        let skip = tags.iter().any(|t| t.name == "a" && t.attr("class") == Some("skip-link") && t.attr("href") == Some("#main"));
+        let skip = tags.iter().any(|t| {
+            t.name == "a" && t.attr("class") == Some("skip-link") && t.attr("href") == Some("#main")
+        });
         if !skip || !html.contains("跳到主要内容") || !ids.contains("main") {
             out.push("no skip link to #main".into());
         }
@@ -1002,7 +1092,9 @@ mod tests {
         }
 
         // Nothing printed a missing or null value.
-        let attr_values = tags.iter().flat_map(|t| t.attrs.iter().map(|(_, v)| v.clone()));
+        let attr_values = tags
+            .iter()
+            .flat_map(|t| t.attrs.iter().map(|(_, v)| v.clone()));
         for chunk in texts.into_iter().chain(attr_values) {
             for word in chunk.split(|c: char| !c.is_ascii_alphanumeric()) {
                 if word.eq_ignore_ascii_case("none") || word.eq_ignore_ascii_case("undefined") {
@@ -1046,7 +1138,10 @@ mod tests {
             let ty = cells.get(2).copied().unwrap_or("");
             let nullable = ty.contains("null");
             let optional = ty.contains("optional");
-            c.keys.get_mut(t).unwrap().push((key, nullable || optional, optional));
+            c.keys
+                .get_mut(t)
+                .unwrap()
+                .push((key, nullable || optional, optional));
         }
         c
     }
@@ -1055,7 +1150,12 @@ mod tests {
         fn plain_keys(&self, t: &str) -> BTreeSet<String> {
             self.keys
                 .get(t)
-                .map(|v| v.iter().filter(|(k, _, _)| !k.contains("[]")).map(|(k, _, _)| k.clone()).collect())
+                .map(|v| {
+                    v.iter()
+                        .filter(|(k, _, _)| !k.contains("[]"))
+                        .map(|(k, _, _)| k.clone())
+                        .collect()
+                })
                 .unwrap_or_default()
         }
         fn all(&self, t: &str) -> Vec<(String, bool, bool)> {
@@ -1068,7 +1168,18 @@ mod tests {
     }
 
     /// Variables the environment provides, or the template language itself.
-    const ENV_NAMES: &[&str] = &["css_url", "loop", "super", "self", "range", "namespace", "dict", "caller", "varargs", "kwargs"];
+    const ENV_NAMES: &[&str] = &[
+        "css_url",
+        "loop",
+        "super",
+        "self",
+        "range",
+        "namespace",
+        "dict",
+        "caller",
+        "varargs",
+        "kwargs",
+    ];
 
     // ------------------------------------------------------------------ JSON path helpers
 
@@ -1085,7 +1196,9 @@ mod tests {
             }
             return;
         }
-        let Some(child) = obj.get_mut(head) else { return };
+        let Some(child) = obj.get_mut(head) else {
+            return;
+        };
         if let Some(r) = rest.strip_prefix("[].") {
             if let Some(arr) = child.as_array_mut() {
                 for el in arr {
@@ -1114,14 +1227,27 @@ mod tests {
         let samples = samples();
         let c = contract();
         for t in pages() {
-            assert!(samples.iter().any(|s| s.template == t), "{t} has no sample context");
-            assert!(c.keys.contains_key(t), "{t} has no section in templates/README.md");
+            assert!(
+                samples.iter().any(|s| s.template == t),
+                "{t} has no sample context"
+            );
+            assert!(
+                c.keys.contains_key(t),
+                "{t} has no section in templates/README.md"
+            );
         }
         for t in c.keys.keys() {
-            assert!(TEMPLATES.iter().any(|(n, _)| n == t), "README documents unknown template {t}");
+            assert!(
+                TEMPLATES.iter().any(|(n, _)| n == t),
+                "README documents unknown template {t}"
+            );
         }
         for s in &samples {
-            assert!(base_of(s.template).is_some(), "sample for non-page template {}", s.template);
+            assert!(
+                base_of(s.template).is_some(),
+                "sample for non-page template {}",
+                s.template
+            );
         }
     }
 
@@ -1158,7 +1284,11 @@ mod tests {
         let errors: Vec<String> = samples()
             .iter()
             .filter(|s| s.label != "500 without globals")
-            .filter_map(|s| render_with(&env, s.template, &s.ctx).err().map(|e| format!("[{}] {e}", s.label)))
+            .filter_map(|s| {
+                render_with(&env, s.template, &s.ctx)
+                    .err()
+                    .map(|e| format!("[{}] {e}", s.label))
+            })
             .collect();
         assert!(errors.is_empty(), "{}", errors.join("\n"));
     }
@@ -1182,9 +1312,12 @@ mod tests {
                 allowed.extend(c.plain_keys(b));
             }
             for u in &used {
-                let ok = allowed.contains(u) || allowed.iter().any(|k| k.starts_with(&format!("{u}.")));
+                let ok =
+                    allowed.contains(u) || allowed.iter().any(|k| k.starts_with(&format!("{u}.")));
                 if !ok {
-                    failures.push(format!("{name} reads `{u}`, which README.md does not document for it"));
+                    failures.push(format!(
+                        "{name} reads `{u}`, which README.md does not document for it"
+                    ));
                 }
             }
             for k in &mine {
@@ -1192,7 +1325,9 @@ mod tests {
                     u == k || k.starts_with(&format!("{u}.")) || u.starts_with(&format!("{k}."))
                 });
                 if !ok {
-                    failures.push(format!("README.md documents `{k}` for {name}, which does not read it"));
+                    failures.push(format!(
+                        "README.md documents `{k}` for {name}, which does not read it"
+                    ));
                 }
             }
         }
@@ -1247,7 +1382,10 @@ mod tests {
                 match render_with(&env, s.template, ctx) {
                     Ok(html) => {
                         for p in problems(&html) {
-                            failures.push(format!("{} [{}, optional keys {variant}]: {p}", s.template, s.label));
+                            failures.push(format!(
+                                "{} [{}, optional keys {variant}]: {p}",
+                                s.template, s.label
+                            ));
                         }
                     }
                     Err(e) => failures.push(format!("[{}, optional keys {variant}] {e}", s.label)),
@@ -1264,39 +1402,71 @@ mod tests {
         for s in samples() {
             let html = render_with(&env, s.template, &s.ctx).unwrap();
             let f = html.matches("method=\"post\"").count();
-            let t = html.matches("<input type=\"hidden\" name=\"csrf\" value=\"tok-").count();
-            assert_eq!(f, t, "{} [{}]: {f} POST forms, {t} csrf inputs", s.template, s.label);
+            let t = html
+                .matches("<input type=\"hidden\" name=\"csrf\" value=\"tok-")
+                .count();
+            assert_eq!(
+                f, t,
+                "{} [{}]: {f} POST forms, {t} csrf inputs",
+                s.template, s.label
+            );
             forms += f;
             tokens += t;
         }
         assert_eq!(forms, tokens);
-        assert!(forms >= 20, "only {forms} POST forms rendered in all samples");
+        assert!(
+            forms >= 20,
+            "only {forms} POST forms rendered in all samples"
+        );
         // And no template spells the method differently.
         for (name, src) in TEMPLATES {
-            assert!(!src.contains("method=\"POST\"") && !src.contains("method='post'"), "{name}");
+            assert!(
+                !src.contains("method=\"POST\"") && !src.contains("method='post'"),
+                "{name}"
+            );
         }
     }
 
     #[test]
     fn large_text_sets_the_body_class_and_flips_the_toggle() {
         let env = environment();
-        for (t, ctx) in samples().into_iter().map(|s| (s.template, s.ctx)).filter(|(_, c)| c.get("large_text").is_some() && c.get("print") != Some(&json!(true))) {
+        for (t, ctx) in samples()
+            .into_iter()
+            .map(|s| (s.template, s.ctx))
+            .filter(|(_, c)| c.get("large_text").is_some() && c.get("print") != Some(&json!(true)))
+        {
             let normal = render_with(&env, t, &ctx).unwrap();
-            assert!(normal.contains("大字版") && !normal.contains("class=\"large-text\""), "{t}");
-            let big = render_with(&env, t, &merge(ctx.clone(), json!({"large_text": true}))).unwrap();
-            assert!(big.contains("<body class=\"large-text\">") || big.contains("<body class=\"admin large-text\">"), "{t}");
+            assert!(
+                normal.contains("大字版") && !normal.contains("class=\"large-text\""),
+                "{t}"
+            );
+            let big =
+                render_with(&env, t, &merge(ctx.clone(), json!({"large_text": true}))).unwrap();
+            assert!(
+                big.contains("<body class=\"large-text\">")
+                    || big.contains("<body class=\"admin large-text\">"),
+                "{t}"
+            );
             assert!(big.contains("标准版"), "{t}");
             let toggle = ctx["toggle_large_text_url"].as_str().unwrap();
-            assert!(big.contains(&format!("class=\"toggle-large-text\" href=\"{toggle}\">标准版</a>")), "{t}");
+            assert!(
+                big.contains(&format!(
+                    "class=\"toggle-large-text\" href=\"{toggle}\">标准版</a>"
+                )),
+                "{t}"
+            );
         }
     }
 
     #[test]
     fn text_is_escaped_and_html_fields_are_not() {
         let env = environment();
-        let ctx = merge(public_globals(), json!({"item": merge(public_item(), json!({
+        let ctx = merge(
+            public_globals(),
+            json!({"item": merge(public_item(), json!({
             "title": "<script>alert(1)</script>", "body_html": "<p><strong>正文</strong></p>"
-        })), "q": "\"><b>x"}));
+        })), "q": "\"><b>x"}),
+        );
         let html = render_with(&env, "item.html", &ctx).unwrap();
         assert!(!html.contains("<script>"));
         assert!(html.contains("&lt;script&gt;"));
@@ -1307,7 +1477,12 @@ mod tests {
     #[test]
     fn column_kinds_choose_table_or_list() {
         let env = environment();
-        let by_label = |l: &str| samples().into_iter().find(|s| s.template == "column.html" && s.label == l).unwrap();
+        let by_label = |l: &str| {
+            samples()
+                .into_iter()
+                .find(|s| s.template == "column.html" && s.label == l)
+                .unwrap()
+        };
         let cat = render_with(&env, "column.html", &by_label("catalogue").ctx).unwrap();
         assert!(cat.contains("<table class=\"list-table\">") && cat.contains(">文号</th>"));
         let art = render_with(&env, "column.html", &by_label("articles").ctx).unwrap();
@@ -1319,14 +1494,29 @@ mod tests {
     #[test]
     fn print_view_drops_navigation_search_and_footer() {
         let env = environment();
-        let ctx = merge(public_globals(), json!({"item": public_item(), "print": true}));
+        let ctx = merge(
+            public_globals(),
+            json!({"item": public_item(), "print": true}),
+        );
         let html = render_with(&env, "item.html", &ctx).unwrap();
         assert!(html.contains("000014349/2024-00012"));
-        for gone in ["栏目导航", "role=\"search\"", "面包屑", "<footer", "本页链接"] {
+        for gone in [
+            "栏目导航",
+            "role=\"search\"",
+            "面包屑",
+            "<footer",
+            "本页链接",
+        ] {
             assert!(!html.contains(gone), "print view still has {gone}");
         }
         let normal = render_with(&env, "item.html", &merge(ctx, json!({"print": false}))).unwrap();
-        for present in ["栏目导航", "role=\"search\"", "面包屑", "<footer", "本页链接"] {
+        for present in [
+            "栏目导航",
+            "role=\"search\"",
+            "面包屑",
+            "<footer",
+            "本页链接",
+        ] {
             assert!(normal.contains(present), "normal view lacks {present}");
         }
     }
@@ -1334,12 +1524,18 @@ mod tests {
     #[test]
     fn field_errors_sit_next_to_their_fields() {
         let env = environment();
-        let s = samples().into_iter().find(|s| s.template == "report_error.html" && s.label == "rejected form").unwrap();
+        let s = samples()
+            .into_iter()
+            .find(|s| s.template == "report_error.html" && s.label == "rejected form")
+            .unwrap();
         let html = render_with(&env, s.template, &s.ctx).unwrap();
         let input = html.find("id=\"f-page_url\"").unwrap();
         let err = html.find("id=\"f-page_url-error\"").unwrap();
         let field_start = html[..input].rfind("<div class=\"field").unwrap();
-        assert!(field_start < err && err < input, "error message is not inside the field");
+        assert!(
+            field_start < err && err < input,
+            "error message is not inside the field"
+        );
         assert!(html[field_start..].starts_with("<div class=\"field has-error\">"));
         // The field without an error is not marked.
         let contact = html.find("id=\"f-contact\"").unwrap();
@@ -1352,12 +1548,23 @@ mod tests {
     #[test]
     fn passwords_are_never_refilled() {
         let env = environment();
-        let s = samples().into_iter().find(|s| s.template == "admin/user_form.html").unwrap();
+        let s = samples()
+            .into_iter()
+            .find(|s| s.template == "admin/user_form.html")
+            .unwrap();
         let html = render_with(&env, s.template, &s.ctx).unwrap();
         assert!(!html.contains("secret-typed"));
-        let login = samples().into_iter().find(|s| s.template == "admin/login.html").unwrap();
-        let ctx = merge(login.ctx, json!({"values": {"username": "a", "password": "typed-pw"}}));
-        assert!(!render_with(&env, "admin/login.html", &ctx).unwrap().contains("typed-pw"));
+        let login = samples()
+            .into_iter()
+            .find(|s| s.template == "admin/login.html")
+            .unwrap();
+        let ctx = merge(
+            login.ctx,
+            json!({"values": {"username": "a", "password": "typed-pw"}}),
+        );
+        assert!(!render_with(&env, "admin/login.html", &ctx)
+            .unwrap()
+            .contains("typed-pw"));
     }
 
     #[test]
@@ -1365,8 +1572,11 @@ mod tests {
         let env = environment();
         let one = json!({"page": 1, "pages": 1, "total": 3, "prev_url": null, "next_url": null,
                          "pages_list": [{"n": 1, "url": "?page=1", "current": true}]});
-        let ctx = merge(public_globals(), json!({"column": {"name": "栏目", "kind": "articles", "description": null},
-                                                 "items": [], "pagination": one}));
+        let ctx = merge(
+            public_globals(),
+            json!({"column": {"name": "栏目", "kind": "articles", "description": null},
+                                                 "items": [], "pagination": one}),
+        );
         let html = render_with(&env, "column.html", &ctx).unwrap();
         assert!(html.contains("共 3 条") && !html.contains("aria-label=\"分页\""));
         let ctx = merge(ctx, json!({"pagination": pagination()}));
@@ -1404,20 +1614,41 @@ mod tests {
         assert_eq!(filesize(Value::from(())), "");
         assert_eq!(filesize(Value::UNDEFINED), "");
         assert_eq!(filetype(Value::from("application/pdf")), "PDF");
-        assert_eq!(filetype(Value::from("application/vnd.openxmlformats-officedocument.wordprocessingml.document")), "Word");
+        assert_eq!(
+            filetype(Value::from(
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            )),
+            "Word"
+        );
         assert_eq!(filetype(Value::from("image/png")), "图片");
-        assert_eq!(filetype(Value::from("Application/ZIP; charset=binary")), "压缩包");
+        assert_eq!(
+            filetype(Value::from("Application/ZIP; charset=binary")),
+            "压缩包"
+        );
         assert_eq!(filetype(Value::from(())), "文件");
         let env = environment();
-        let out = env.render_str("{{ 1536|filesize }} {{ 'application/msword'|filetype }}", ()).unwrap();
+        let out = env
+            .render_str(
+                "{{ 1536|filesize }} {{ 'application/msword'|filetype }}",
+                (),
+            )
+            .unwrap();
         assert_eq!(out, "1.5 KB Word");
     }
 
     #[test]
     fn css_url_tracks_the_stylesheet() {
         let url = css_url();
-        assert!(url.starts_with("/static/site.css?v=") && url.len() == CSS_PATH.len() + 3 + 8, "{url}");
-        let html = render_with(&environment(), "page.html", &merge(public_globals(), json!({"body_html": ""}))).unwrap();
+        assert!(
+            url.starts_with("/static/site.css?v=") && url.len() == CSS_PATH.len() + 3 + 8,
+            "{url}"
+        );
+        let html = render_with(
+            &environment(),
+            "page.html",
+            &merge(public_globals(), json!({"body_html": ""})),
+        )
+        .unwrap();
         assert!(html.contains(&format!("<link rel=\"stylesheet\" href=\"{url}\">")));
     }
 
@@ -1425,7 +1656,9 @@ mod tests {
     /// (and site.css) to `dir`, for the Nu HTML Checker or a browser. Does nothing otherwise.
     #[test]
     fn dump_samples() {
-        let Some(dir) = std::env::var_os("GONGKAI_TEMPLATE_DUMP") else { return };
+        let Some(dir) = std::env::var_os("GONGKAI_TEMPLATE_DUMP") else {
+            return;
+        };
         let dir = std::path::PathBuf::from(dir);
         std::fs::create_dir_all(dir.join("static")).unwrap();
         std::fs::write(dir.join("static/site.css"), css()).unwrap();
@@ -1434,11 +1667,22 @@ mod tests {
             let html = render_with(&env, s.template, &s.ctx).unwrap();
             let name: String = format!("{}--{}", s.template.trim_end_matches(".html"), s.label)
                 .chars()
-                .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
                 .collect();
             std::fs::write(dir.join(format!("{name}.html")), html).unwrap();
             if s.ctx.get("large_text").is_some() {
-                let big = render_with(&env, s.template, &merge(s.ctx.clone(), json!({"large_text": true}))).unwrap();
+                let big = render_with(
+                    &env,
+                    s.template,
+                    &merge(s.ctx.clone(), json!({"large_text": true})),
+                )
+                .unwrap();
                 std::fs::write(dir.join(format!("{name}--large.html")), big).unwrap();
             }
         }
@@ -1448,7 +1692,9 @@ mod tests {
 
     fn css_vars(block_selector: &str) -> HashMap<String, String> {
         let css = css();
-        let start = css.find(&format!("{block_selector} {{")).unwrap_or_else(|| panic!("no {block_selector} block"));
+        let start = css
+            .find(&format!("{block_selector} {{"))
+            .unwrap_or_else(|| panic!("no {block_selector} block"));
         let body = &css[start..start + css[start..].find('}').unwrap()];
         body.lines()
             .filter_map(|l| {
@@ -1456,18 +1702,33 @@ mod tests {
                 let rest = l.strip_prefix("--")?;
                 let (k, v) = rest.split_once(':')?;
                 let v = v.trim().trim_end_matches(';');
-                let v = v.split("/*").next().unwrap().trim().trim_end_matches(';').trim();
-                v.starts_with('#').then(|| (k.trim().to_string(), v.to_string()))
+                let v = v
+                    .split("/*")
+                    .next()
+                    .unwrap()
+                    .trim()
+                    .trim_end_matches(';')
+                    .trim();
+                v.starts_with('#')
+                    .then(|| (k.trim().to_string(), v.to_string()))
             })
             .collect()
     }
 
     fn luminance(hex: &str) -> f64 {
         let h = hex.trim_start_matches('#');
-        let h = if h.len() == 3 { h.chars().flat_map(|c| [c, c]).collect::<String>() } else { h.to_string() };
+        let h = if h.len() == 3 {
+            h.chars().flat_map(|c| [c, c]).collect::<String>()
+        } else {
+            h.to_string()
+        };
         let ch = |i: usize| {
             let c = u8::from_str_radix(&h[i..i + 2], 16).unwrap() as f64 / 255.0;
-            if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
         };
         0.2126 * ch(0) + 0.7152 * ch(2) + 0.0722 * ch(4)
     }
@@ -1484,30 +1745,60 @@ mod tests {
         large.extend(css_vars("body.large-text"));
         // (foreground, background, minimum): text needs 4.5:1, focus rings (non-text) 3:1.
         let pairs = [
-            ("text", "bg", 4.5), ("muted", "bg", 4.5), ("muted", "panel", 4.5), ("text", "panel", 4.5),
-            ("link", "bg", 4.5), ("link", "panel", 4.5), ("link-visited", "bg", 4.5), ("link-visited", "panel", 4.5),
-            ("on-dark", "red", 4.5), ("on-dark", "red-dark", 4.5), ("on-dark", "blue", 4.5), ("on-dark", "blue-dark", 4.5),
-            ("red-dark", "bg", 4.5), ("blue-dark", "bg", 4.5), ("blue-dark", "panel", 4.5), ("red-dark", "bg", 4.5),
-            ("error", "bg", 4.5), ("error", "error-bg", 4.5), ("ok", "ok-bg", 4.5), ("warn-text", "warn-bg", 4.5),
-            ("text", "highlight", 4.5), ("on-dark", "error", 4.5), ("text", "warn-bg", 4.5),
-            ("focus", "red", 3.0), ("focus", "red-dark", 3.0), ("focus", "blue", 3.0), ("focus", "blue-dark", 3.0),
-            ("focus-dark", "bg", 3.0), ("focus-dark", "panel", 3.0),
+            ("text", "bg", 4.5),
+            ("muted", "bg", 4.5),
+            ("muted", "panel", 4.5),
+            ("text", "panel", 4.5),
+            ("link", "bg", 4.5),
+            ("link", "panel", 4.5),
+            ("link-visited", "bg", 4.5),
+            ("link-visited", "panel", 4.5),
+            ("on-dark", "red", 4.5),
+            ("on-dark", "red-dark", 4.5),
+            ("on-dark", "blue", 4.5),
+            ("on-dark", "blue-dark", 4.5),
+            ("red-dark", "bg", 4.5),
+            ("blue-dark", "bg", 4.5),
+            ("blue-dark", "panel", 4.5),
+            ("red-dark", "bg", 4.5),
+            ("error", "bg", 4.5),
+            ("error", "error-bg", 4.5),
+            ("ok", "ok-bg", 4.5),
+            ("warn-text", "warn-bg", 4.5),
+            ("text", "highlight", 4.5),
+            ("on-dark", "error", 4.5),
+            ("text", "warn-bg", 4.5),
+            ("focus", "red", 3.0),
+            ("focus", "red-dark", 3.0),
+            ("focus", "blue", 3.0),
+            ("focus", "blue-dark", 3.0),
+            ("focus-dark", "bg", 3.0),
+            ("focus-dark", "panel", 3.0),
         ];
         let mut failures = Vec::new();
         for (name, vars) in [(":root", &root), ("large-text", &large)] {
             for (fg, bg, min) in pairs {
-                let (Some(f), Some(b)) = (vars.get(&format!("c-{fg}")), vars.get(&format!("c-{bg}"))) else {
+                let (Some(f), Some(b)) =
+                    (vars.get(&format!("c-{fg}")), vars.get(&format!("c-{bg}")))
+                else {
                     failures.push(format!("{name}: missing --c-{fg} or --c-{bg}"));
                     continue;
                 };
                 let r = contrast(f, b);
                 if r < min {
-                    failures.push(format!("{name}: --c-{fg} {f} on --c-{bg} {b} is {r:.2}:1 (< {min})"));
+                    failures.push(format!(
+                        "{name}: --c-{fg} {f} on --c-{bg} {b} is {r:.2}:1 (< {min})"
+                    ));
                 }
             }
         }
         // Literal colours used in the stylesheet for text.
-        for (f, b) in [("#000000", "#ffd43b"), ("#1f1f1f", "#e8edf4"), ("#1f1f1f", "#fafbfc"), ("#ffffff", "#6e0013")] {
+        for (f, b) in [
+            ("#000000", "#ffd43b"),
+            ("#1f1f1f", "#e8edf4"),
+            ("#1f1f1f", "#fafbfc"),
+            ("#ffffff", "#6e0013"),
+        ] {
             if contrast(f, b) < 4.5 {
                 failures.push(format!("{f} on {b}"));
             }
@@ -1520,8 +1811,16 @@ mod tests {
     fn stylesheet_covers_the_requirements() {
         let css = css();
         for needle in [
-            "\"Noto Sans CJK SC\"", "\"Microsoft YaHei\"", "sans-serif", "body.large-text", "font-size: 1.375em",
-            ":focus-visible", "@media print", "@media (min-width:", ".skip-link:focus", ".visually-hidden",
+            "\"Noto Sans CJK SC\"",
+            "\"Microsoft YaHei\"",
+            "sans-serif",
+            "body.large-text",
+            "font-size: 1.375em",
+            ":focus-visible",
+            "@media print",
+            "@media (min-width:",
+            ".skip-link:focus",
+            ".visually-hidden",
         ] {
             assert!(css.contains(needle), "site.css lacks {needle}");
         }
