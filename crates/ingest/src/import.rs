@@ -21,7 +21,7 @@ use gongkai_domain::org::OrgCode;
 use gongkai_domain::workflow::{ItemStatus, WorkflowAction};
 use gongkai_storage::audit::Actor;
 use gongkai_storage::item::{self, Placement, INTERPRETATION, RELATED};
-use gongkai_storage::schema::{index_counters, item_relations, organisations};
+use gongkai_storage::schema::{item_relations, organisations};
 use gongkai_storage::{site, subject, AnyConnection, Database, StorageError};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -381,9 +381,6 @@ fn import_line(c: &mut AnyConnection, ctx: &Context, line: &ItemLine, opts: &Imp
         let id = if was_published {
             let when = published_at.unwrap_or_else(gongkai_storage::now);
             let it = item::import_published(c, actor, at, &fields, when, index_number, pattern)?;
-            if let Some(n) = index_number {
-                advance_counter(c, pattern, org_id, n)?;
-            }
             if status == ItemStatus::Withdrawn {
                 item::transition(c, actor, it.id, &WorkflowAction::Withdraw { reason: reason.into() }, None, pattern)?;
             }
@@ -423,32 +420,6 @@ fn import_line(c: &mut AnyConnection, ctx: &Context, line: &ItemLine, opts: &Imp
 
 /// An imported 索引号 written in the platform's pattern for the item's own organisation takes
 /// its serial: the counter moves past it, so the next number assigned here cannot collide.
-fn advance_counter(c: &mut AnyConnection, pattern: &IndexPattern, org_id: i64, number: &str) -> std::result::Result<(), StorageError> {
-    let Ok((code, year, serial)) = pattern.parse(number) else { return Ok(()) };
-    let org_code: String = organisations::table.find(org_id).select(organisations::code).first(c)?;
-    if !code.eq_ignore_ascii_case(&org_code) {
-        return Ok(());
-    }
-    let serial = serial as i32;
-    let current: Option<i32> = index_counters::table
-        .find((org_id, year))
-        .select(index_counters::last_serial)
-        .first(c)
-        .optional()?;
-    match current {
-        None => {
-            diesel::insert_into(index_counters::table)
-                .values((index_counters::org_id.eq(org_id), index_counters::year.eq(year), index_counters::last_serial.eq(serial)))
-                .execute(c)?;
-        }
-        Some(n) if n < serial => {
-            diesel::update(index_counters::table.find((org_id, year))).set(index_counters::last_serial.eq(serial)).execute(c)?;
-        }
-        Some(_) => {}
-    }
-    Ok(())
-}
-
 fn link_all(c: &mut AnyConnection, links: &[PendingLinks]) -> Result<Vec<(usize, String)>> {
     let mut failures = Vec::new();
     let mut by_number: BTreeMap<String, Option<i64>> = BTreeMap::new();

@@ -53,6 +53,35 @@ pub fn assign(conn: &mut AnyConnection, pattern: &IndexPattern, org_id: i64, yea
     Ok(pattern.format(&code, year, serial)?)
 }
 
+/// Records that `number` (an existing 索引号 brought in from elsewhere) is taken: when it has this
+/// platform's pattern and belongs to `org_id`, the counter of its year moves up to its serial, so
+/// the next publication never collides with it.
+pub fn advance_past(conn: &mut AnyConnection, pattern: &IndexPattern, org_id: i64, number: &str) -> Result<()> {
+    let Ok((code, year, serial)) = pattern.parse(number) else { return Ok(()) };
+    let org = org::get(conn, org_id)?;
+    if !code.eq_ignore_ascii_case(&org.code) {
+        return Ok(());
+    }
+    let serial = serial as i32;
+    let current: Option<i32> = index_counters::table
+        .find((org_id, year))
+        .select(index_counters::last_serial)
+        .first(conn)
+        .optional()?;
+    match current {
+        None => {
+            diesel::insert_into(index_counters::table)
+                .values((index_counters::org_id.eq(org_id), index_counters::year.eq(year), index_counters::last_serial.eq(serial)))
+                .execute(conn)?;
+        }
+        Some(n) if n < serial => {
+            diesel::update(index_counters::table.find((org_id, year))).set(index_counters::last_serial.eq(serial)).execute(conn)?;
+        }
+        Some(_) => {}
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,6 +115,11 @@ mod tests {
             assert_eq!(assign(&mut c, &pattern, org_id, 2019).unwrap().as_str(), "000014349/2019-00002");
             // Each year starts again at 1.
             assert_eq!(assign(&mut c, &pattern, org_id, 2020).unwrap().as_str(), "000014349/2020-00001");
+            // A number brought in from an older system moves the counter past it.
+            advance_past(&mut c, &pattern, org_id, "000014349/2020-00040").unwrap();
+            advance_past(&mut c, &pattern, org_id, "000014349/2020-00007").unwrap();
+            advance_past(&mut c, &pattern, org_id, "OTHERORG1/2020-00090").unwrap();
+            assert_eq!(assign(&mut c, &pattern, org_id, 2020).unwrap().as_str(), "000014349/2020-00041");
         });
     }
 

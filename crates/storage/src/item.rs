@@ -527,6 +527,7 @@ pub fn import_published(
                     e.add("index_number", format!("索引号 {n} 已被使用"));
                     return Err(StorageError::Invalid(e));
                 }
+                index_number::advance_past(conn, pattern, at.org_id, n.trim())?;
                 n.trim().to_string()
             }
             None => index_number::assign(conn, pattern, at.org_id, year)?.into_string(),

@@ -11,6 +11,7 @@ pub mod item;
 pub mod org;
 pub mod outbox;
 pub mod schema;
+pub mod search_tools;
 pub mod session;
 pub mod site;
 pub mod subject;

@@ -124,7 +124,8 @@ fn same_files_give_the_same_city() {
         return;
     };
     let opts = DemoOptions { max_items: 40, ..Default::default() };
-    let rows = |db: &Database| -> Vec<(String, Option<String>, String, i64, Option<String>)> {
+    type Row = (String, Option<String>, String, i64, Option<String>);
+    let rows = |db: &Database| -> Vec<Row> {
         load_demo_city_with(db, Some(&shared), false, &opts).unwrap();
         let mut c = db.conn().unwrap();
         items::table
@@ -163,26 +164,4 @@ fn full_demo_load_time() {
         eprintln!("{:?}: {s}", db.backend());
         assert!(s.elapsed < Duration::from_secs(60));
     });
-}
-
-#[test]
-#[ignore]
-fn tmp_inspect() {
-    let dir = std::path::Path::new("/tmp/demo-inspect");
-    let _ = std::fs::remove_dir_all(dir);
-    let db = Database::open_sqlite_in(dir).unwrap();
-    let s = load_demo_city(&db, shared().as_deref(), true).unwrap();
-    eprintln!("{s}");
-    let t0 = Instant::now();
-    let mut out = Vec::new();
-    let n = crate::export::export_items(&db, &mut out, &Default::default()).unwrap();
-    std::fs::write("/tmp/demo-inspect/export.jsonl", &out).unwrap();
-    eprintln!("export {n} in {:?}", t0.elapsed());
-    let dir2 = std::path::Path::new("/tmp/demo-inspect2");
-    let _ = std::fs::remove_dir_all(dir2);
-    let db2 = Database::open_sqlite_in(dir2).unwrap();
-    load_demo_city_with(&db2, None, false, &DemoOptions { structure_only: true, ..Default::default() }).unwrap();
-    let t0 = Instant::now();
-    let r = crate::import::import_items_file(&db2, std::path::Path::new("/tmp/demo-inspect/export.jsonl"), &Default::default(), true).unwrap();
-    eprintln!("import {} errors {} in {:?}", r.imported, r.errors.len(), t0.elapsed());
 }
