@@ -63,11 +63,14 @@ pub fn run(args: ServeArgs) -> Result<()> {
         super::demo::load(&db, args.shared.as_deref())?;
     }
     let search = open_search(&args.data, &db)?;
-    let state = AppState::new(db, Some(search), Config {
+    // Personal data in requests is encrypted with this node's data key (GONGKAI_DATA_KEY, or a key
+    // file created once in the data directory); every node of one platform needs the same key.
+    let key = gongkai_storage::crypto::DataKey::load_or_create(&args.data.data).context("cannot load the data key")?;
+    let state = AppState::with_data_key(db, Some(search), Config {
         secure_cookies: args.secure_cookies,
         public_url: args.public_url.clone().unwrap_or_else(|| format!("http://{}", args.addr)).trim_end_matches('/').to_string(),
         ..Config::default()
-    });
+    }, key);
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("cannot listen on {}", args.addr))?;

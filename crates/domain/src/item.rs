@@ -130,7 +130,7 @@ fn optional_date(errors: &mut FieldErrors, field: &str, raw: &str) -> Option<Nai
 fn vocab<T: std::str::FromStr + Copy>(errors: &mut FieldErrors, field: &str, raw: &str, default: Option<T>) -> Option<T> {
     if raw.trim().is_empty() {
         if default.is_none() {
-            errors.add(field, "必填");
+            errors.add(field, format!("请选择{}", field_label(field)));
         }
         return default;
     }
@@ -140,6 +140,17 @@ fn vocab<T: std::str::FromStr + Copy>(errors: &mut FieldErrors, field: &str, raw
             errors.add(field, format!("“{}”不是可选的值", raw.trim()));
             None
         }
+    }
+}
+
+/// The Chinese name of a field, for messages that must say which field they are about.
+fn field_label(field: &str) -> &'static str {
+    match field {
+        "genre" => "体裁分类",
+        "validity" => "有效性",
+        "disclosure_mode" => "公开方式",
+        "channels" => "发布渠道",
+        _ => "此项",
     }
 }
 

@@ -691,6 +691,16 @@ pub fn facet_counts(conn: &mut AnyConnection, q: &ItemQuery, facet: Facet) -> Re
     Ok(out)
 }
 
+/// (id, last change) of published items, newest first, at most `limit`: for the sitemap.
+pub fn public_changes(conn: &mut AnyConnection, limit: i64) -> Result<Vec<(i64, NaiveDateTime)>> {
+    Ok(items::table
+        .filter(items::status.eq(ItemStatus::Published.as_str()))
+        .order(items::updated_at.desc())
+        .limit(limit)
+        .select((items::id, items::updated_at))
+        .load(conn)?)
+}
+
 /// Ids of every published item, for rebuilding the search index.
 pub fn public_ids(conn: &mut AnyConnection) -> Result<Vec<i64>> {
     Ok(items::table

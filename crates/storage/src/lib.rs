@@ -4,12 +4,14 @@
 pub mod attachment;
 pub mod audit;
 pub mod backup;
+pub mod crypto;
 pub mod error;
 pub mod feedback;
 pub mod index_number;
 pub mod item;
 pub mod org;
 pub mod outbox;
+pub mod request;
 pub mod schema;
 pub mod search_tools;
 pub mod session;

@@ -254,3 +254,76 @@ diesel::allow_tables_to_appear_in_same_query!(
     item_versions, blobs, attachments, users, grants, sessions, api_tokens, audit_log, outbox,
     site_error_reports,
 );
+
+// 依申请公开 — requests, their history and appeals (migration 2026-11-24-000003_requests).
+
+diesel::table! {
+    disclosure_requests (id) {
+        id -> BigInt,
+        tracking_code -> Text,
+        password_hash -> Text,
+        org_id -> BigInt,
+        applicant_type -> Text,
+        applicant_name -> Text,
+        id_type -> Text,
+        id_number_enc -> Text,
+        id_number_masked -> Text,
+        phone_enc -> Text,
+        phone_masked -> Text,
+        email -> Nullable<Text>,
+        address -> Text,
+        description -> Text,
+        preferred_form -> Text,
+        delivery -> Text,
+        channel -> Text,
+        arrived_on -> Date,
+        received_on -> Date,
+        stage -> Text,
+        state -> Text,
+        plan -> Text,
+        due_on -> Nullable<Date>,
+        deadline_note -> Nullable<Text>,
+        handler -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        reply_text -> Nullable<Text>,
+        answered_on -> Nullable<Date>,
+        closed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    request_events (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        kind -> Text,
+        on_date -> Date,
+        detail -> Text,
+        actor -> Text,
+        actor_id -> Nullable<BigInt>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    request_appeals (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        kind -> Text,
+        filed_on -> Date,
+        body -> Text,
+        outcome -> Text,
+        decided_on -> Nullable<Date>,
+        note -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(disclosure_requests -> organisations (org_id));
+diesel::joinable!(request_events -> disclosure_requests (request_id));
+diesel::joinable!(request_appeals -> disclosure_requests (request_id));
+// `organisations` and `users` already appear together in the call above; a second pair of them
+// here would be a conflicting impl, so `users` is left out (no request query joins users).
+diesel::allow_tables_to_appear_in_same_query!(disclosure_requests, request_events, request_appeals, organisations);

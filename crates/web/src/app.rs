@@ -40,6 +40,8 @@ pub struct Inner {
     pub config: Config,
     pub limiter: RateLimiter,
     pub directory: DirectoryCache,
+    /// Encrypts and decrypts applicants' personal data (依申请公开).
+    pub data_key: gongkai_storage::crypto::DataKey,
 }
 
 /// What every handler gets: the database, the search index (when enabled) and settings.
@@ -54,8 +56,15 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
+    /// With a random personal-data key that lives as long as the process (tests); a server that
+    /// keeps requests across restarts uses [`AppState::with_data_key`].
     pub fn new(db: Database, search: Option<Arc<SearchEngine>>, config: Config) -> AppState {
-        AppState(Arc::new(Inner { db, search, config, limiter: RateLimiter::default(), directory: DirectoryCache::default() }))
+        Self::with_data_key(db, search, config, gongkai_storage::crypto::DataKey::generate())
+    }
+
+    /// With the node's data key (`DataKey::load_or_create(data_dir)`: `GONGKAI_DATA_KEY` or the key file).
+    pub fn with_data_key(db: Database, search: Option<Arc<SearchEngine>>, config: Config, data_key: gongkai_storage::crypto::DataKey) -> AppState {
+        AppState(Arc::new(Inner { db, search, config, limiter: RateLimiter::default(), directory: DirectoryCache::default(), data_key }))
     }
 
     /// Runs blocking database work off the async threads.
@@ -98,6 +107,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/login", get(auth::login_form).post(auth::login))
         .route("/admin/logout", post(auth::logout))
         .fallback(portal::not_found)
+        .layer(axum::middleware::from_fn(crate::error::restyle_errors))
         .layer(DefaultBodyLimit::max(gongkai_storage::attachment::MAX_BYTES + 256 * 1024))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

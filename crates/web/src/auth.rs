@@ -34,6 +34,8 @@ pub struct Staff {
     pub domain_grants: Vec<Grant>,
     pub csrf: String,
     pub ip: Option<String>,
+    /// The large-text preference (适老化) applies in the back office too.
+    pub large_text: bool,
 }
 
 impl Staff {
@@ -100,7 +102,7 @@ impl FromRequestParts<AppState> for Staff {
             })
             .await?;
         let Some((s, user, grants)) = found else { return Err(WebError::SignInRequired { back }) };
-        Ok(Staff { domain_grants: user::domain_grants(&grants), user, grants, csrf: s.csrf_token, ip })
+        Ok(Staff { domain_grants: user::domain_grants(&grants), user, grants, csrf: s.csrf_token, ip, large_text: large_text(&jar) })
     }
 }
 

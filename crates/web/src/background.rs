@@ -10,6 +10,11 @@ pub fn spawn(state: AppState) {
     if state.search.is_some() {
         let s = state.clone();
         tokio::spawn(async move {
+            if let Some(engine) = s.search.clone() {
+                if let Err(e) = s.run(move |conn| crate::search::apply_config(conn, &engine)).await {
+                    tracing::warn!("search settings not loaded: {e}");
+                }
+            }
             let mut tick = tokio::time::interval(Duration::from_millis(200));
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {

@@ -12,6 +12,7 @@ pub mod error;
 pub mod page;
 mod portal;
 pub mod ratelimit;
+mod request;
 pub mod search;
 pub mod templates;
 

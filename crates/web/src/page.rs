@@ -17,7 +17,7 @@ pub fn render(name: &str, ctx: &Value) -> WebResult<Html<String>> {
 }
 
 /// The styled error page. Rendering it must not fail; if it does, a plain page is returned.
-pub fn error_page(status: StatusCode, title: &str, message: &str) -> Html<String> {
+pub fn error_page(status: StatusCode, title: &str, message: &str, large_text: bool, path: &str) -> Html<String> {
     let ctx = json!({
         "status": status.as_u16(),
         "title": title,
@@ -26,8 +26,8 @@ pub fn error_page(status: StatusCode, title: &str, message: &str) -> Html<String
         "site": null,
         "portal": {"title": "政府门户网站", "url": "/"},
         "nav": [],
-        "large_text": false,
-        "toggle_large_text_url": "/large-text?back=/",
+        "large_text": large_text,
+        "toggle_large_text_url": format!("/large-text?back={}", urlencoding::encode(path)),
         "search_url": "/search",
         "q": null,
         "breadcrumbs": [],

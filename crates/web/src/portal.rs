@@ -37,7 +37,10 @@ pub fn routes() -> Router<AppState> {
         .route("/catalogue", get(catalogue))
         .route("/annual-reports", get(annual_reports))
         .route("/guide", get(guide))
+        .route("/sitemap.xml", get(sitemap))
         .route("/report-error", get(report_error_form).post(report_error_submit))
+        .route("/request", get(crate::request::form).post(crate::request::submit))
+        .route("/request/track", get(crate::request::track_form).post(crate::request::track))
 }
 
 /// Everything a public page needs to know about where it is.
@@ -611,8 +614,8 @@ async fn report_error_submit(
     if form.description.trim().chars().count() < 5 {
         errors.insert("description".into(), json!("请描述发现的问题（至少 5 个字）"));
     }
-    if form.description.chars().count() > 2000 {
-        errors.insert("description".into(), json!("问题描述不能超过 2000 字"));
+    if form.description.chars().count() > 1000 {
+        errors.insert("description".into(), json!("问题描述不能超过 1000 字"));
     }
     if !ERROR_CATEGORIES.iter().any(|(v, _)| *v == form.category) {
         errors.insert("category".into(), json!("请选择问题类型"));
@@ -639,6 +642,35 @@ async fn report_error_submit(
         "submitted": true, "tracking_code": code, "categories": categories(), "errors": {}, "values": {}, "csrf": "", "form_action": "/report-error",
     }))?;
     Ok(html.into_response())
+}
+
+/// `/sitemap.xml` (sitemaps.org): every site home and column, and the 50,000 most recently changed
+/// published items (the protocol's limit for one file).
+async fn sitemap(State(state): State<AppState>) -> WebResult<Response> {
+    let dir = state.directory().await?;
+    let items = state.run(|conn| Ok(item::public_changes(conn, 50_000 - 2_000)?)).await?;
+    let base = &state.config.public_url;
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut url = |loc: &str, lastmod: Option<String>| {
+        xml.push_str("<url><loc>");
+        xml.push_str(&format!("{base}{loc}").replace('&', "&amp;").replace('<', "&lt;"));
+        xml.push_str("</loc>");
+        if let Some(m) = lastmod {
+            xml.push_str(&format!("<lastmod>{m}</lastmod>"));
+        }
+        xml.push_str("</url>\n");
+    };
+    for s in &dir.sites {
+        url(&dir.site_url(s), None);
+    }
+    for c in dir.columns.iter().filter(|c| c.link_url.is_none()).take(1_900) {
+        url(&dir.column_url(c), None);
+    }
+    for (id, at) in items {
+        url(&format!("/items/{id}"), Some(at.format("%Y-%m-%d").to_string()));
+    }
+    xml.push_str("</urlset>\n");
+    Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml).into_response())
 }
 
 /// Unknown paths: the styled 404.

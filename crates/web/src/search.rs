@@ -21,7 +21,7 @@ use crate::page::pagination;
 use crate::portal::Here;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/search", get(search_page)).route("/api/v1/search", get(search_api))
+    Router::new().route("/search", get(search_page)).route("/search/go", get(click)).route("/api/v1/search", get(search_api))
 }
 
 /// The search document of a published item: metadata for filters and facets, body text without
@@ -127,6 +127,9 @@ pub fn sync_outbox(conn: &mut AnyConnection, dir: &Directory, engine: &gongkai_s
         let cursor = engine.applied_seq().unwrap_or(0);
         let batch = outbox::since(conn, cursor, 500)?;
         let Some(last) = batch.last().map(|e| e.id) else { return Ok(applied) };
+        if batch.iter().any(|e| e.entity == gongkai_storage::search_tools::CONFIG_ENTITY) {
+            apply_config(conn, engine)?;
+        }
         let mut ids: Vec<i64> = batch.iter().filter(|e| e.entity == "item").map(|e| e.entity_id).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -142,6 +145,17 @@ pub fn sync_outbox(conn: &mut AnyConnection, dir: &Directory, engine: &gongkai_s
         engine.commit_through(last).map_err(err)?;
         applied += batch.len();
     }
+}
+
+/// Loads the editors' synonyms (on top of the built-in groups) and best bets into the engine.
+pub fn apply_config(conn: &mut AnyConnection, engine: &gongkai_search::SearchEngine) -> WebResult<()> {
+    use gongkai_storage::search_tools;
+    let mut groups = gongkai_search::default_synonyms();
+    groups.extend(search_tools::synonyms(conn)?.iter().map(|g| g.terms()));
+    engine.set_synonyms(groups);
+    let bets: HashMap<String, Vec<String>> = search_tools::best_bets(conn)?.into_iter().map(|b| (b.query.clone(), b.doc_ids())).collect();
+    engine.set_best_bets(bets);
+    Ok(())
 }
 
 /// Re-indexes every published item from the database; `progress` is called with (done, total).
@@ -223,14 +237,26 @@ async fn search_page(State(state): State<AppState>, jar: CookieJar, RawQuery(raw
         }
         Err(e) => return Err(e),
     };
+    // The query log holds the text and the count only (no address, no cookie); first pages only,
+    // so paging through results does not count as searching again.
+    let qid = if req.page == 1 {
+        let (q, n) = (req.q.clone(), results.total as i64);
+        state.run(move |conn| Ok(gongkai_storage::search_tools::log_query(conn, &q, n, gongkai_storage::now())?)).await.ok()
+    } else {
+        None
+    };
     let hits: Vec<Value> = results
         .hits
         .iter()
         .map(|h| {
+            let url = match qid {
+                Some(id) => format!("/search/go?qid={id}&to={}", urlencoding::encode(&h.url)),
+                None => h.url.clone(),
+            };
             json!({
                 "title_html": h.title_html,
                 "snippet_html": h.snippet_html,
-                "url": h.url,
+                "url": url,
                 "kind_label": h.kind.label_zh(),
                 "index_number": h.index_no,
                 "doc_number": h.doc_number,
@@ -239,7 +265,14 @@ async fn search_page(State(state): State<AppState>, jar: CookieJar, RawQuery(raw
             })
         })
         .collect();
-    let f = &results.facets;
+    let dir = state.directory().await?;
+    let mut f = results.facets.clone();
+    for c in f.site.iter_mut() {
+        if let Some(s) = dir.site_by_slug(&c.value) {
+            c.label = s.title.clone();
+        }
+    }
+    let f = &f;
     let group = |name: &str, key: &str, counts: &[FacetCount], current: Option<String>| {
         let options: Vec<Value> = counts
             .iter()
@@ -300,6 +333,21 @@ async fn search_page(State(state): State<AppState>, jar: CookieJar, RawQuery(raw
         "pagination": pag,
     });
     Ok(here.render("search.html", Some("站内搜索"), None, crumbs, ctx)?.into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct ClickParams {
+    qid: i64,
+    to: String,
+}
+
+/// `GET /search/go?qid=…&to=/items/42`: counts a click on a result, then goes there. Only local
+/// paths are followed, so the link cannot be used as an open redirect.
+async fn click(State(state): State<AppState>, axum::extract::Query(p): axum::extract::Query<ClickParams>) -> WebResult<axum::response::Redirect> {
+    let to = crate::auth::safe_back(Some(&p.to));
+    let qid = p.qid;
+    state.run(move |conn| Ok(gongkai_storage::search_tools::log_click(conn, qid)?)).await?;
+    Ok(axum::response::Redirect::to(&to))
 }
 
 fn set_filter(r: &mut SearchRequest, key: &str, v: Option<String>) {

@@ -43,6 +43,14 @@ embed!(
     "admin/columns.html",
     "admin/orgs.html",
     "admin/version.html",
+    "admin/search.html",
+    "admin/subjects.html",
+    "request_form.html",
+    "request_done.html",
+    "request_track.html",
+    "admin/requests.html",
+    "admin/request_view.html",
+    "admin/request_new.html",
 );
 
 /// Where the handlers must serve [`css()`]; templates link to it as the global `css_url`
@@ -669,6 +677,125 @@ mod tests {
                 "body_html": "<p>旧版正文</p>",
                 "back_url": "/admin/items/7"
             })), &["（第 1 版）", "初稿", "<th scope=\"row\">文号</th><td>某教发〔2024〕1号</td>", "<p>旧版正文</p>"]),
+            s("admin/subjects.html", "default", merge(a(), json!({
+                "subjects": [{"name": "综合政务", "code": "zw", "depth": 0}, {"name": "政务公开", "code": "zw.gk", "depth": 1}],
+                "parent_options": options(&[("1", "综合政务")]),
+                "form_action": "/admin/subjects",
+                "values": {"name": "政务督查", "code": "", "parent_id": "1"},
+                "errors": {"code": "该代码已存在"}
+            })), &["综合政务", "class=\"depth-1\"", "该代码已存在", "value=\"政务督查\"", "<option value=\"1\" selected>综合政务</option>"]),
+            s("admin/search.html", "default", merge(a(), json!({
+                "synonyms": [{"terms": "低保、最低生活保障", "delete_url": "/admin/search/synonyms/1/delete"}],
+                "best_bets": [{"query": "招生", "doc_ids": "item:42", "delete_url": "/admin/search/best-bets/1/delete"}],
+                "weeks": [{"value": "2026-W48", "label": "2026-W48", "selected": true}],
+                "report": {"week": "2026-W48",
+                           "top": [{"query": "低保 标准", "searches": 12, "results": 30, "clicks": 7}],
+                           "zero_results": [{"query": "不存在的词", "searches": 3, "results": 0, "clicks": 0}],
+                           "no_clicks": []},
+                "values": {"terms": "公积金", "query": "", "doc_ids": ""},
+                "errors": {"terms": "同义词组至少包含两个词"}
+            })), &["低保、最低生活保障", "item:42", "不存在的词", "同义词组至少包含两个词", "value=\"公积金\"", "<option value=\"2026-W48\" selected>"]),
+            // ---------------------------------------------------------------- 依申请公开
+            s("request_form.html", "rejected", merge(p(), json!({
+                "page_title": "政府信息公开申请",
+                "csrf": "tok-req", "form_action": "/request", "track_url": "/request/track",
+                "errors": {"id_number": "居民身份证号码校验位不符，请核对号码", "address": "必填", "applicant_type": "请选择申请人类型"},
+                "values": {"org_id": "12", "applicant_type": "research_institution", "name": "张三", "id_type": "resident_id",
+                           "id_number": "420106199001011234", "phone": "13812345678", "email": "", "address": "",
+                           "description": "\"><b>2024 年招生计划</b>", "preferred_form": "electronic", "delivery": "online"},
+                "org_options": options(&[("12", "某市教育局")]),
+                "person_type": {"value": "natural_person", "label": "自然人"},
+                "organisation_types": options(&[("commercial_enterprise", "商业企业"), ("research_institution", "科研机构"), ("other_organization", "其他")]),
+                "id_type_options": options(&[("resident_id", "居民身份证"), ("credit_code", "统一社会信用代码")]),
+                "form_options": options(&[("paper", "纸质文本"), ("electronic", "电子文档")]),
+                "delivery_options": options(&[("post", "邮寄"), ("online", "网上查询（凭查询码）")])
+            })), &["<h1>政府信息公开申请</h1>", "<optgroup label=\"法人或其他组织\">", "<option value=\"research_institution\" selected>科研机构</option>",
+                   "<a href=\"#f-id_number\">居民身份证号码校验位不符，请核对号码</a>", "value=\"420106199001011234\"",
+                   "aria-describedby=\"f-id_number-hint f-id_number-error\"", "&quot;&gt;&lt;b&gt;2024 年招生计划&lt;/b&gt;</textarea>",
+                   "<option value=\"12\" selected>某市教育局</option>", "name=\"csrf\" value=\"tok-req\"",
+                   "id=\"f-applicant_type-error\"", "<a href=\"#f-applicant_type\">请选择申请人类型</a>"]),
+            s("request_done.html", "stored", merge(p(), json!({
+                "page_title": "申请已提交",
+                "tracking_code": "YS20241125ABCDEF", "password": "K7M2Q9XP4T", "org": "某市教育局",
+                "received_on": "2024-11-25", "due_on": "2024-12-23", "deadline_note": null, "track_url": "/request/track"
+            })), &["YS20241125ABCDEF", "K7M2Q9XP4T", "至某市教育局", "2024-12-23 前", "只显示这一次"]),
+            s("request_track.html", "found", merge(p(), json!({
+                "page_title": "申请办理进度查询",
+                "csrf": "tok-trk", "form_action": "/request/track", "errors": {}, "values": {"code": "YS20241125ABCDEF"},
+                "result": {"tracking_code": "YS20241125ABCDEF", "org": "某市教育局", "status": "已答复", "received_on": "2024-11-25",
+                           "due_on": "2024-12-23", "description": "2024 年招生计划", "answered_on": "2024-12-10",
+                           "outcome": "（二）部分公开", "reply_text": "经审查，部分公开。"}
+            })), &["申请 YS20241125ABCDEF", "已答复", "2024-12-23", "（二）部分公开", "经审查，部分公开。", "type=\"password\"",
+                   "value=\"YS20241125ABCDEF\""]),
+            s("request_track.html", "not found", merge(p(), json!({
+                "csrf": "tok-trk", "form_action": "/request/track",
+                "errors": {"_form": "查询码或密码不正确，请核对后重试。"}, "values": {"code": "YS1"}, "result": null
+            })), &["<li>查询码或密码不正确，请核对后重试。</li>"]),
+            s("admin/requests.html", "default", merge(a(), json!({
+                "page_title": "依申请公开",
+                "today": "2024-10-28", "soon_until": "2024-10-31", "new_url": "/admin/requests/new",
+                "overdue": [{"url": "/admin/requests/1", "tracking_code": "YS20240902AAAAAA", "applicant": "张三", "org": "某市教育局",
+                             "stage_label": "已分办", "received_on": "2024-09-02", "due_on": "2024-09-30"}],
+                "due_soon": [{"url": "/admin/requests/3", "tracking_code": "YS20241001CCCCCC", "applicant": "王五", "org": "某市教育局",
+                              "stage_label": "已延期", "received_on": "2024-10-01", "due_on": "2024-10-30"}],
+                "open": [{"url": "/admin/requests/1", "tracking_code": "YS20240902AAAAAA", "applicant": "张三", "org": "某市教育局",
+                          "stage_label": "已分办", "received_on": "2024-09-02", "due_on": "2024-09-30"},
+                         {"url": "/admin/requests/2", "tracking_code": "YS20241210BBBBBB", "applicant": "某公司", "org": "某市教育局",
+                          "stage_label": "待补正", "received_on": "2024-12-10", "due_on": null}]
+            })), &["<h1>依申请公开</h1>", "已逾期<span class=\"badge\">1</span>", "即将到期<span class=\"badge\">1</span>",
+                   "/admin/requests/2", "2024-10-31（3 个工作日内）", "href=\"/admin/requests/new\""]),
+            s("admin/request_view.html", "open, masked", merge(a(), json!({
+                "page_title": "申请 YS20240927ABCDEF",
+                "request": {"id": 1, "tracking_code": "YS20240927ABCDEF", "stage_label": "已分办", "org": "某市教育局", "handler": "李办理",
+                            "applicant_type": "自然人", "applicant_name": "张三", "id_type": "居民身份证", "id_number": "4201**********1231",
+                            "phone": "138****5678", "email": null, "address": "某市中山路 1 号", "description": "2024 年招生计划",
+                            "preferred_form": "电子文档", "delivery": "网上查询（凭查询码）", "channel": "互联网渠道",
+                            "received_on": "2024-09-27", "due_on": "2024-10-30", "outcome": "（二）部分公开", "outcome_article": "第三十七条",
+                            "reply_text": "部分公开。", "answered_on": "2024-10-20"},
+                "revealed": false, "reveal_url": "/admin/requests/1/reveal",
+                "deadline_lines": ["received Fri 2024-09-27 (day 0, not counted)", "10-01..10-07 国庆节 skipped", "due Wed 2024-10-30 (day 20)"],
+                "deadline_error": null,
+                "history": [{"on": "2024-09-27", "kind": "received", "detail": "{}", "actor": "public", "at": "2024-09-27 10:00"}],
+                "appeals": [{"kind": "行政复议", "filed_on": "2024-11-04", "body": "某市人民政府", "outcome": "尚未审结", "decided_on": null, "note": ""}],
+                "actions": [
+                    {"name": "extend", "label": "延期答复", "url": "/admin/requests/1/act", "fields": [
+                        {"name": "on", "label": "日期", "kind": "date", "value": "2024-10-20", "options": []},
+                        {"name": "days", "label": "延长工作日数", "kind": "number", "value": "", "options": []}]},
+                    {"name": "reply", "label": "答复", "url": "/admin/requests/1/act", "fields": [
+                        {"name": "outcome", "label": "办理结果（表三）", "kind": "select", "value": "", "options": [{"value": "disclosed", "label": "（一）予以公开"}]},
+                        {"name": "reply_text", "label": "答复内容", "kind": "textarea", "value": "", "options": []}]}
+                ],
+                "back_url": "/admin/requests"
+            })), &["4201**********1231", "138****5678", "action=\"/admin/requests/1/reveal\"", "10-01..10-07 国庆节 skipped",
+                   "value=\"extend\"", "<option value=\"disclosed\">（一）予以公开</option>", "（二）部分公开（第三十七条）", "尚未审结"]),
+            s("admin/request_new.html", "rejected", merge(a(), json!({
+                "page_title": "登记申请", "form_action": "/admin/requests",
+                "errors": {"signed_for": "无法确定收到申请之日：请填写签收日期", "id_number": "必填"},
+                "values": {"org_id": "12", "channel": "registered_post", "arrived_on": "2024-09-26", "signed_for": "", "confirmed": "",
+                           "applicant_type": "natural_person", "name": "赵六", "id_type": "passport", "id_number": "",
+                           "phone": "02787654321", "email": "", "address": "某市", "description": "某项目环评报告",
+                           "preferred_form": "paper", "delivery": "post"},
+                "org_options": options(&[("12", "某市教育局")]),
+                "channel_options": options(&[("in_person", "当面提交"), ("registered_post", "邮寄（挂号信、EMS等需签收）")]),
+                "person_type": {"value": "natural_person", "label": "自然人"},
+                "organisation_types": options(&[("commercial_enterprise", "商业企业")]),
+                "id_type_options": options(&[("resident_id", "居民身份证"), ("passport", "护照")]),
+                "form_options": options(&[("paper", "纸质文本")]),
+                "delivery_options": options(&[("post", "邮寄")])
+            })), &["<h1>登记申请</h1>", "<option value=\"registered_post\" selected>", "value=\"2024-09-26\"", "type=\"date\"",
+                   "<a href=\"#f-signed_for\">无法确定收到申请之日：请填写签收日期</a>", "<option value=\"natural_person\" selected>自然人</option>",
+                   "value=\"赵六\""]),
+            s("admin/request_view.html", "revealed, calendar missing", merge(a(), json!({
+                "request": {"id": 2, "tracking_code": "YS20261210ABCDEF", "stage_label": "已收到", "org": "某市教育局", "handler": null,
+                            "applicant_type": "法人或其他组织-商业企业", "applicant_name": "某公司", "id_type": "统一社会信用代码",
+                            "id_number": "91350100M000100Y43", "phone": "13812345678", "email": "a@example.com", "address": "某市",
+                            "description": "招标文件", "preferred_form": "纸质文本", "delivery": "邮寄", "channel": "互联网渠道",
+                            "received_on": "2026-12-10", "due_on": null, "outcome": null, "outcome_article": null, "reply_text": null,
+                            "answered_on": null},
+                "revealed": true, "reveal_url": null, "deadline_lines": [],
+                "deadline_error": "the working-day calendar has no data for 2027; load that year's holiday notice first",
+                "history": [], "appeals": [], "actions": [], "back_url": "/admin/requests"
+            })), &["91350100M000100Y43", "已记入审计日志", "no data for 2027", "暂无。"]),
         ]
     }
 

@@ -141,6 +141,8 @@ fn authorisation_matrix() {
             ("GET", "/admin/sites", [200, 200, 403, 403, 403], [200, 200, 403, 403, 403]),
             ("GET", "/admin/sites/{site}/columns", [200, 200, 403, 403, 403], [200, 403, 403, 403, 403]),
             ("GET", "/admin/orgs", [200, 403, 403, 403, 403], [200, 403, 403, 403, 403]),
+            ("GET", "/admin/subjects", [200, 403, 403, 403, 403], [200, 403, 403, 403, 403]),
+            ("GET", "/admin/search", [200, 200, 403, 403, 403], [200, 200, 403, 403, 403]),
         ];
         let users = ["admin", "orgadmin_a", "editor_a", "reviewer_a", "handler_a"];
         let mut sessions = vec![];
@@ -273,10 +275,12 @@ fn public_pages_api_and_forms() {
         for a in ["approve", "publish"] {
             assert_eq!(w.act(&reviewer, &rcsrf, id, a, "").await, 303);
         }
-        for path in ["/", "/sites", "/s/jyj/", "/s/jyj/c/zcwj/", "/catalogue", "/annual-reports", "/guide", "/report-error", "/healthz", "/static/site.css"] {
+        for path in ["/", "/sites", "/s/jyj/", "/s/jyj/c/zcwj/", "/catalogue", "/annual-reports", "/guide", "/report-error", "/healthz", "/static/site.css", "/sitemap.xml"] {
             let r = client().get(w.url(path)).send().await.unwrap();
             assert_eq!(r.status(), 200, "{path}");
         }
+        let sitemap = client().get(w.url("/sitemap.xml")).send().await.unwrap().text().await.unwrap();
+        assert!(sitemap.contains(&format!("/items/{id}</loc>")) && sitemap.contains("/s/jyj/c/zcwj/</loc>"), "{sitemap}");
         let home = client().get(w.url("/")).send().await.unwrap().text().await.unwrap();
         assert!(home.contains("示范市教育局") && home.contains("政府信息公开指南") && home.contains("lang=\"zh-CN\""));
         // Large-text mode persists in a cookie across pages.
@@ -340,5 +344,175 @@ fn public_pages_api_and_forms() {
         assert_eq!(stored[0].tracking_code, code);
         let r = client().post(w.url("/report-error")).form(&[("category", "other"), ("description", "没有令牌的提交")]).send().await.unwrap();
         assert_eq!(r.status(), 403);
+    });
+}
+
+#[test]
+fn editors_tune_search_without_a_restart_and_see_what_citizens_search() {
+    on_each_database(|w| async move {
+        let (editor, ecsrf) = w.sign_in("editor_a").await;
+        let (reviewer, rcsrf) = w.sign_in("reviewer_a").await;
+        let mut ids = vec![];
+        for title in ["关于调整城乡居民最低生活保障标准的通知", "关于做好春季学期开学工作的通知"] {
+            let id = w.draft(&editor, &ecsrf, w.dept_a, w.site_a, w.column_a, title).await;
+            assert_eq!(w.act(&editor, &ecsrf, id, "submit", "").await, 303);
+            assert_eq!(w.act(&reviewer, &rcsrf, id, "approve", "").await, 303);
+            assert_eq!(w.act(&reviewer, &rcsrf, id, "publish", "").await, 303);
+            ids.push(id);
+        }
+        // Editors without site rights may not tune search.
+        assert_eq!(editor.get(w.url("/admin/search")).send().await.unwrap().status(), 403);
+        let (admin, acsrf) = w.sign_in("admin").await;
+        let search = |q: &'static str| {
+            let url = w.url(&format!("/api/v1/search?q={}", urlencoding::encode(q)));
+            async move { client().get(url).send().await.unwrap().json::<serde_json::Value>().await.unwrap() }
+        };
+        // A made-up abbreviation finds nothing until an editor declares it a synonym.
+        let wait_for = |q: &'static str, want: u64| async move {
+            let started = Instant::now();
+            loop {
+                let r = search(q).await;
+                if r["total"].as_u64() == Some(want) {
+                    return r;
+                }
+                assert!(started.elapsed() < Duration::from_secs(3), "{q}: {r}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        };
+        wait_for("开学", 1).await;
+        assert_eq!(search("城乡保障金").await["total"], 0);
+        let r = admin.post(w.url("/admin/search/synonyms")).form(&[("csrf", acsrf.as_str()), ("terms", "城乡保障金、最低生活保障")]).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        wait_for("城乡保障金", 1).await;
+        let r = admin.post(w.url("/admin/search/synonyms")).form(&[("csrf", acsrf.as_str()), ("terms", "孤词")]).send().await.unwrap();
+        assert_eq!(r.status(), 422, "a group needs two terms");
+        // A best bet pins the school notice on top of a query that does not mention it.
+        let r = admin
+            .post(w.url("/admin/search/best-bets"))
+            .form(&[("csrf", acsrf.as_str()), ("query", "城乡保障金"), ("doc_ids", &ids[1].to_string())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let r = wait_for("城乡保障金", 2).await;
+        assert_eq!(r["hits"][0]["url"], format!("/items/{}", ids[1]));
+        // The page logs queries (text and count only) and counts clicks through /search/go.
+        let page = client().get(w.url("/search?q=%E5%BC%80%E5%AD%A6")).send().await.unwrap().text().await.unwrap();
+        let go = page.split("href=\"/search/go?").nth(1).expect("result links count clicks").split('"').next().unwrap().replace("&amp;", "&");
+        let r = client().get(w.url(&format!("/search/go?{go}"))).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"], format!("/items/{}", ids[1]));
+        client().get(w.url("/search?q=%E6%97%A0%E6%AD%A4%E8%AF%8D%E8%AF%AD")).send().await.unwrap();
+        let stats = admin.get(w.url("/admin/search")).send().await.unwrap().text().await.unwrap();
+        assert!(stats.contains("开学") && stats.contains("无此词语"), "analytics list the week's queries");
+        let r = client().get(w.url("/search/go?qid=1&to=https://evil.example/")).send().await.unwrap();
+        assert_eq!(r.headers()["location"], "/", "no open redirect");
+    });
+}
+
+/// The state-changing admin routes, with every role, against its own organisation and another:
+/// allowed writes succeed (303), the rest are refused (403), and nothing is changed by a refusal.
+#[test]
+fn authorisation_matrix_for_writes() {
+    on_each_database(|w| async move {
+        let (editor, ecsrf) = w.sign_in("editor_a").await;
+        let own_item = w.draft(&editor, &ecsrf, w.dept_a, w.site_a, w.column_a, "本单位草稿").await;
+        let (editor_b, bcsrf) = w.sign_in("editor_b").await;
+        let site_b = {
+            let mut c = w.db.conn().unwrap();
+            gongkai_storage::site::by_slug(&mut c, "mzj").unwrap().unwrap().id
+        };
+        let other_item = w.draft(&editor_b, &bcsrf, w.dept_b, site_b, w.column_b, "其他单位草稿").await;
+        let users = ["admin", "orgadmin_a", "editor_a", "reviewer_a", "handler_a"];
+        let mut sessions = vec![];
+        for u in users {
+            sessions.push(w.sign_in(u).await);
+        }
+        // Expected status per role (same order as `users`) for own and other targets.
+        let rows: [(&str, [u16; 5], [u16; 5]); 10] = [
+            ("create subject", [303, 403, 403, 403, 403], [303, 403, 403, 403, 403]),
+            ("create item", [303, 303, 303, 303, 403], [303, 403, 403, 403, 403]),
+            ("edit item", [303, 303, 303, 303, 403], [303, 403, 403, 403, 403]),
+            ("upload", [303, 303, 303, 303, 403], [303, 403, 403, 403, 403]),
+            // The first allowed role submits the draft; the other allowed roles then reach the workflow
+            // rule (422: already submitted), while roles without the right stop at 403.
+            ("submit", [303, 422, 422, 422, 403], [303, 403, 403, 403, 403]),
+            ("create user", [303, 303, 403, 403, 403], [303, 403, 403, 403, 403]),
+            ("create site", [303, 303, 403, 403, 403], [303, 403, 403, 403, 403]),
+            ("create column", [303, 303, 403, 403, 403], [303, 403, 403, 403, 403]),
+            ("create org", [303, 403, 403, 403, 403], [303, 403, 403, 403, 403]),
+            ("synonyms", [303, 303, 403, 403, 403], [303, 303, 403, 403, 403]),
+        ];
+        let mut failures = vec![];
+        let mut serial = 0u32;
+        for (what, own, other) in rows {
+            for (target, expect) in [("own", own), ("other", other)] {
+                let (org, site, item, column) =
+                    if target == "own" { (w.dept_a, w.site_a, own_item, w.column_a) } else { (w.dept_b, site_b, other_item, w.column_b) };
+                for (i, (c, csrf)) in sessions.iter().enumerate() {
+                    serial += 1;
+                    let csrf = csrf.clone();
+                    let req = match what {
+                        "create item" | "edit item" => {
+                            let url = if what == "create item" { w.url("/admin/items") } else { w.url(&format!("/admin/items/{item}")) };
+                            c.post(url).form(&[
+                                ("csrf", csrf),
+                                ("title", format!("矩阵{serial}")),
+                                ("genre", "notice".into()),
+                                ("org_id", org.to_string()),
+                                ("site_id", site.to_string()),
+                                ("column_ids", column.to_string()),
+                            ])
+                        }
+                        "upload" => c.post(w.url(&format!("/admin/items/{item}/attachments"))).multipart(
+                            reqwest::multipart::Form::new()
+                                .text("csrf", csrf)
+                                .part("file", reqwest::multipart::Part::bytes(b"%PDF-1.4".to_vec()).file_name("a.pdf")),
+                        ),
+                        "submit" => c.post(w.url(&format!("/admin/items/{item}/workflow"))).form(&[("csrf", csrf.as_str()), ("action", "submit")]),
+                        "create user" => c.post(w.url("/admin/users")).form(&[
+                            ("csrf", csrf),
+                            ("username", format!("u{serial}")),
+                            ("display_name", "新用户".into()),
+                            ("org_id", org.to_string()),
+                            ("role", "editor".into()),
+                            ("password", "long enough password".into()),
+                        ]),
+                        "create site" => c.post(w.url("/admin/sites")).form(&[
+                            ("csrf", csrf),
+                            ("slug", format!("s{serial}")),
+                            ("title", "新网站".into()),
+                            ("org_id", org.to_string()),
+                        ]),
+                        "create column" => c.post(w.url(&format!("/admin/sites/{site}/columns"))).form(&[
+                            ("csrf", csrf),
+                            ("slug", format!("c{serial}")),
+                            ("name", "新栏目".into()),
+                            ("kind", "articles".into()),
+                        ]),
+                        "create org" => c.post(w.url("/admin/orgs")).form(&[
+                            ("csrf", csrf),
+                            ("name", format!("新机构{serial}")),
+                            ("code", gongkai_domain::org::org_code_with_check(&format!("1{serial:07}")).as_str().to_string()),
+                            ("parent_id", org.to_string()),
+                            ("level", "city".into()),
+                            ("kind", "department".into()),
+                        ]),
+                        "create subject" => c.post(w.url("/admin/subjects")).form(&[
+                            ("csrf", csrf),
+                            ("name", format!("分类{serial}")),
+                            ("code", format!("t{serial}")),
+                        ]),
+                        _ => c.post(w.url("/admin/search/synonyms")).form(&[("csrf", csrf), ("terms", format!("词{serial} 语{serial}"))]),
+                    };
+                    let got = req.send().await.unwrap().status().as_u16();
+                    let want = expect[i];
+                    if got != want {
+                        failures.push(format!("{what} as {} ({target}): got {got}, want {want}", users[i]));
+                    }
+                }
+            }
+        }
+        assert!(failures.is_empty(), "write authorisation matrix:\n{}", failures.join("\n"));
     });
 }

@@ -4,6 +4,9 @@
 
 mod items;
 mod manage;
+mod search_tools;
+mod subjects;
+mod requests;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -37,6 +40,17 @@ pub fn routes() -> Router<AppState> {
         .route("/sites", get(manage::sites).post(manage::create_site))
         .route("/sites/{id}/columns", get(manage::columns).post(manage::create_column))
         .route("/orgs", get(manage::orgs).post(manage::create_org))
+        .route("/subjects", get(subjects::list).post(subjects::create))
+        .route("/search", get(search_tools::show))
+        .route("/search/synonyms", post(search_tools::add_synonyms))
+        .route("/search/synonyms/{id}/delete", post(search_tools::delete_synonyms))
+        .route("/search/best-bets", post(search_tools::set_best_bet))
+        .route("/search/best-bets/{id}/delete", post(search_tools::delete_best_bet))
+        .route("/requests", get(requests::list).post(requests::create))
+        .route("/requests/new", get(requests::new_form))
+        .route("/requests/{id}", get(requests::view))
+        .route("/requests/{id}/reveal", post(requests::reveal))
+        .route("/requests/{id}/act", post(requests::act))
 }
 
 /// The keys of `admin/base.html` for a signed-in user.
@@ -45,14 +59,21 @@ pub fn base(staff: &Staff, current: &str, page_title: &str) -> Value {
     if staff.has_any(Permission::EditItems) || staff.has_any(Permission::ReviewItems) {
         nav.push(("信息管理", "/admin/items"));
     }
+    if staff.has_any(Permission::HandleRequests) {
+        nav.push(("依申请公开", "/admin/requests"));
+    }
     if staff.has_any(Permission::ManageSites) {
         nav.push(("网站与栏目", "/admin/sites"));
+    }
+    if staff.has_any(Permission::ManageSites) {
+        nav.push(("搜索管理", "/admin/search"));
     }
     if staff.has_any(Permission::ManageUsers) {
         nav.push(("用户", "/admin/users"));
     }
     if staff.has_any(Permission::ManageOrganisations) {
         nav.push(("组织机构", "/admin/orgs"));
+        nav.push(("主题分类", "/admin/subjects"));
     }
     if staff.has_any(Permission::ViewAudit) {
         nav.push(("审计日志", "/admin/audit"));
@@ -69,7 +90,7 @@ pub fn base(staff: &Staff, current: &str, page_title: &str) -> Value {
         "admin_nav": nav.iter().map(|(n, u)| json!({"name": n, "url": u, "current": *u == current})).collect::<Vec<_>>(),
         "flash": null,
         "page_title": page_title,
-        "large_text": false,
+        "large_text": staff.large_text,
         "toggle_large_text_url": format!("/large-text?back={}", urlencoding::encode(current)),
     })
 }

@@ -1,0 +1,3 @@
+DROP TABLE request_appeals;
+DROP TABLE request_events;
+DROP TABLE disclosure_requests;
