@@ -45,6 +45,7 @@ embed!(
     "admin/version.html",
     "admin/search.html",
     "admin/subjects.html",
+    "admin/user_view.html",
     "request_form.html",
     "request_done.html",
     "request_track.html",
@@ -677,6 +678,17 @@ mod tests {
                 "body_html": "<p>旧版正文</p>",
                 "back_url": "/admin/items/7"
             })), &["（第 1 版）", "初稿", "<th scope=\"row\">文号</th><td>某教发〔2024〕1号</td>", "<p>旧版正文</p>"]),
+            s("admin/user_view.html", "default", merge(a(), json!({
+                "account": {"username": "li.bianji", "display_name": "李编辑", "org": "某市教育局", "disabled": false, "locked": true, "locked_until": "2026-11-24 10:15"},
+                "grants": [{"role": "editor", "role_label": "编辑", "org": "某市教育局", "org_id": "12"}],
+                "status_action": "/admin/users/3/status",
+                "grant_action": "/admin/users/3/grants",
+                "revoke_action": "/admin/users/3/grants/revoke",
+                "org_options": options(&[("12", "某市教育局")]),
+                "role_options": options(&[("editor", "编辑"), ("reviewer", "审核员")]),
+                "values": {"role": "", "org_id": ""},
+                "errors": {"role": "该用户已有此角色"}
+            })), &["李编辑", "已锁定（至 2026-11-24 10:15）", "启用账号", "编辑（某市教育局）", "该用户已有此角色", "name=\"org_id\" value=\"12\""]),
             s("admin/subjects.html", "default", merge(a(), json!({
                 "subjects": [{"name": "综合政务", "code": "zw", "depth": 0}, {"name": "政务公开", "code": "zw.gk", "depth": 1}],
                 "parent_options": options(&[("1", "综合政务")]),

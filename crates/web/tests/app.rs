@@ -142,6 +142,7 @@ fn authorisation_matrix() {
             ("GET", "/admin/sites/{site}/columns", [200, 200, 403, 403, 403], [200, 403, 403, 403, 403]),
             ("GET", "/admin/orgs", [200, 403, 403, 403, 403], [200, 403, 403, 403, 403]),
             ("GET", "/admin/subjects", [200, 403, 403, 403, 403], [200, 403, 403, 403, 403]),
+            ("GET", "/admin/users/{user}", [200, 200, 403, 403, 403], [200, 403, 403, 403, 403]),
             ("GET", "/admin/search", [200, 200, 403, 403, 403], [200, 200, 403, 403, 403]),
         ];
         let users = ["admin", "orgadmin_a", "editor_a", "reviewer_a", "handler_a"];
@@ -157,7 +158,9 @@ fn authorisation_matrix() {
                     Some((p, a)) => (p.to_string(), Some(a)),
                     None => (route.to_string(), None),
                 };
-                let path = path.replace("{id}", &id.to_string()).replace("{site}", &site.to_string());
+                // editor_a (id 3) belongs to dept A; editor_b (id 6) to dept B.
+                let user = if target == "own" { 3 } else { 6 };
+                let path = path.replace("{id}", &id.to_string()).replace("{site}", &site.to_string()).replace("{user}", &user.to_string());
                 for (i, (c, csrf)) in sessions.iter().enumerate() {
                     let r = if *method == "GET" {
                         c.get(w.url(&path)).send().await.unwrap()
@@ -514,5 +517,41 @@ fn authorisation_matrix_for_writes() {
             }
         }
         assert!(failures.is_empty(), "write authorisation matrix:\n{}", failures.join("\n"));
+    });
+}
+
+#[test]
+fn organisation_admins_manage_their_users() {
+    on_each_database(|w| async move {
+        let (editor, _) = w.sign_in("editor_a").await;
+        let (orgadmin, csrf) = w.sign_in("orgadmin_a").await;
+        // editor_a is user 3 (dept A); editor_b is user 6 (dept B).
+        let page = orgadmin.get(w.url("/admin/users/3")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("editor_a") && page.contains("停用账号"));
+        let r = orgadmin.post(w.url("/admin/users/3/status")).form(&[("csrf", csrf.as_str()), ("disabled", "true")]).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        // A disabled account's session stops working at once.
+        let r = editor.get(w.url("/admin")).send().await.unwrap();
+        assert_eq!(r.status(), 303, "sent back to sign-in");
+        let r = orgadmin.post(w.url("/admin/users/3/status")).form(&[("csrf", csrf.as_str()), ("disabled", "false")]).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        w.sign_in("editor_a").await;
+        // Granting a role there works once; outside its scope it is refused.
+        let dept_a = w.dept_a.to_string();
+        let r = orgadmin.post(w.url("/admin/users/3/grants")).form(&[("csrf", csrf.as_str()), ("role", "reviewer"), ("org_id", dept_a.as_str())]).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        let r = orgadmin.post(w.url("/admin/users/3/grants")).form(&[("csrf", csrf.as_str()), ("role", "reviewer"), ("org_id", dept_a.as_str())]).send().await.unwrap();
+        assert_eq!(r.status(), 422);
+        let r = orgadmin.post(w.url("/admin/users/3/grants")).form(&[("csrf", csrf.as_str()), ("role", "platform_admin"), ("org_id", dept_a.as_str())]).send().await.unwrap();
+        assert_eq!(r.status(), 403, "an organisation admin cannot make platform admins");
+        let r = orgadmin.post(w.url("/admin/users/6/status")).form(&[("csrf", csrf.as_str()), ("disabled", "true")]).send().await.unwrap();
+        assert_eq!(r.status(), 403, "another department's user");
+        let r = orgadmin
+            .post(w.url("/admin/users/3/grants/revoke"))
+            .form(&[("csrf", csrf.as_str()), ("role", "reviewer"), ("org_id", dept_a.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
     });
 }

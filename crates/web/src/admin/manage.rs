@@ -105,7 +105,7 @@ pub async fn users(State(state): State<AppState>, staff: Staff) -> WebResult<Htm
         "users": rows.iter().map(|(u, g)| json!({
             "username": u.username, "display_name": u.display_name, "org": dir.org_name(u.org_id),
             "roles": g.iter().map(|g| format!("{}（{}）", g.role.parse::<Role>().map(|r| r.label_zh()).unwrap_or(""), g.org_name)).collect::<Vec<_>>(),
-            "locked": u.is_locked(now), "url": "/admin/users",
+            "locked": u.is_locked(now) || u.disabled, "url": format!("/admin/users/{}", u.id),
         })).collect::<Vec<_>>(),
         "new_url": "/admin/users/new",
     }))
@@ -421,4 +421,100 @@ pub async fn create_org(State(state): State<AppState>, staff: Staff, Form(form):
         }
         Err(e) => Err(e),
     }
+}
+
+/// Loads a user the staff member may manage (ManageUsers over the user's organisation).
+async fn managed_user(state: &AppState, staff: &Staff, id: i64) -> WebResult<(user::User, Vec<user::UserGrant>)> {
+    let (u, g) = state.run(move |conn| Ok((user::get(conn, id)?, user::grants_of(conn, id)?))).await?;
+    let dir = state.directory().await?;
+    let path = dir.org(u.org_id).map(|o| o.path.clone()).unwrap_or_default();
+    staff.require(Permission::ManageUsers, &path)?;
+    Ok((u, g))
+}
+
+async fn account_page(state: &AppState, staff: &Staff, id: i64, errors: &FieldErrors) -> WebResult<Html<String>> {
+    let (u, grants) = managed_user(state, staff, id).await?;
+    let dir = state.directory().await?;
+    let now = gongkai_storage::now();
+    render(staff, "/admin/users", &format!("用户：{}", u.display_name), "admin/user_view.html", json!({
+        "account": {
+            "username": u.username, "display_name": u.display_name, "org": dir.org_name(u.org_id),
+            "disabled": u.disabled, "locked": u.is_locked(now),
+            "locked_until": u.locked_until.filter(|t| *t > now).map(page::datetime),
+        },
+        "grants": grants.iter().map(|g| json!({
+            "role": g.role, "role_label": g.role.parse::<Role>().map(|r| r.label_zh()).unwrap_or(""), "org": g.org_name,
+            "org_id": g.org_id.to_string(),
+        })).collect::<Vec<_>>(),
+        "status_action": format!("/admin/users/{id}/status"),
+        "grant_action": format!("/admin/users/{id}/grants"),
+        "revoke_action": format!("/admin/users/{id}/grants/revoke"),
+        "org_options": org_options(staff, &dir, Permission::ManageUsers),
+        "role_options": role_options(staff),
+        "values": {"role": "", "org_id": ""},
+        "errors": errors,
+    }))
+}
+
+pub async fn view_user(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> WebResult<Html<String>> {
+    account_page(&state, &staff, id, &FieldErrors::default()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StatusForm {
+    disabled: String,
+    csrf: String,
+}
+
+pub async fn user_status(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, Form(f): Form<StatusForm>) -> WebResult<Response> {
+    staff.check_csrf(&f.csrf)?;
+    managed_user(&state, &staff, id).await?;
+    if id == staff.user.id {
+        return Err(WebError::Conflict("不能停用自己的账号".into()));
+    }
+    let (actor, disabled) = (staff.actor(), f.disabled == "true");
+    state.run(move |conn| Ok(user::set_disabled(conn, &actor, id, disabled)?)).await?;
+    Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct GrantForm {
+    role: String,
+    org_id: String,
+    csrf: String,
+}
+
+async fn change_grant(state: AppState, staff: Staff, id: i64, f: GrantForm, add: bool) -> WebResult<Response> {
+    staff.check_csrf(&f.csrf)?;
+    managed_user(&state, &staff, id).await?;
+    let dir = state.directory().await?;
+    let role = f.role.parse::<Role>().map_err(|_| WebError::BadRequest("请选择角色".into()))?;
+    let org = f.org_id.parse::<i64>().ok().and_then(|o| dir.org(o)).cloned().ok_or_else(|| WebError::BadRequest("请选择单位".into()))?;
+    staff.require(Permission::ManageUsers, &org.path)?;
+    if role == Role::PlatformAdmin && !staff.is_platform_admin() {
+        return Err(WebError::Forbidden);
+    }
+    let actor = staff.actor();
+    let r = state
+        .run(move |conn| Ok(if add { user::grant(conn, &actor, id, role, org.id) } else { user::revoke(conn, &actor, id, role, org.id) }))
+        .await?;
+    match r {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/users/{id}")).into_response()),
+        Err(StorageError::Conflict(m)) => {
+            let mut e = FieldErrors::default();
+            e.add("role", m);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, account_page(&state, &staff, id, &e).await?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn add_grant(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, Form(f): Form<GrantForm>) -> WebResult<Response> {
+    change_grant(state, staff, id, f, true).await
+}
+
+pub async fn remove_grant(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, Form(f): Form<GrantForm>) -> WebResult<Response> {
+    change_grant(state, staff, id, f, false).await
 }
