@@ -40,6 +40,7 @@ pub struct Inner {
     pub config: Config,
     pub limiter: RateLimiter,
     pub directory: DirectoryCache,
+    pub page_cache: crate::cache::PageCache,
     /// Encrypts and decrypts applicants' personal data (依申请公开).
     pub data_key: gongkai_storage::crypto::DataKey,
 }
@@ -64,7 +65,7 @@ impl AppState {
 
     /// With the node's data key (`DataKey::load_or_create(data_dir)`: `GONGKAI_DATA_KEY` or the key file).
     pub fn with_data_key(db: Database, search: Option<Arc<SearchEngine>>, config: Config, data_key: gongkai_storage::crypto::DataKey) -> AppState {
-        AppState(Arc::new(Inner { db, search, config, limiter: RateLimiter::default(), directory: DirectoryCache::default(), data_key }))
+        AppState(Arc::new(Inner { db, search, config, limiter: RateLimiter::default(), directory: DirectoryCache::default(), page_cache: Default::default(), data_key }))
     }
 
     /// Runs blocking database work off the async threads.
@@ -107,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/login", get(auth::login_form).post(auth::login))
         .route("/admin/logout", post(auth::logout))
         .fallback(portal::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::layer))
         .layer(axum::middleware::from_fn(crate::error::restyle_errors))
         .layer(DefaultBodyLimit::max(gongkai_storage::attachment::MAX_BYTES + 256 * 1024))
         .layer(SetResponseHeaderLayer::if_not_present(

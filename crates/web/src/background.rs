@@ -25,6 +25,27 @@ pub fn spawn(state: AppState) {
             }
         });
     }
+    // Any node's write shows up as a new outbox entry: this node's page cache is then stale.
+    let s = state.clone();
+    tokio::spawn(async move {
+        let mut seen = None;
+        let mut tick = tokio::time::interval(Duration::from_millis(200));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match s.run(|conn| Ok(gongkai_storage::outbox::last_id(conn)?)).await {
+                Ok(last) if seen != Some(last) => {
+                    if seen.is_some() {
+                        s.page_cache.invalidate();
+                        s.directory.invalidate();
+                    }
+                    seen = Some(last);
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!("page cache poll: {e}"),
+            }
+        }
+    });
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(15));
         loop {

@@ -7,6 +7,7 @@ pub mod api;
 pub mod app;
 pub mod auth;
 pub mod background;
+pub mod cache;
 pub mod directory;
 pub mod error;
 pub mod page;

@@ -555,3 +555,48 @@ fn organisation_admins_manage_their_users() {
         assert_eq!(r.status(), 303);
     });
 }
+
+#[test]
+fn public_pages_are_cached_until_something_changes() {
+    on_each_database(|w| async move {
+        let (editor, ecsrf) = w.sign_in("editor_a").await;
+        let (reviewer, rcsrf) = w.sign_in("reviewer_a").await;
+        let before = client().get(w.url("/s/jyj/c/zcwj/")).send().await.unwrap().text().await.unwrap();
+        assert!(!before.contains("缓存测试通知"));
+        let id = w.draft(&editor, &ecsrf, w.dept_a, w.site_a, w.column_a, "缓存测试通知").await;
+        for (c, csrf, a) in [(&editor, &ecsrf, "submit"), (&reviewer, &rcsrf, "approve"), (&reviewer, &rcsrf, "publish")] {
+            assert_eq!(w.act(c, csrf, id, a, "").await, 303);
+        }
+        // The write on this node dropped the cached column page at once.
+        let after = client().get(w.url("/s/jyj/c/zcwj/")).send().await.unwrap().text().await.unwrap();
+        assert!(after.contains("缓存测试通知"));
+        // A change written by another node (here: straight into the database) shows within the
+        // outbox poll interval.
+        {
+            let mut c = w.db.conn().unwrap();
+            gongkai_storage::item::transition(
+                &mut c,
+                &gongkai_storage::Actor::system("other-node"),
+                id,
+                &gongkai_domain::workflow::WorkflowAction::Remove { reason: "测试".into() },
+                None,
+                &Default::default(),
+            )
+            .unwrap();
+        }
+        let started = Instant::now();
+        loop {
+            let page = client().get(w.url("/s/jyj/c/zcwj/")).send().await.unwrap().text().await.unwrap();
+            if !page.contains("缓存测试通知") {
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(2), "stale column page after 2 s");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(client().get(w.url(&format!("/items/{id}"))).send().await.unwrap().status(), 410);
+        // Forms with CSRF cookies are never shared between visitors.
+        let a = client().get(w.url("/report-error")).send().await.unwrap().text().await.unwrap();
+        let b = client().get(w.url("/report-error")).send().await.unwrap().text().await.unwrap();
+        assert_ne!(csrf_of(&a), csrf_of(&b));
+    });
+}
