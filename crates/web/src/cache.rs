@@ -85,6 +85,8 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     if let Some((headers, body)) = state.page_cache.get(&key) {
         let mut resp = Response::new(Body::from(body));
         *resp.headers_mut() = headers;
+        // Says where the page came from, for operators and tests.
+        resp.headers_mut().insert("x-cache", axum::http::HeaderValue::from_static("hit"));
         return resp;
     }
     let generation = state.page_cache.generation.load(Ordering::SeqCst);
@@ -92,12 +94,8 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     if resp.status() != StatusCode::OK || resp.headers().contains_key(header::SET_COOKIE) {
         return resp;
     }
-    let small = resp
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|n| n <= MAX_PAGE_BYTES);
+    // Rendered pages are whole strings, so their exact size is known before reading them.
+    let small = http_body::Body::size_hint(resp.body()).upper().is_some_and(|n| n as usize <= MAX_PAGE_BYTES);
     if !small {
         return resp;
     }

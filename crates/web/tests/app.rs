@@ -563,6 +563,9 @@ fn public_pages_are_cached_until_something_changes() {
         let (reviewer, rcsrf) = w.sign_in("reviewer_a").await;
         let before = client().get(w.url("/s/jyj/c/zcwj/")).send().await.unwrap().text().await.unwrap();
         assert!(!before.contains("缓存测试通知"));
+        let again = client().get(w.url("/s/jyj/c/zcwj/")).send().await.unwrap();
+        assert_eq!(again.headers().get("x-cache").map(|v| v.to_str().unwrap()), Some("hit"), "the second visit is served from the cache");
+        assert_eq!(again.text().await.unwrap(), before);
         let id = w.draft(&editor, &ecsrf, w.dept_a, w.site_a, w.column_a, "缓存测试通知").await;
         for (c, csrf, a) in [(&editor, &ecsrf, "submit"), (&reviewer, &rcsrf, "approve"), (&reviewer, &rcsrf, "publish")] {
             assert_eq!(w.act(c, csrf, id, a, "").await, 303);
@@ -595,6 +598,9 @@ fn public_pages_are_cached_until_something_changes() {
         }
         assert_eq!(client().get(w.url(&format!("/items/{id}"))).send().await.unwrap().status(), 410);
         // Forms with CSRF cookies are never shared between visitors.
+        let (admin, _) = w.sign_in("admin").await;
+        let staff_view = admin.get(w.url("/s/jyj/")).send().await.unwrap();
+        assert!(staff_view.headers().get("x-cache").is_none(), "signed-in staff always get a fresh page");
         let a = client().get(w.url("/report-error")).send().await.unwrap().text().await.unwrap();
         let b = client().get(w.url("/report-error")).send().await.unwrap().text().await.unwrap();
         assert_ne!(csrf_of(&a), csrf_of(&b));
