@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use gongkai_search::SearchEngine;
 use gongkai_web::{AppState, Config};
 
-use super::common::{progress_bar, DataArgs};
+use super::common::DataArgs;
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
@@ -39,15 +39,7 @@ pub fn open_search(data: &DataArgs, db: &gongkai_storage::Database) -> Result<Ar
         eprintln!("search index was unreadable ({reason}); rebuilding it from the database");
     }
     if engine.open_state().needs_rebuild() || engine.applied_seq().is_none() {
-        let mut conn = db.conn()?;
-        let dir = gongkai_web::directory::Directory::load(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let bar = progress_bar(0, "索引");
-        let n = gongkai_web::search::rebuild(&mut conn, &dir, &engine, &|done, total| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        })
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-        bar.finish_and_clear();
+        let n = super::reindex::rebuild_with_progress(db, &engine)?;
         eprintln!("search index rebuilt: {n} documents");
     }
     Ok(Arc::new(engine))
