@@ -208,6 +208,95 @@ pub fn all_columns(conn: &mut AnyConnection) -> Result<Vec<Column>> {
         .load(conn)?)
 }
 
+/// Renames a site.
+pub fn update_site(conn: &mut AnyConnection, actor: &Actor, id: i64, title: &str) -> Result<Site> {
+    let title = title.trim();
+    if title.is_empty() || title.chars().count() > 100 {
+        return Err(gongkai_domain::DomainError::invalid("title", "网站名称必填，且不超过 100 个字").into());
+    }
+    write_txn(conn, |conn| {
+        let before = get_site(conn, id)?;
+        diesel::update(sites::table.find(id)).set(sites::title.eq(title)).execute(conn)?;
+        audit::record(conn, actor, Change {
+            action: "site.update",
+            entity: "site",
+            entity_id: id.to_string(),
+            org_id: Some(before.org_id),
+            summary: format!("renamed site {} → {title}", before.title),
+            before: Some(serde_json::json!({"title": before.title})),
+            after: Some(serde_json::json!({"title": title})),
+        })?;
+        get_site(conn, id)
+    })
+}
+
+/// What staff may change on an existing column (its slug stays, so links keep working).
+pub struct ColumnChanges<'a> {
+    pub name: &'a str,
+    pub kind: ColumnKind,
+    pub module: Option<Module>,
+    pub update_days: Option<i32>,
+    pub link_url: Option<&'a str>,
+    pub body_html: Option<&'a str>,
+}
+
+pub fn update_column(conn: &mut AnyConnection, actor: &Actor, id: i64, ch: &ColumnChanges<'_>) -> Result<Column> {
+    if ch.name.trim().is_empty() {
+        return Err(gongkai_domain::DomainError::invalid("name", "栏目名称必填").into());
+    }
+    if matches!(ch.update_days, Some(d) if d <= 0) {
+        return Err(gongkai_domain::DomainError::invalid("update_days", "更新周期须为正整数天").into());
+    }
+    write_txn(conn, |conn| {
+        let before = get_column(conn, id)?;
+        let site = get_site(conn, before.site_id)?;
+        diesel::update(site_columns::table.find(id))
+            .set((
+                site_columns::name.eq(ch.name.trim()),
+                site_columns::kind.eq(ch.kind.as_str()),
+                site_columns::module.eq(ch.module.map(|m| m.as_str())),
+                site_columns::update_days.eq(ch.update_days),
+                site_columns::link_url.eq(ch.link_url.filter(|l| !l.trim().is_empty())),
+                site_columns::body_html.eq(ch.body_html.filter(|b| !b.trim().is_empty()).map(gongkai_domain::item::sanitize_html)),
+            ))
+            .execute(conn)?;
+        audit::record(conn, actor, Change {
+            action: "column.update",
+            entity: "column",
+            entity_id: id.to_string(),
+            org_id: Some(site.org_id),
+            summary: format!("updated column {} in site {}", ch.name.trim(), site.slug),
+            before: Some(serde_json::json!({"name": before.name, "kind": before.kind, "update_days": before.update_days})),
+            after: Some(serde_json::json!({"name": ch.name.trim(), "kind": ch.kind.as_str(), "update_days": ch.update_days})),
+        })?;
+        get_column(conn, id)
+    })
+}
+
+/// Deletes a column that holds no items and has no sub-columns (anything else is refused).
+pub fn delete_column(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<()> {
+    use crate::schema::item_columns;
+    write_txn(conn, |conn| {
+        let c = get_column(conn, id)?;
+        let site = get_site(conn, c.site_id)?;
+        let children: i64 = site_columns::table.filter(site_columns::parent_id.eq(id)).count().get_result(conn)?;
+        let items: i64 = item_columns::table.filter(item_columns::column_id.eq(id)).count().get_result(conn)?;
+        if children > 0 || items > 0 {
+            return Err(StorageError::Conflict(format!("栏目“{}”还有 {children} 个下级栏目、{items} 条信息，不能删除", c.name)));
+        }
+        diesel::delete(site_columns::table.find(id)).execute(conn)?;
+        audit::record(conn, actor, Change {
+            action: "column.delete",
+            entity: "column",
+            entity_id: id.to_string(),
+            org_id: Some(site.org_id),
+            summary: format!("deleted column {} ({}) in site {}", c.name, c.slug, site.slug),
+            before: None,
+            after: None,
+        })
+    })
+}
+
 /// Orders columns depth-first so each parent precedes its children; returns them flat.
 pub fn tree_order(all: Vec<Column>) -> Vec<Column> {
     fn walk(parent: Option<i64>, all: &[Column], out: &mut Vec<Column>) {
@@ -270,6 +359,21 @@ mod tests {
             assert_eq!(depth(&cols, &cols[1]), 1);
             assert_eq!(column_by_slug(&mut c, site.id, "gfxwj").unwrap().unwrap().id, child.id);
             assert_eq!(cols[0].module(), Some(Module::GovernmentAffairs));
+            let renamed = update_column(&mut c, &actor, other.id, &ColumnChanges {
+                name: "通知公告",
+                kind: ColumnKind::Articles,
+                module: None,
+                update_days: Some(7),
+                link_url: None,
+                body_html: None,
+            })
+            .unwrap();
+            assert_eq!((renamed.name.as_str(), renamed.slug.as_str(), renamed.update_days), ("通知公告", "tzgg", Some(7)));
+            assert!(delete_column(&mut c, &actor, top.id).is_err(), "a column with sub-columns stays");
+            delete_column(&mut c, &actor, child.id).unwrap();
+            assert_eq!(columns_of(&mut c, site.id).unwrap().len(), 2);
+            assert_eq!(update_site(&mut c, &actor, site.id, "示范市教育局").unwrap().title, "示范市教育局");
+            assert!(update_site(&mut c, &actor, site.id, " ").is_err());
         });
     }
 }

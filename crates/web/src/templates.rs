@@ -46,6 +46,7 @@ embed!(
     "admin/search.html",
     "admin/subjects.html",
     "admin/user_view.html",
+    "admin/column_form.html",
     "request_form.html",
     "request_done.html",
     "request_track.html",
@@ -648,10 +649,10 @@ mod tests {
                    "<option value=\"13\" selected>某市财政局</option>"]),
             s("admin/columns.html", "default", merge(a(), json!({
                 "page_title": "某市教育局 栏目",
-                "site": {"title": "某市教育局", "url": "/s/jyj/"},
+                "site": {"title": "某市教育局", "url": "/s/jyj/", "rename_action": "/admin/sites/3"},
                 "columns": [
-                    {"name": "政府信息公开", "depth": 0, "kind_label": "目录列表", "module_label": "政务信息", "update_days": null, "items": 0},
-                    {"name": "通知公告", "depth": 1, "kind_label": "文章列表", "module_label": null, "update_days": 14, "items": 120}
+                    {"name": "政府信息公开", "depth": 0, "kind_label": "目录列表", "module_label": "政务信息", "update_days": null, "items": 0, "edit_url": "/admin/columns/1"},
+                    {"name": "通知公告", "depth": 1, "kind_label": "文章列表", "module_label": null, "update_days": 14, "items": 120, "edit_url": "/admin/columns/2"}
                 ],
                 "form_action": "/admin/sites/3/columns",
                 "errors": {"name": "请填写栏目名称"},
@@ -678,6 +679,14 @@ mod tests {
                 "body_html": "<p>旧版正文</p>",
                 "back_url": "/admin/items/7"
             })), &["（第 1 版）", "初稿", "<th scope=\"row\">文号</th><td>某教发〔2024〕1号</td>", "<p>旧版正文</p>"]),
+            s("admin/column_form.html", "default", merge(a(), json!({
+                "form_action": "/admin/columns/5", "delete_action": "/admin/columns/5/delete", "back_url": "/admin/sites/2/columns",
+                "slug": "tzgg",
+                "values": {"name": "通知公告", "kind": "catalogue", "module": "", "update_days": "x", "link_url": "", "body_html": ""},
+                "errors": {"update_days": "更新周期须为天数"},
+                "kind_options": options(&[("catalogue", "目录列表")]),
+                "module_options": options(&[("government_affairs", "政务信息")])
+            })), &["<code>tzgg</code>", "更新周期须为天数", "value=\"通知公告\"", "删除栏目"]),
             s("admin/user_view.html", "default", merge(a(), json!({
                 "account": {"username": "li.bianji", "display_name": "李编辑", "org": "某市教育局", "disabled": false, "locked": true, "locked_until": "2026-11-24 10:15"},
                 "grants": [{"role": "editor", "role_label": "编辑", "org": "某市教育局", "org_id": "12"}],

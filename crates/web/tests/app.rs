@@ -143,6 +143,7 @@ fn authorisation_matrix() {
             ("GET", "/admin/orgs", [200, 403, 403, 403, 403], [200, 403, 403, 403, 403]),
             ("GET", "/admin/subjects", [200, 403, 403, 403, 403], [200, 403, 403, 403, 403]),
             ("GET", "/admin/users/{user}", [200, 200, 403, 403, 403], [200, 403, 403, 403, 403]),
+            ("GET", "/admin/columns/{col}", [200, 200, 403, 403, 403], [200, 403, 403, 403, 403]),
             ("GET", "/admin/search", [200, 200, 403, 403, 403], [200, 200, 403, 403, 403]),
         ];
         let users = ["admin", "orgadmin_a", "editor_a", "reviewer_a", "handler_a"];
@@ -160,7 +161,12 @@ fn authorisation_matrix() {
                 };
                 // editor_a (id 3) belongs to dept A; editor_b (id 6) to dept B.
                 let user = if target == "own" { 3 } else { 6 };
-                let path = path.replace("{id}", &id.to_string()).replace("{site}", &site.to_string()).replace("{user}", &user.to_string());
+                let col = if target == "own" { w.column_a } else { w.column_b };
+                let path = path
+                    .replace("{id}", &id.to_string())
+                    .replace("{site}", &site.to_string())
+                    .replace("{user}", &user.to_string())
+                    .replace("{col}", &col.to_string());
                 for (i, (c, csrf)) in sessions.iter().enumerate() {
                     let r = if *method == "GET" {
                         c.get(w.url(&path)).send().await.unwrap()
@@ -604,5 +610,54 @@ fn public_pages_are_cached_until_something_changes() {
         let a = client().get(w.url("/report-error")).send().await.unwrap().text().await.unwrap();
         let b = client().get(w.url("/report-error")).send().await.unwrap().text().await.unwrap();
         assert_ne!(csrf_of(&a), csrf_of(&b));
+    });
+}
+
+#[test]
+fn site_managers_edit_columns_and_sites() {
+    on_each_database(|w| async move {
+        let (orgadmin, csrf) = w.sign_in("orgadmin_a").await;
+        let col = w.column_a.to_string();
+        let r = orgadmin
+            .post(w.url(&format!("/admin/columns/{col}")))
+            .form(&[("csrf", csrf.as_str()), ("name", "规范性文件"), ("kind", "catalogue"), ("update_days", "abc")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("规范性文件"), "the rejected form keeps what was typed");
+        let r = orgadmin
+            .post(w.url(&format!("/admin/columns/{col}")))
+            .form(&[("csrf", csrf.as_str()), ("name", "规范性文件"), ("kind", "catalogue"), ("module", "government_affairs"), ("update_days", "90")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let page = client().get(w.url("/s/jyj/c/zcwj/")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("规范性文件"), "the public column shows its new name at once");
+        let r = orgadmin.post(w.url(&format!("/admin/sites/{}", w.site_a))).form(&[("csrf", csrf.as_str()), ("title", "示范市教育局（新）")]).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        assert!(client().get(w.url("/s/jyj/")).send().await.unwrap().text().await.unwrap().contains("示范市教育局（新）"));
+        // A column with items is not deleted; an empty one is.
+        let (editor, ecsrf) = w.sign_in("editor_a").await;
+        w.draft(&editor, &ecsrf, w.dept_a, w.site_a, w.column_a, "占用栏目").await;
+        let r = orgadmin.post(w.url(&format!("/admin/columns/{col}/delete"))).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+        assert_eq!(r.status(), 409);
+        let r = orgadmin
+            .post(w.url(&format!("/admin/sites/{}/columns", w.site_a)))
+            .form(&[("csrf", csrf.as_str()), ("name", "临时栏目"), ("slug", "lslm"), ("kind", "articles")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let id = {
+            let mut c = w.db.conn().unwrap();
+            gongkai_storage::site::column_by_slug(&mut c, w.site_a, "lslm").unwrap().unwrap().id
+        };
+        let r = orgadmin.post(w.url(&format!("/admin/columns/{id}/delete"))).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        // Another department's column: refused.
+        let r = orgadmin.post(w.url(&format!("/admin/columns/{}/delete", w.column_b))).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+        assert_eq!(r.status(), 403);
     });
 }

@@ -281,10 +281,11 @@ async fn columns_page(state: &AppState, staff: &Staff, site_id: i64, form: &Colu
         })
         .await?;
     render(staff, "/admin/sites", &format!("{} 栏目", s.title), "admin/columns.html", json!({
-        "site": {"title": s.title, "url": dir.site_url(&s)},
+        "site": {"title": s.title, "url": dir.site_url(&s), "rename_action": format!("/admin/sites/{site_id}")},
         "columns": cols.iter().zip(counts).map(|(c, n)| json!({
             "name": c.name, "depth": site::depth(&cols, c), "kind_label": c.kind().label_zh(),
             "module_label": c.module().map(|m| m.label_zh()), "update_days": c.update_days, "items": n,
+            "edit_url": format!("/admin/columns/{}", c.id),
         })).collect::<Vec<_>>(),
         "form_action": format!("/admin/sites/{site_id}/columns"),
         "errors": errors,
@@ -517,4 +518,119 @@ pub async fn add_grant(State(state): State<AppState>, staff: Staff, Path(id): Pa
 
 pub async fn remove_grant(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, Form(f): Form<GrantForm>) -> WebResult<Response> {
     change_grant(state, staff, id, f, false).await
+}
+
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+pub struct ColumnEditForm {
+    name: String,
+    kind: String,
+    module: String,
+    update_days: String,
+    link_url: String,
+    body_html: String,
+    #[serde(skip_serializing)]
+    csrf: String,
+}
+
+/// The column and the organisation path that decides who may manage it.
+async fn managed_column(state: &AppState, staff: &Staff, id: i64) -> WebResult<site::Column> {
+    let dir = state.directory().await?;
+    let c = dir.column(id).cloned().ok_or(WebError::NotFound)?;
+    let path = dir.site(c.site_id).and_then(|s| dir.org(s.org_id)).map(|o| o.path.clone()).unwrap_or_default();
+    staff.require(Permission::ManageSites, &path)?;
+    Ok(c)
+}
+
+fn column_edit_page(staff: &Staff, c: &site::Column, form: &ColumnEditForm, errors: &FieldErrors) -> WebResult<Html<String>> {
+    render(staff, "/admin/sites", &format!("编辑栏目：{}", c.name), "admin/column_form.html", json!({
+        "form_action": format!("/admin/columns/{}", c.id),
+        "delete_action": format!("/admin/columns/{}/delete", c.id),
+        "back_url": format!("/admin/sites/{}/columns", c.site_id),
+        "slug": c.slug,
+        "values": form,
+        "errors": errors,
+        "kind_options": options(ColumnKind::ALL, |k| k.as_str(), |k| k.label_zh()),
+        "module_options": options(Module::ALL, |k| k.as_str(), |k| k.label_zh()),
+    }))
+}
+
+pub async fn edit_column(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> WebResult<Html<String>> {
+    let c = managed_column(&state, &staff, id).await?;
+    let form = ColumnEditForm {
+        name: c.name.clone(),
+        kind: c.kind.clone(),
+        module: c.module.clone().unwrap_or_default(),
+        update_days: c.update_days.map(|d| d.to_string()).unwrap_or_default(),
+        link_url: c.link_url.clone().unwrap_or_default(),
+        body_html: c.body_html.clone().unwrap_or_default(),
+        csrf: String::new(),
+    };
+    column_edit_page(&staff, &c, &form, &FieldErrors::default())
+}
+
+pub async fn update_column(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, Form(form): Form<ColumnEditForm>) -> WebResult<Response> {
+    staff.check_csrf(&form.csrf)?;
+    let c = managed_column(&state, &staff, id).await?;
+    let mut errors = FieldErrors::default();
+    let kind = form.kind.parse::<ColumnKind>().map_err(|_| errors.add("kind", "请选择栏目类型")).ok();
+    let module = if form.module.is_empty() { None } else { form.module.parse::<Module>().map_err(|_| errors.add("module", "板块无效")).ok() };
+    let update_days = if form.update_days.trim().is_empty() {
+        None
+    } else {
+        form.update_days.trim().parse::<i32>().map_err(|_| errors.add("update_days", "更新周期须为天数")).ok()
+    };
+    let Some(kind) = kind.filter(|_| errors.is_empty()) else {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, column_edit_page(&staff, &c, &form, &errors)?).into_response());
+    };
+    let actor = staff.actor();
+    let (name, link, body) = (form.name.clone(), form.link_url.clone(), form.body_html.clone());
+    let r = state
+        .run(move |conn| {
+            Ok(site::update_column(conn, &actor, id, &site::ColumnChanges {
+                name: &name,
+                kind,
+                module,
+                update_days,
+                link_url: Some(&link),
+                body_html: Some(&body),
+            }))
+        })
+        .await?;
+    state.directory.invalidate();
+    match r {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/sites/{}/columns", c.site_id)).into_response()),
+        Err(StorageError::Domain(gongkai_domain::DomainError::InvalidField { field, reason })) => {
+            errors.add(field, reason);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, column_edit_page(&staff, &c, &form, &errors)?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn delete_column(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, Form(f): Form<crate::auth::CsrfOnly>) -> WebResult<Response> {
+    staff.check_csrf(&f.csrf)?;
+    let c = managed_column(&state, &staff, id).await?;
+    let actor = staff.actor();
+    state.run(move |conn| Ok(site::delete_column(conn, &actor, id)?)).await?;
+    state.directory.invalidate();
+    Ok(Redirect::to(&format!("/admin/sites/{}/columns", c.site_id)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RenameForm {
+    title: String,
+    csrf: String,
+}
+
+pub async fn rename_site(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, Form(f): Form<RenameForm>) -> WebResult<Response> {
+    staff.check_csrf(&f.csrf)?;
+    let dir = state.directory().await?;
+    let s = dir.site(id).cloned().ok_or(WebError::NotFound)?;
+    staff.require(Permission::ManageSites, &dir.org(s.org_id).map(|o| o.path.clone()).unwrap_or_default())?;
+    let actor = staff.actor();
+    state.run(move |conn| Ok(site::update_site(conn, &actor, id, &f.title)?)).await?;
+    state.directory.invalidate();
+    Ok(Redirect::to(&format!("/admin/sites/{id}/columns")).into_response())
 }
