@@ -650,6 +650,17 @@ pub fn list(conn: &mut AnyConnection, q: &ItemQuery) -> Result<Page<ItemSummary>
     Ok(Page { rows, total, page, per_page })
 }
 
+/// The first page of a list without counting the whole list: what home pages and column boxes
+/// need (the COUNT is most of the cost of a small list over a large catalogue).
+pub fn latest(conn: &mut AnyConnection, q: &ItemQuery) -> Result<Vec<ItemSummary>> {
+    let (_, per_page, _) = page_window(1, q.per_page, 100);
+    let ordered = match q.order {
+        Order::Published => q.boxed().order((items::published_at.desc(), items::id.desc())),
+        Order::Updated => q.boxed().order((items::updated_at.desc(), items::id.desc())),
+    };
+    Ok(ordered.limit(per_page).select(ItemSummary::as_select()).load(conn)?)
+}
+
 /// A catalogue dimension counted for facets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Facet {

@@ -118,7 +118,7 @@ pub fn item_row(dir: &Directory, i: &ItemSummary) -> Value {
 }
 
 fn latest_in(conn: &mut gongkai_storage::AnyConnection, q: ItemQuery) -> WebResult<Vec<ItemSummary>> {
-    Ok(item::list(conn, &q)?.rows)
+    Ok(item::latest(conn, &q)?)
 }
 
 /// Sites grouped as the portal lists them: departments of the city, then counties and districts.

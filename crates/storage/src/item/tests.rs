@@ -124,6 +124,8 @@ fn lists_filters_and_facets() {
         let public = list(&mut c, &ItemQuery::public()).unwrap();
         assert_eq!(public.total, 3, "drafts are not public");
         assert_eq!(public.rows[0].title, "文件2", "newest first");
+        let newest: Vec<i64> = latest(&mut c, &ItemQuery { per_page: 2, ..ItemQuery::public() }).unwrap().iter().map(|i| i.id).collect();
+        assert_eq!(newest, public.rows.iter().take(2).map(|i| i.id).collect::<Vec<_>>(), "latest is list's first page");
         let in_column = list(&mut c, &ItemQuery { column_id: Some(w.column), ..ItemQuery::public() }).unwrap();
         assert_eq!(in_column.total, 3);
         let y = facet_counts(&mut c, &ItemQuery::public(), Facet::Year).unwrap();
