@@ -5,7 +5,11 @@ use clap::{Parser, Subcommand};
 mod cmd;
 
 #[derive(Parser)]
-#[command(name = "gongkai", version, about = "政务公开平台 — government information disclosure platform")]
+#[command(
+    name = "gongkai",
+    version,
+    about = "政务公开平台 — government information disclosure platform"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

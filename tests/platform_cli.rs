@@ -11,7 +11,11 @@ fn gongkai(args: &[&str]) -> (bool, String, String) {
         .env_remove("GONGKAI_DATABASE_URL")
         .output()
         .expect("run gongkai");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn demo(dir: &str, extra: &[&str]) {
@@ -29,12 +33,54 @@ fn demo_is_idempotent_and_users_can_be_added() {
     demo(dir, &[]);
     let (ok, out, _) = gongkai(&["demo", "--data", dir, "--items", "60"]);
     assert!(ok && out.contains("already loaded"), "{out}");
-    let (ok, out, err) = gongkai(&["user", "add", "--data", dir, "--username", "wang.li", "--name", "王丽", "--role", "编辑", "--org", "000014349"]);
+    let (ok, out, err) = gongkai(&[
+        "user",
+        "add",
+        "--data",
+        dir,
+        "--username",
+        "wang.li",
+        "--name",
+        "王丽",
+        "--role",
+        "编辑",
+        "--org",
+        "000014349",
+    ]);
     assert!(ok, "{err}");
-    assert!(out.contains("password: "), "a generated password is printed: {out}");
-    let (ok, _, err) = gongkai(&["user", "add", "--data", dir, "--username", "wang.li", "--name", "王丽", "--role", "editor", "--org", "000014349"]);
+    assert!(
+        out.contains("password: "),
+        "a generated password is printed: {out}"
+    );
+    let (ok, _, err) = gongkai(&[
+        "user",
+        "add",
+        "--data",
+        dir,
+        "--username",
+        "wang.li",
+        "--name",
+        "王丽",
+        "--role",
+        "editor",
+        "--org",
+        "000014349",
+    ]);
     assert!(!ok && err.contains("用户名已存在"), "{err}");
-    let (ok, _, err) = gongkai(&["user", "add", "--data", dir, "--username", "x", "--name", "x", "--role", "editor", "--org", "nope"]);
+    let (ok, _, err) = gongkai(&[
+        "user",
+        "add",
+        "--data",
+        dir,
+        "--username",
+        "x",
+        "--name",
+        "x",
+        "--role",
+        "editor",
+        "--org",
+        "nope",
+    ]);
     assert!(!ok && err.contains("no organisation"), "{err}");
 }
 
@@ -45,7 +91,16 @@ fn export_then_import_round_trips_and_bad_lines_are_reported() {
     let b = tmp.path().join("b");
     let file = tmp.path().join("items.jsonl");
     demo(a.to_str().unwrap(), &[]);
-    let (ok, _, err) = gongkai(&["export", "items", "--data", a.to_str().unwrap(), "--status", "published", "--output", file.to_str().unwrap()]);
+    let (ok, _, err) = gongkai(&[
+        "export",
+        "items",
+        "--data",
+        a.to_str().unwrap(),
+        "--status",
+        "published",
+        "--output",
+        file.to_str().unwrap(),
+    ]);
     assert!(ok, "{err}");
     let exported = std::fs::read_to_string(&file).unwrap();
     let n = exported.lines().count();
@@ -56,11 +111,24 @@ fn export_then_import_round_trips_and_bad_lines_are_reported() {
     lines.insert(3, "{\"title\": \"\", \"site\": \"www\"}".into());
     lines.insert(7, "not json".into());
     std::fs::write(&file, lines.join("\n")).unwrap();
-    let (ok, out, err) = gongkai(&["import", "items", "--data", b.to_str().unwrap(), file.to_str().unwrap()]);
+    let (ok, out, err) = gongkai(&[
+        "import",
+        "items",
+        "--data",
+        b.to_str().unwrap(),
+        file.to_str().unwrap(),
+    ]);
     assert!(!ok, "bad lines make the exit non-zero");
     assert!(err.contains(":4:") && err.contains(":8:"), "{err}");
     assert!(out.contains(&format!("imported {n} items")), "{out}");
-    let (ok, again, _) = gongkai(&["export", "items", "--data", b.to_str().unwrap(), "--status", "published"]);
+    let (ok, again, _) = gongkai(&[
+        "export",
+        "items",
+        "--data",
+        b.to_str().unwrap(),
+        "--status",
+        "published",
+    ]);
     assert!(ok);
     assert_eq!(again.lines().count(), n);
 }
@@ -76,14 +144,46 @@ fn backup_and_restore_sqlite() {
     assert!(ok, "{err}");
     let (ok, _, err) = gongkai(&["backup", "--data", d, backup.to_str().unwrap()]);
     assert!(!ok && err.contains("exists"), "never overwrites: {err}");
-    let (ok, _, _) = gongkai(&["user", "add", "--data", d, "--username", "after.backup", "--name", "后加", "--role", "editor", "--org", "000014349"]);
+    let (ok, _, _) = gongkai(&[
+        "user",
+        "add",
+        "--data",
+        d,
+        "--username",
+        "after.backup",
+        "--name",
+        "后加",
+        "--role",
+        "editor",
+        "--org",
+        "000014349",
+    ]);
     assert!(ok);
     let (ok, _, err) = gongkai(&["restore", "--data", d, backup.to_str().unwrap()]);
     assert!(!ok && err.contains("--replace"), "{err}");
-    let (ok, _, err) = gongkai(&["restore", "--data", d, "--replace", backup.to_str().unwrap()]);
+    let (ok, _, err) = gongkai(&[
+        "restore",
+        "--data",
+        d,
+        "--replace",
+        backup.to_str().unwrap(),
+    ]);
     assert!(ok, "{err}");
     // The user added after the backup is gone; adding it again works.
-    let (ok, _, err) = gongkai(&["user", "add", "--data", d, "--username", "after.backup", "--name", "后加", "--role", "editor", "--org", "000014349"]);
+    let (ok, _, err) = gongkai(&[
+        "user",
+        "add",
+        "--data",
+        d,
+        "--username",
+        "after.backup",
+        "--name",
+        "后加",
+        "--role",
+        "editor",
+        "--org",
+        "000014349",
+    ]);
     assert!(ok, "{err}");
 }
 
@@ -91,7 +191,11 @@ fn backup_and_restore_sqlite() {
 fn serve_answers_healthz_and_bad_options_fail_clearly() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path().to_str().unwrap().to_string();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let addr = format!("127.0.0.1:{port}");
     let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
         .args(["serve", "--data", &d, "--addr", &addr])
@@ -105,7 +209,8 @@ fn serve_answers_healthz_and_bad_options_fail_clearly() {
     while started.elapsed() < Duration::from_secs(30) {
         if let Ok(mut s) = std::net::TcpStream::connect(&addr) {
             use std::io::{Read, Write};
-            s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+            s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .unwrap();
             let mut resp = String::new();
             let _ = s.read_to_string(&mut resp);
             if resp.starts_with("HTTP/1.1 200") && resp.ends_with("ok") {
@@ -132,7 +237,12 @@ fn two_nodes_on_one_postgresql_keep_their_indexes_in_step() {
     };
     let name = format!("gongkai_nodes_{}", std::process::id());
     let psql = |sql: &str| {
-        let ok = Command::new("psql").args([admin_url.as_str(), "-q", "-c", sql]).stdout(Stdio::null()).status().unwrap().success();
+        let ok = Command::new("psql")
+            .args([admin_url.as_str(), "-q", "-c", sql])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap()
+            .success();
         assert!(ok, "psql {sql}");
     };
     psql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
@@ -141,14 +251,32 @@ fn two_nodes_on_one_postgresql_keep_their_indexes_in_step() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = |n: &str| tmp.path().join(n).to_str().unwrap().to_string();
     let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_gongkai")).args(args).env("GONGKAI_DATABASE_URL", &url).output().unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+            .args(args)
+            .env("GONGKAI_DATABASE_URL", &url)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     };
     run(&["demo", "--data", &dir("a"), "--structure-only"]);
     let start = |data: String| {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
-            .args(["serve", "--data", &data, "--addr", &format!("127.0.0.1:{port}")])
+            .args([
+                "serve",
+                "--data",
+                &data,
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+            ])
             .env("GONGKAI_DATABASE_URL", &url)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -159,7 +287,10 @@ fn two_nodes_on_one_postgresql_keep_their_indexes_in_step() {
     let get = |port: u16, path: &str| -> Option<String> {
         use std::io::{Read, Write};
         let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-        s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes()).ok()?;
+        s.write_all(
+            format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+        .ok()?;
         let mut resp = String::new();
         s.read_to_string(&mut resp).ok()?;
         Some(resp)
@@ -179,15 +310,28 @@ fn two_nodes_on_one_postgresql_keep_their_indexes_in_step() {
     };
     let item = |title: &str| {
         let file = tmp.path().join(format!("{title}.jsonl"));
-        std::fs::write(&file, format!("{{\"site\":\"www\",\"title\":\"{title}\",\"genre\":\"notice\"}}\n")).unwrap();
-        run(&["import", "items", "--data", &dir("a"), file.to_str().unwrap()]);
+        std::fs::write(
+            &file,
+            format!("{{\"site\":\"www\",\"title\":\"{title}\",\"genre\":\"notice\"}}\n"),
+        )
+        .unwrap();
+        run(&[
+            "import",
+            "items",
+            "--data",
+            &dir("a"),
+            file.to_str().unwrap(),
+        ]);
     };
     let (mut a, port_a) = start(dir("a"));
     let (mut b, port_b) = start(dir("b"));
     for p in [port_a, port_b] {
         let started = Instant::now();
         while get(p, "/healthz").is_none_or(|r| !r.ends_with("ok")) {
-            assert!(started.elapsed() < Duration::from_secs(60), "node {p} did not start");
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "node {p} did not start"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }

@@ -65,7 +65,13 @@ pub fn restore(args: RestoreArgs) -> Result<()> {
         None => restore_sqlite(&args.file, &args.data.data)?,
         Some(url) => {
             let status = Command::new("pg_restore")
-                .args(["--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname"])
+                .args([
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--single-transaction",
+                    "--dbname",
+                ])
                 .arg(url)
                 .arg(&args.file)
                 .status()
@@ -80,15 +86,20 @@ pub fn restore(args: RestoreArgs) -> Result<()> {
     // The search index is derived: drop it so the next start rebuilds it from the restored data.
     let search = args.data.search_dir();
     if search.exists() {
-        std::fs::remove_dir_all(&search).with_context(|| format!("cannot remove {}", search.display()))?;
+        std::fs::remove_dir_all(&search)
+            .with_context(|| format!("cannot remove {}", search.display()))?;
     }
-    println!("restored from {}; the search index will be rebuilt on the next start", args.file.display());
+    println!(
+        "restored from {}; the search index will be rebuilt on the next start",
+        args.file.display()
+    );
     Ok(())
 }
 
 fn restore_sqlite(file: &Path, data: &Path) -> Result<()> {
     // Check it is a Gongkai database before touching anything.
-    let probe = gongkai_storage::Database::connect(&file.to_string_lossy()).context("the backup is not a readable SQLite database")?;
+    let probe = gongkai_storage::Database::connect(&file.to_string_lossy())
+        .context("the backup is not a readable SQLite database")?;
     drop(probe);
     std::fs::create_dir_all(data)?;
     let target = data.join("gongkai.db");

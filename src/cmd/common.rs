@@ -19,9 +19,11 @@ impl DataArgs {
     /// Opens the database (running pending migrations).
     pub fn open(&self) -> Result<Database> {
         match &self.database_url {
-            Some(url) => Database::connect(url).with_context(|| "cannot open the PostgreSQL database".to_string()),
-            None => Database::open_sqlite_in(&self.data)
-                .with_context(|| format!("cannot open the SQLite database in {}", self.data.display())),
+            Some(url) => Database::connect(url)
+                .with_context(|| "cannot open the PostgreSQL database".to_string()),
+            None => Database::open_sqlite_in(&self.data).with_context(|| {
+                format!("cannot open the SQLite database in {}", self.data.display())
+            }),
         }
     }
 

@@ -28,13 +28,26 @@ fn shared_dir(given: Option<&Path>) -> Option<PathBuf> {
     if let Some(p) = given {
         return Some(p.to_path_buf());
     }
-    ["../shared", "shared"].iter().map(PathBuf::from).find(|p| p.join("data").is_dir())
+    ["../shared", "shared"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.join("data").is_dir())
 }
 
-pub fn load_with(db: &Database, shared: Option<&Path>, items: usize, structure_only: bool) -> Result<()> {
+pub fn load_with(
+    db: &Database,
+    shared: Option<&Path>,
+    items: usize,
+    structure_only: bool,
+) -> Result<()> {
     let shared = shared_dir(shared);
-    let opts = DemoOptions { max_items: items, structure_only, ..DemoOptions::default() };
-    let summary = load_demo_city_with(db, shared.as_deref(), true, &opts).context("cannot load the demo city")?;
+    let opts = DemoOptions {
+        max_items: items,
+        structure_only,
+        ..DemoOptions::default()
+    };
+    let summary = load_demo_city_with(db, shared.as_deref(), true, &opts)
+        .context("cannot load the demo city")?;
     print!("{summary}");
     Ok(())
 }

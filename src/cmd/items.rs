@@ -48,21 +48,44 @@ pub fn import(cmd: ImportCmd) -> Result<()> {
     for (line, message) in &report.errors {
         eprintln!("{}:{line}: {message}", file.display());
     }
-    println!("imported {} items; {} bad lines", report.imported, report.errors.len());
+    println!(
+        "imported {} items; {} bad lines",
+        report.imported,
+        report.errors.len()
+    );
     if !report.is_clean() {
-        bail!("{} lines were not imported (see above)", report.errors.len());
+        bail!(
+            "{} lines were not imported (see above)",
+            report.errors.len()
+        );
     }
     Ok(())
 }
 
 pub fn export(cmd: ExportCmd) -> Result<()> {
-    let ExportCmd::Items { data, site, org, status, output } = cmd;
-    let statuses = status.iter().map(|s| s.parse::<ItemStatus>()).collect::<Result<Vec<_>, _>>()?;
+    let ExportCmd::Items {
+        data,
+        site,
+        org,
+        status,
+        output,
+    } = cmd;
+    let statuses = status
+        .iter()
+        .map(|s| s.parse::<ItemStatus>())
+        .collect::<Result<Vec<_>, _>>()?;
     let db = data.open()?;
-    let filter = ExportFilter { site, org, statuses };
+    let filter = ExportFilter {
+        site,
+        org,
+        statuses,
+    };
     let n = match output {
         Some(path) => {
-            let mut f = std::io::BufWriter::new(std::fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?);
+            let mut f = std::io::BufWriter::new(
+                std::fs::File::create(&path)
+                    .with_context(|| format!("cannot create {}", path.display()))?,
+            );
             let n = export_items(&db, &mut f, &filter)?;
             f.flush()?;
             n

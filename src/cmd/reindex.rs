@@ -19,9 +19,13 @@ pub fn run(args: ReindexArgs) -> Result<()> {
 }
 
 /// Re-indexes every published item into `engine`, with a progress bar; returns how many.
-pub fn rebuild_with_progress(db: &gongkai_storage::Database, engine: &gongkai_search::SearchEngine) -> Result<usize> {
+pub fn rebuild_with_progress(
+    db: &gongkai_storage::Database,
+    engine: &gongkai_search::SearchEngine,
+) -> Result<usize> {
     let mut conn = db.conn()?;
-    let dir = gongkai_web::directory::Directory::load(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let dir =
+        gongkai_web::directory::Directory::load(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
     let bar = progress_bar(0, "索引");
     let n = gongkai_web::search::rebuild(&mut conn, &dir, engine, &|done, total| {
         bar.set_length(total as u64);

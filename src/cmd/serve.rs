@@ -34,7 +34,8 @@ pub struct ServeArgs {
 /// Opens this node's search index and brings it in step with the database: a full rebuild when
 /// the index is new, was unreadable, or has never recorded an outbox position.
 pub fn open_search(data: &DataArgs, db: &gongkai_storage::Database) -> Result<Arc<SearchEngine>> {
-    let engine = SearchEngine::open_or_create(&data.search_dir()).context("cannot open the search index")?;
+    let engine =
+        SearchEngine::open_or_create(&data.search_dir()).context("cannot open the search index")?;
     if let gongkai_search::OpenState::Recreated { reason } = engine.open_state() {
         eprintln!("search index was unreadable ({reason}); rebuilding it from the database");
     }
@@ -47,7 +48,10 @@ pub fn open_search(data: &DataArgs, db: &gongkai_storage::Database) -> Result<Ar
 
 pub fn run(args: ServeArgs) -> Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tantivy=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tantivy=warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let db = args.data.open()?;
@@ -57,16 +61,32 @@ pub fn run(args: ServeArgs) -> Result<()> {
     let search = open_search(&args.data, &db)?;
     // Personal data in requests is encrypted with this node's data key (GONGKAI_DATA_KEY, or a key
     // file created once in the data directory); every node of one platform needs the same key.
-    let key = gongkai_storage::crypto::DataKey::load_or_create(&args.data.data).context("cannot load the data key")?;
-    let state = AppState::with_data_key(db, Some(search), Config {
-        secure_cookies: args.secure_cookies,
-        public_url: args.public_url.clone().unwrap_or_else(|| format!("http://{}", args.addr)).trim_end_matches('/').to_string(),
-        ..Config::default()
-    }, key);
+    let key = gongkai_storage::crypto::DataKey::load_or_create(&args.data.data)
+        .context("cannot load the data key")?;
+    let state = AppState::with_data_key(
+        db,
+        Some(search),
+        Config {
+            secure_cookies: args.secure_cookies,
+            public_url: args
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", args.addr))
+                .trim_end_matches('/')
+                .to_string(),
+            ..Config::default()
+        },
+        key,
+    );
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("cannot listen on {}", args.addr))?;
-        eprintln!("Gongkai is serving on http://{}/  (back office: http://{}/admin)", args.addr, args.addr);
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.addr))?;
+        eprintln!(
+            "Gongkai is serving on http://{}/  (back office: http://{}/admin)",
+            args.addr, args.addr
+        );
         gongkai_web::serve_on(state, listener).await?;
         Ok(())
     })

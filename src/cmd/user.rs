@@ -43,35 +43,62 @@ pub fn generate_password() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::thread_rng();
-    (0..16).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+    (0..16)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 pub fn run(cmd: UserCmd) -> Result<()> {
     match cmd {
-        UserCmd::Add { data, username, name, role, org: code, password } => {
+        UserCmd::Add {
+            data,
+            username,
+            name,
+            role,
+            org: code,
+            password,
+        } => {
             let role: Role = role.parse()?;
             let db = data.open()?;
             let mut conn = db.conn()?;
-            let Some(o) = org::by_code(&mut conn, &code)? else { bail!("no organisation has the code {code}") };
+            let Some(o) = org::by_code(&mut conn, &code)? else {
+                bail!("no organisation has the code {code}")
+            };
             let generated = password.is_none();
             let password = password.unwrap_or_else(generate_password);
-            let u = user::create(&mut conn, &Actor::system("cli"), &user::NewUser {
-                username: &username,
-                display_name: &name,
-                password: &password,
-                org_id: o.id,
-                roles: &[(role, o.id)],
-            })?;
-            println!("created user {} ({}, {} of {})", u.username, u.display_name, role.label_zh(), o.name);
+            let u = user::create(
+                &mut conn,
+                &Actor::system("cli"),
+                &user::NewUser {
+                    username: &username,
+                    display_name: &name,
+                    password: &password,
+                    org_id: o.id,
+                    roles: &[(role, o.id)],
+                },
+            )?;
+            println!(
+                "created user {} ({}, {} of {})",
+                u.username,
+                u.display_name,
+                role.label_zh(),
+                o.name
+            );
             if generated {
                 println!("password: {password}");
             }
             Ok(())
         }
-        UserCmd::Token { data, username, name } => {
+        UserCmd::Token {
+            data,
+            username,
+            name,
+        } => {
             let db = data.open()?;
             let mut conn = db.conn()?;
-            let Some(u) = user::find_by_username(&mut conn, &username)? else { bail!("no user {username}") };
+            let Some(u) = user::find_by_username(&mut conn, &username)? else {
+                bail!("no user {username}")
+            };
             let token = user::create_api_token(&mut conn, &Actor::system("cli"), u.id, &name)?;
             println!("{token}");
             Ok(())

@@ -10,21 +10,35 @@ pub enum DomainError {
 
     /// A state change that the rules forbid, with the rule's reason.
     #[error("transition from {from} to {to} is not allowed: {reason}")]
-    Transition { from: String, to: String, reason: String },
+    Transition {
+        from: String,
+        to: String,
+        reason: String,
+    },
 
     /// The working-day calendar has no data for a year, so no deadline can be computed.
-    #[error("the working-day calendar has no data for {year}; load that year's holiday notice first")]
+    #[error(
+        "the working-day calendar has no data for {year}; load that year's holiday notice first"
+    )]
     CalendarMissingYear { year: i32 },
 
     /// A report check file (`gongkai report check`) has the wrong shape; `field` is the path
     /// inside the file (e.g. `figures[3].value`), with the line and column when the parser knows them.
     #[error("{field}{}: {reason}", at_line(*.line, *.column))]
-    ReportFile { field: String, line: Option<usize>, column: Option<usize>, reason: String },
+    ReportFile {
+        field: String,
+        line: Option<usize>,
+        column: Option<usize>,
+        reason: String,
+    },
 }
 
 impl DomainError {
     pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
-        DomainError::InvalidField { field, reason: reason.into() }
+        DomainError::InvalidField {
+            field,
+            reason: reason.into(),
+        }
     }
 }
 

@@ -24,7 +24,9 @@ pub struct FieldErrors(pub BTreeMap<String, String>);
 
 impl FieldErrors {
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.entry(field.to_string()).or_insert_with(|| message.into());
+        self.0
+            .entry(field.to_string())
+            .or_insert_with(|| message.into());
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -92,7 +94,11 @@ impl ItemFields {
         self.doc_number.as_ref().map(DocNumber::canonical)
     }
     pub fn channels_text(&self) -> String {
-        self.channels.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",")
+        self.channels
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 }
 
@@ -100,7 +106,17 @@ impl ItemFields {
 /// tables, links, images), no scripts, styles or event handlers.
 pub fn sanitize_html(html: &str) -> String {
     ammonia::Builder::default()
-        .add_tags(["table", "thead", "tbody", "tr", "th", "td", "caption", "figure", "figcaption"])
+        .add_tags([
+            "table",
+            "thead",
+            "tbody",
+            "tr",
+            "th",
+            "td",
+            "caption",
+            "figure",
+            "figcaption",
+        ])
         .add_tag_attributes("th", ["scope", "colspan", "rowspan"])
         .add_tag_attributes("td", ["colspan", "rowspan"])
         .add_tag_attributes("img", ["alt", "src", "width", "height"])
@@ -112,7 +128,12 @@ pub fn sanitize_html(html: &str) -> String {
 /// Parses `YYYY-MM-DD` (also `YYYY/MM/DD` and `YYYY年M月D日`, which staff paste from documents).
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {
     let s = raw.trim();
-    let cleaned: String = s.replace('年', "-").replace('月', "-").replace('日', "").replace('/', "-").replace('.', "-");
+    let cleaned: String = s
+        .replace('年', "-")
+        .replace('月', "-")
+        .replace('日', "")
+        .replace('/', "-")
+        .replace('.', "-");
     NaiveDate::parse_from_str(&cleaned, "%Y-%m-%d").ok()
 }
 
@@ -122,12 +143,20 @@ fn optional_date(errors: &mut FieldErrors, field: &str, raw: &str) -> Option<Nai
     }
     let d = parse_date(raw);
     if d.is_none() {
-        errors.add(field, format!("日期“{}”无法识别，请按 YYYY-MM-DD 填写", raw.trim()));
+        errors.add(
+            field,
+            format!("日期“{}”无法识别，请按 YYYY-MM-DD 填写", raw.trim()),
+        );
     }
     d
 }
 
-fn vocab<T: std::str::FromStr + Copy>(errors: &mut FieldErrors, field: &str, raw: &str, default: Option<T>) -> Option<T> {
+fn vocab<T: std::str::FromStr + Copy>(
+    errors: &mut FieldErrors,
+    field: &str,
+    raw: &str,
+    default: Option<T>,
+) -> Option<T> {
     if raw.trim().is_empty() {
         if default.is_none() {
             errors.add(field, format!("请选择{}", field_label(field)));
@@ -207,7 +236,10 @@ impl ItemInput {
         let validity = vocab(&mut e, "validity", &self.validity, Some(Validity::Valid));
         let valid_from = optional_date(&mut e, "valid_from", &self.valid_from);
         let invalid_from = optional_date(&mut e, "invalid_from", &self.invalid_from);
-        if matches!(validity, Some(Validity::Expired | Validity::Repealed)) && invalid_from.is_none() && !e.0.contains_key("invalid_from") {
+        if matches!(validity, Some(Validity::Expired | Validity::Repealed))
+            && invalid_from.is_none()
+            && !e.0.contains_key("invalid_from")
+        {
             e.add("invalid_from", "失效或废止的文件须填写失效日期");
         }
         if let (Some(from), Some(to)) = (valid_from, invalid_from) {
@@ -215,7 +247,12 @@ impl ItemInput {
                 e.add("invalid_from", "失效日期早于生效日期");
             }
         }
-        let disclosure_mode = vocab(&mut e, "disclosure_mode", &self.disclosure_mode, Some(DisclosureMode::Proactive));
+        let disclosure_mode = vocab(
+            &mut e,
+            "disclosure_mode",
+            &self.disclosure_mode,
+            Some(DisclosureMode::Proactive),
+        );
         let mut channels = Vec::new();
         for c in &self.channels {
             if let Some(ch) = vocab::<Channel>(&mut e, "channels", c, Some(Channel::Website)) {
@@ -227,9 +264,15 @@ impl ItemInput {
         if channels.is_empty() {
             channels.push(Channel::Website);
         }
-        let subject_id = ids(&mut e, "subject_id", [self.subject_id.clone()]).first().copied();
+        let subject_id = ids(&mut e, "subject_id", [self.subject_id.clone()])
+            .first()
+            .copied();
         let column_ids = ids(&mut e, "column_ids", self.column_ids.iter().cloned());
-        let related_ids = ids(&mut e, "related_ids", self.related_ids.split([',', '，', ' ']).map(String::from));
+        let related_ids = ids(
+            &mut e,
+            "related_ids",
+            self.related_ids.split([',', '，', ' ']).map(String::from),
+        );
         let keywords = self
             .keywords
             .split([' ', ',', '，', '、', ';', '；'])
@@ -281,9 +324,18 @@ mod tests {
     fn valid_input_is_normalised_and_sanitised() {
         let f = input().validate().unwrap();
         assert_eq!(f.made_on, NaiveDate::from_ymd_opt(2024, 3, 5));
-        assert_eq!(f.doc_number_key(), DocNumber::parse("黄石政发〔2024〕3号").ok().map(|d| d.canonical()));
+        assert_eq!(
+            f.doc_number_key(),
+            DocNumber::parse("黄石政发〔2024〕3号")
+                .ok()
+                .map(|d| d.canonical())
+        );
         assert_eq!(f.doc_number_text.as_deref(), Some("黄石政发[2024] 3号"));
-        assert!(!f.body_html.contains("script") && !f.body_html.contains("onclick"), "{}", f.body_html);
+        assert!(
+            !f.body_html.contains("script") && !f.body_html.contains("onclick"),
+            "{}",
+            f.body_html
+        );
         assert!(f.body_html.contains("正文"));
         assert_eq!(f.keywords, ["低保", "标准", "救助"]);
         assert_eq!(f.validity, Validity::Valid);
@@ -302,7 +354,14 @@ mod tests {
             ..Default::default()
         };
         let e = bad.validate().unwrap_err();
-        for field in ["title", "made_on", "doc_number", "genre", "invalid_from", "column_ids"] {
+        for field in [
+            "title",
+            "made_on",
+            "doc_number",
+            "genre",
+            "invalid_from",
+            "column_ids",
+        ] {
             assert!(e.get(field).is_some(), "no error for {field}: {e}");
         }
         assert!(e.get("made_on").unwrap().contains("2024-13-45"));
@@ -314,7 +373,12 @@ mod tests {
         i.validity = "废止".into();
         i.invalid_from = "2025-01-01".into();
         i.valid_from = "2025-06-01".into();
-        assert!(i.validate().unwrap_err().get("invalid_from").unwrap().contains("早于"));
+        assert!(i
+            .validate()
+            .unwrap_err()
+            .get("invalid_from")
+            .unwrap()
+            .contains("早于"));
         i.valid_from = "2024-03-05".into();
         assert_eq!(i.validate().unwrap().validity, Validity::Repealed);
     }

@@ -29,7 +29,10 @@ impl Role {
         use Permission::*;
         match self {
             Role::PlatformAdmin => true,
-            Role::OrgAdmin => matches!(p, EditItems | ReviewItems | ManageSites | ManageUsers | ViewAudit),
+            Role::OrgAdmin => matches!(
+                p,
+                EditItems | ReviewItems | ManageSites | ManageUsers | ViewAudit
+            ),
             Role::Editor => matches!(p, EditItems),
             Role::Reviewer => matches!(p, EditItems | ReviewItems),
             Role::RequestHandler => matches!(p, HandleRequests),
@@ -48,7 +51,8 @@ pub struct Grant {
 impl Grant {
     /// Whether this grant allows `p` on something owned by the organisation at `target_path`.
     pub fn allows(&self, p: Permission, target_path: &str) -> bool {
-        self.role.grants(p) && (self.role == Role::PlatformAdmin || target_path.starts_with(&self.scope_path))
+        self.role.grants(p)
+            && (self.role == Role::PlatformAdmin || target_path.starts_with(&self.scope_path))
     }
 }
 
@@ -62,7 +66,10 @@ mod tests {
     use super::*;
 
     fn grant(role: Role, path: &str) -> Grant {
-        Grant { role, scope_path: path.into() }
+        Grant {
+            role,
+            scope_path: path.into(),
+        }
     }
 
     #[test]

@@ -42,7 +42,9 @@ impl SiteSlug {
     /// URLs and file names without escaping.
     pub fn parse(s: &str) -> Result<SiteSlug, DomainError> {
         let ok_len = (2..=40).contains(&s.len());
-        let ok_chars = s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        let ok_chars = s
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         let ok_start = s.chars().next().is_some_and(|c| c.is_ascii_lowercase());
         if ok_len && ok_chars && ok_start && !s.ends_with('-') {
             Ok(SiteSlug(s.to_string()))
@@ -87,7 +89,10 @@ mod tests {
     #[test]
     fn modules_parse_from_chinese() {
         assert_eq!("重点领域公开".parse::<Module>().unwrap(), Module::KeyAreas);
-        assert_eq!("single_page".parse::<ColumnKind>().unwrap(), ColumnKind::SinglePage);
+        assert_eq!(
+            "single_page".parse::<ColumnKind>().unwrap(),
+            ColumnKind::SinglePage
+        );
         assert!(!ColumnKind::Link.holds_content());
     }
 }

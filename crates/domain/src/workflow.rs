@@ -24,13 +24,19 @@ vocabulary!(
 pub enum WorkflowAction {
     Submit,
     Approve,
-    Reject { reason: String },
+    Reject {
+        reason: String,
+    },
     Publish,
     Schedule,
     /// 撤回 — taken down but still readable with a withdrawal notice.
-    Withdraw { reason: String },
+    Withdraw {
+        reason: String,
+    },
     /// 删除 — gone from the public site.
-    Remove { reason: String },
+    Remove {
+        reason: String,
+    },
     /// A rejected or withdrawn item goes back to draft for rework.
     Reopen,
 }
@@ -67,12 +73,18 @@ impl ItemStatus {
 
     /// Whether an item in this state has been published once, so it carries a 索引号 that never changes.
     pub fn has_been_published(self) -> bool {
-        matches!(self, ItemStatus::Published | ItemStatus::Withdrawn | ItemStatus::Removed)
+        matches!(
+            self,
+            ItemStatus::Published | ItemStatus::Withdrawn | ItemStatus::Removed
+        )
     }
 
     /// Editing content in place is allowed before review; after publication an edit makes a new version.
     pub fn is_editable(self) -> bool {
-        matches!(self, ItemStatus::Draft | ItemStatus::Rejected | ItemStatus::Published)
+        matches!(
+            self,
+            ItemStatus::Draft | ItemStatus::Rejected | ItemStatus::Published
+        )
     }
 
     /// The next state, or the rule that forbids the action.
@@ -121,16 +133,32 @@ mod tests {
         let s = s.apply(&WorkflowAction::Approve).unwrap();
         let s = s.apply(&WorkflowAction::Publish).unwrap();
         assert_eq!(s, Published);
-        let s = s.apply(&WorkflowAction::Withdraw { reason: "政策已调整".into() }).unwrap();
+        let s = s
+            .apply(&WorkflowAction::Withdraw {
+                reason: "政策已调整".into(),
+            })
+            .unwrap();
         assert_eq!(s, Withdrawn);
         assert!(s.is_public());
-        assert_eq!(s.apply(&WorkflowAction::Remove { reason: "重复".into() }).unwrap(), Removed);
+        assert_eq!(
+            s.apply(&WorkflowAction::Remove {
+                reason: "重复".into()
+            })
+            .unwrap(),
+            Removed
+        );
     }
 
     #[test]
     fn rejection_needs_reason_and_returns_to_draft() {
-        assert!(Submitted.apply(&WorkflowAction::Reject { reason: " ".into() }).is_err());
-        let r = Submitted.apply(&WorkflowAction::Reject { reason: "文号有误".into() }).unwrap();
+        assert!(Submitted
+            .apply(&WorkflowAction::Reject { reason: " ".into() })
+            .is_err());
+        let r = Submitted
+            .apply(&WorkflowAction::Reject {
+                reason: "文号有误".into(),
+            })
+            .unwrap();
         assert_eq!(r.apply(&WorkflowAction::Reopen).unwrap(), Draft);
     }
 

@@ -14,9 +14,16 @@ pub enum IngestError {
     #[error(transparent)]
     Domain(#[from] gongkai_domain::DomainError),
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{}: line {line}: {message}", path.display())]
-    Data { path: PathBuf, line: usize, message: String },
+    Data {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     /// The database holds a portal that the demo loader did not make; loading the demo city on
     /// top of someone's real sites would mix fake and real records.
     #[error("{0}")]
@@ -25,7 +32,10 @@ pub enum IngestError {
 
 impl IngestError {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> IngestError {
-        IngestError::Io { path: path.into(), source }
+        IngestError::Io {
+            path: path.into(),
+            source,
+        }
     }
 }
 

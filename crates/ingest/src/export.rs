@@ -36,10 +36,23 @@ pub fn export_items(db: &Database, out: &mut dyn Write, filter: &ExportFilter) -
     let mut c = db.conn()?;
     let c = &mut *c;
     let ids = matching_ids(c, filter)?;
-    let sites: HashMap<i64, String> = site::all_sites(c)?.into_iter().map(|s| (s.id, s.slug)).collect();
-    let columns: HashMap<i64, (i64, String)> = site::all_columns(c)?.into_iter().map(|col| (col.id, (col.site_id, col.slug))).collect();
-    let subjects: HashMap<i64, String> = subject::all(c)?.into_iter().map(|s| (s.id, s.code)).collect();
-    let orgs: HashMap<i64, String> = organisations::table.select((organisations::id, organisations::code)).load(c)?.into_iter().collect();
+    let sites: HashMap<i64, String> = site::all_sites(c)?
+        .into_iter()
+        .map(|s| (s.id, s.slug))
+        .collect();
+    let columns: HashMap<i64, (i64, String)> = site::all_columns(c)?
+        .into_iter()
+        .map(|col| (col.id, (col.site_id, col.slug)))
+        .collect();
+    let subjects: HashMap<i64, String> = subject::all(c)?
+        .into_iter()
+        .map(|s| (s.id, s.code))
+        .collect();
+    let orgs: HashMap<i64, String> = organisations::table
+        .select((organisations::id, organisations::code))
+        .load(c)?
+        .into_iter()
+        .collect();
     let mut written = 0;
     for chunk in ids.chunks(BATCH) {
         let mut batch = item::get_many(c, chunk)?;
@@ -49,14 +62,29 @@ pub fn export_items(db: &Database, out: &mut dyn Write, filter: &ExportFilter) -
             placed.entry(item_id).or_default().push(column_id);
         }
         let relations: Vec<(i64, i64, String)> = item_relations::table
-            .filter(item_relations::item_id.eq_any(chunk).or(item_relations::related_id.eq_any(chunk)))
-            .select((item_relations::item_id, item_relations::related_id, item_relations::kind))
+            .filter(
+                item_relations::item_id
+                    .eq_any(chunk)
+                    .or(item_relations::related_id.eq_any(chunk)),
+            )
+            .select((
+                item_relations::item_id,
+                item_relations::related_id,
+                item_relations::kind,
+            ))
             .load(c)?;
-        let mut index_of: HashMap<i64, Option<String>> = batch.iter().map(|i| (i.id, i.index_number.clone())).collect();
+        let mut index_of: HashMap<i64, Option<String>> = batch
+            .iter()
+            .map(|i| (i.id, i.index_number.clone()))
+            .collect();
         for (a, b, _) in &relations {
             for id in [a, b] {
                 if !index_of.contains_key(id) {
-                    let n: Option<Option<String>> = items::table.find(*id).select(items::index_number).first(c).optional()?;
+                    let n: Option<Option<String>> = items::table
+                        .find(*id)
+                        .select(items::index_number)
+                        .first(c)
+                        .optional()?;
                     index_of.insert(*id, n.flatten());
                 }
             }
@@ -68,7 +96,13 @@ pub fn export_items(db: &Database, out: &mut dyn Write, filter: &ExportFilter) -
             let columns_out = cols
                 .iter()
                 .filter_map(|cid| columns.get(cid))
-                .map(|(sid, slug)| if *sid == it.site_id { slug.clone() } else { format!("{}/{slug}", sites.get(sid).cloned().unwrap_or_default()) })
+                .map(|(sid, slug)| {
+                    if *sid == it.site_id {
+                        slug.clone()
+                    } else {
+                        format!("{}/{slug}", sites.get(sid).cloned().unwrap_or_default())
+                    }
+                })
                 .collect();
             let mut related: Vec<String> = relations
                 .iter()
@@ -99,18 +133,36 @@ pub fn export_items(db: &Database, out: &mut dyn Write, filter: &ExportFilter) -
                 valid_from: it.valid_from.map(|d| d.to_string()).unwrap_or_default(),
                 invalid_from: it.invalid_from.map(|d| d.to_string()).unwrap_or_default(),
                 disclosure_mode: it.disclosure_mode.clone(),
-                channels: it.channels.split(',').filter(|s| !s.is_empty()).map(String::from).collect(),
-                subject: it.subject_id.and_then(|s| subjects.get(&s).cloned()).unwrap_or_default(),
+                channels: it
+                    .channels
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect(),
+                subject: it
+                    .subject_id
+                    .and_then(|s| subjects.get(&s).cloned())
+                    .unwrap_or_default(),
                 related,
                 interprets,
-                status: if show_status { status.as_str().to_string() } else { String::new() },
+                status: if show_status {
+                    status.as_str().to_string()
+                } else {
+                    String::new()
+                },
                 status_reason: if matches!(status, ItemStatus::Withdrawn | ItemStatus::Rejected) {
                     it.status_reason.clone().unwrap_or_default()
                 } else {
                     String::new()
                 },
-                published_at: it.published_at.map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string()).unwrap_or_default(),
-                scheduled_at: it.scheduled_at.map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string()).unwrap_or_default(),
+                published_at: it
+                    .published_at
+                    .map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string())
+                    .unwrap_or_default(),
+                scheduled_at: it
+                    .scheduled_at
+                    .map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string())
+                    .unwrap_or_default(),
                 index_number: it.index_number.clone().unwrap_or_default(),
             };
             let json = serde_json::to_string(&line).expect("item lines serialise");
@@ -125,13 +177,18 @@ pub fn export_items(db: &Database, out: &mut dyn Write, filter: &ExportFilter) -
 fn matching_ids(c: &mut AnyConnection, f: &ExportFilter) -> Result<Vec<i64>> {
     let mut q = items::table.into_boxed();
     let statuses: Vec<&str> = if f.statuses.is_empty() {
-        ItemStatus::ALL.iter().filter(|s| **s != ItemStatus::Removed).map(|s| s.as_str()).collect()
+        ItemStatus::ALL
+            .iter()
+            .filter(|s| **s != ItemStatus::Removed)
+            .map(|s| s.as_str())
+            .collect()
     } else {
         f.statuses.iter().map(|s| s.as_str()).collect()
     };
     q = q.filter(items::status.eq_any(statuses));
     if let Some(slug) = &f.site {
-        let s = site::by_slug(c, slug)?.ok_or_else(|| IngestError::Conflict(format!("site {slug} does not exist")))?;
+        let s = site::by_slug(c, slug)?
+            .ok_or_else(|| IngestError::Conflict(format!("site {slug} does not exist")))?;
         q = q.filter(items::site_id.eq(s.id));
     }
     if let Some(code) = &f.org {
@@ -141,7 +198,10 @@ fn matching_ids(c: &mut AnyConnection, f: &ExportFilter) -> Result<Vec<i64>> {
             .first(c)
             .optional()?
             .ok_or_else(|| IngestError::Conflict(format!("organisation {code} does not exist")))?;
-        let org_ids: Vec<i64> = organisations::table.filter(organisations::path.like(format!("{path}%"))).select(organisations::id).load(c)?;
+        let org_ids: Vec<i64> = organisations::table
+            .filter(organisations::path.like(format!("{path}%")))
+            .select(organisations::id)
+            .load(c)?;
         q = q.filter(items::org_id.eq_any(org_ids));
     }
     Ok(q.order(items::id.asc()).select(items::id).load(c)?)

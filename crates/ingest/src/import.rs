@@ -25,8 +25,8 @@ use gongkai_storage::schema::{item_relations, organisations};
 use gongkai_storage::{site, subject, AnyConnection, Database, StorageError};
 use indicatif::{ProgressBar, ProgressStyle};
 
-pub use crate::jsonl::ItemLine;
 use crate::error::{IngestError, Result};
+pub use crate::jsonl::ItemLine;
 
 /// How to import.
 #[derive(Debug, Clone)]
@@ -41,7 +41,11 @@ pub struct ImportOptions {
 
 impl Default for ImportOptions {
     fn default() -> Self {
-        ImportOptions { actor: Actor::system("import"), pattern: IndexPattern::default(), batch: 250 }
+        ImportOptions {
+            actor: Actor::system("import"),
+            pattern: IndexPattern::default(),
+            batch: 250,
+        }
     }
 }
 
@@ -68,14 +72,21 @@ pub struct ImportProgress {
 }
 
 /// Imports a JSONL file, with an indicatif progress bar on stderr when `progress` is true.
-pub fn import_items_file(db: &Database, path: &Path, opts: &ImportOptions, progress: bool) -> Result<ImportReport> {
+pub fn import_items_file(
+    db: &Database,
+    path: &Path,
+    opts: &ImportOptions,
+    progress: bool,
+) -> Result<ImportReport> {
     let f = File::open(path).map_err(|e| IngestError::io(path, e))?;
     let bar = if progress {
         let b = ProgressBar::new(0);
         b.set_style(
-            ProgressStyle::with_template("importing [{bar:40}] {pos}/{len} lines ({elapsed}, {eta} left)")
-                .expect("constant template")
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "importing [{bar:40}] {pos}/{len} lines ({elapsed}, {eta} left)",
+            )
+            .expect("constant template")
+            .progress_chars("=> "),
         );
         b
     } else {
@@ -94,7 +105,12 @@ pub fn import_items_file(db: &Database, path: &Path, opts: &ImportOptions, progr
 }
 
 /// Imports items from JSONL text. Blank lines are skipped; every other line is an item.
-pub fn import_items(db: &Database, input: impl BufRead, opts: &ImportOptions, progress: &mut dyn FnMut(ImportProgress)) -> Result<ImportReport> {
+pub fn import_items(
+    db: &Database,
+    input: impl BufRead,
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportReport> {
     let mut lines: Vec<(usize, std::result::Result<ItemLine, String>)> = Vec::new();
     for (i, line) in input.lines().enumerate() {
         let line = line.map_err(|e| IngestError::io("<input>", e))?;
@@ -170,18 +186,43 @@ struct Context {
 
 impl Context {
     fn load(c: &mut AnyConnection) -> Result<Context> {
-        let sites: HashMap<String, site::Site> = site::all_sites(c)?.into_iter().map(|s| (s.slug.clone(), s)).collect();
-        let columns = site::all_columns(c)?.into_iter().map(|col| ((col.site_id, col.slug), col.id)).collect();
-        let rows: Vec<(i64, String, String, String)> =
-            organisations::table.select((organisations::id, organisations::code, organisations::path, organisations::name)).load(c)?;
-        let org_paths = rows.iter().map(|(id, _, path, _)| (*id, path.clone())).collect();
-        let orgs = rows.into_iter().map(|(id, code, path, name)| (code, (id, path, name))).collect();
+        let sites: HashMap<String, site::Site> = site::all_sites(c)?
+            .into_iter()
+            .map(|s| (s.slug.clone(), s))
+            .collect();
+        let columns = site::all_columns(c)?
+            .into_iter()
+            .map(|col| ((col.site_id, col.slug), col.id))
+            .collect();
+        let rows: Vec<(i64, String, String, String)> = organisations::table
+            .select((
+                organisations::id,
+                organisations::code,
+                organisations::path,
+                organisations::name,
+            ))
+            .load(c)?;
+        let org_paths = rows
+            .iter()
+            .map(|(id, _, path, _)| (*id, path.clone()))
+            .collect();
+        let orgs = rows
+            .into_iter()
+            .map(|(id, code, path, name)| (code, (id, path, name)))
+            .collect();
         let mut subjects = HashMap::new();
         for s in subject::all(c)? {
             subjects.entry(s.name.clone()).or_insert(s.id);
             subjects.insert(s.code.clone(), s.id);
         }
-        Ok(Context { sites, columns, orgs, org_paths, subjects, in_file: BTreeSet::new() })
+        Ok(Context {
+            sites,
+            columns,
+            orgs,
+            org_paths,
+            subjects,
+            in_file: BTreeSet::new(),
+        })
     }
 }
 
@@ -196,7 +237,9 @@ struct PendingLinks {
 fn take_write_lock(c: &mut AnyConnection) -> Result<()> {
     if matches!(c, AnyConnection::Sqlite(_)) {
         use gongkai_storage::schema::write_lock;
-        diesel::update(write_lock::table.find(1)).set(write_lock::n.eq(write_lock::n + 1)).execute(c)?;
+        diesel::update(write_lock::table.find(1))
+            .set(write_lock::n.eq(write_lock::n + 1))
+            .execute(c)?;
     }
     Ok(())
 }
@@ -204,20 +247,38 @@ fn take_write_lock(c: &mut AnyConnection) -> Result<()> {
 /// Reads `2024-05-01T09:30:00`, `2024-05-01 09:30[:00]` or `2024-05-01` (midnight).
 pub fn parse_datetime(raw: &str) -> Option<NaiveDateTime> {
     let s = raw.trim().trim_end_matches('Z');
-    for f in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
+    for f in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
             return Some(t);
         }
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
 }
 
-fn index_known(c: &mut AnyConnection, ctx: &Context, number: &str) -> std::result::Result<bool, StorageError> {
+fn index_known(
+    c: &mut AnyConnection,
+    ctx: &Context,
+    number: &str,
+) -> std::result::Result<bool, StorageError> {
     Ok(ctx.in_file.contains(number) || item::get_by_index_number(c, number)?.is_some())
 }
 
 /// Checks and imports one line; the error is the line's message for the report.
-fn import_line(c: &mut AnyConnection, ctx: &Context, line: &ItemLine, opts: &ImportOptions) -> std::result::Result<Option<PendingLinks>, String> {
+fn import_line(
+    c: &mut AnyConnection,
+    ctx: &Context,
+    line: &ItemLine,
+    opts: &ImportOptions,
+) -> std::result::Result<Option<PendingLinks>, String> {
     let mut e = FieldErrors::default();
     let site = match line.site.trim() {
         "" => {
@@ -236,7 +297,9 @@ fn import_line(c: &mut AnyConnection, ctx: &Context, line: &ItemLine, opts: &Imp
         ("", Some(s)) => Some(s.org_id),
         ("", None) => None,
         (code, site) => {
-            let canonical = OrgCode::parse(code).map(|c| c.as_str().to_string()).unwrap_or_else(|_| code.to_ascii_uppercase());
+            let canonical = OrgCode::parse(code)
+                .map(|c| c.as_str().to_string())
+                .unwrap_or_else(|_| code.to_ascii_uppercase());
             match ctx.orgs.get(&canonical) {
                 None => {
                     e.add("org", format!("单位代码“{code}”不存在"));
@@ -246,7 +309,11 @@ fn import_line(c: &mut AnyConnection, ctx: &Context, line: &ItemLine, opts: &Imp
                     // An organisation publishes on its own site or on the site of an organisation
                     // above it (a county department on its county's site), never on a sibling's.
                     if let Some(s) = site {
-                        let site_path = ctx.org_paths.get(&s.org_id).map(String::as_str).unwrap_or("");
+                        let site_path = ctx
+                            .org_paths
+                            .get(&s.org_id)
+                            .map(String::as_str)
+                            .unwrap_or("");
                         if !path.starts_with(site_path) {
                             e.add("org", format!("单位“{name}”不属于站点“{}”的单位", s.slug));
                         }
@@ -299,20 +366,32 @@ fn import_line(c: &mut AnyConnection, ctx: &Context, line: &ItemLine, opts: &Imp
         raw => {
             let t = parse_datetime(raw);
             if t.is_none() {
-                e.add("published_at", format!("时间“{raw}”无法识别，请按 YYYY-MM-DDTHH:MM:SS 填写"));
+                e.add(
+                    "published_at",
+                    format!("时间“{raw}”无法识别，请按 YYYY-MM-DDTHH:MM:SS 填写"),
+                );
             } else if !was_published {
-                e.add("published_at", format!("状态为“{}”的信息不能有发布日期", status.label_zh()));
+                e.add(
+                    "published_at",
+                    format!("状态为“{}”的信息不能有发布日期", status.label_zh()),
+                );
             }
             t
         }
     };
     let index_number = Some(line.index_number.trim()).filter(|s| !s.is_empty());
     if index_number.is_some() && !was_published {
-        e.add("index_number", format!("状态为“{}”的信息没有索引号", status.label_zh()));
+        e.add(
+            "index_number",
+            format!("状态为“{}”的信息没有索引号", status.label_zh()),
+        );
     }
     let reason = line.status_reason.trim();
     if matches!(status, ItemStatus::Withdrawn | ItemStatus::Rejected) && reason.is_empty() {
-        e.add("status_reason", format!("状态为“{}”的信息须填写原因", status.label_zh()));
+        e.add(
+            "status_reason",
+            format!("状态为“{}”的信息须填写原因", status.label_zh()),
+        );
     }
     let scheduled_at = match (status, line.scheduled_at.trim()) {
         (ItemStatus::Scheduled, "") => {
@@ -354,13 +433,19 @@ fn import_line(c: &mut AnyConnection, ctx: &Context, line: &ItemLine, opts: &Imp
             None
         }
     };
-    let mut check_ref = |field: &str, number: &str, e: &mut FieldErrors| -> std::result::Result<(), String> {
-        if !index_known(c, ctx, number).map_err(|x| x.to_string())? {
-            e.add(field, format!("索引号“{number}”的信息不存在"));
-        }
-        Ok(())
-    };
-    let related: Vec<String> = line.related.iter().map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect();
+    let mut check_ref =
+        |field: &str, number: &str, e: &mut FieldErrors| -> std::result::Result<(), String> {
+            if !index_known(c, ctx, number).map_err(|x| x.to_string())? {
+                e.add(field, format!("索引号“{number}”的信息不存在"));
+            }
+            Ok(())
+        };
+    let related: Vec<String> = line
+        .related
+        .iter()
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty())
+        .collect();
     for r in &related {
         check_ref("related", r, &mut e)?;
     }
@@ -374,7 +459,10 @@ fn import_line(c: &mut AnyConnection, ctx: &Context, line: &ItemLine, opts: &Imp
     if !e.is_empty() {
         return Err(e.to_string());
     }
-    let at = Placement { site_id: site.id, org_id };
+    let at = Placement {
+        site_id: site.id,
+        org_id,
+    };
     let actor = &opts.actor;
     let pattern = &opts.pattern;
     let result = c.transaction::<_, StorageError, _>(|c| {
@@ -382,14 +470,25 @@ fn import_line(c: &mut AnyConnection, ctx: &Context, line: &ItemLine, opts: &Imp
             let when = published_at.unwrap_or_else(gongkai_storage::now);
             let it = item::import_published(c, actor, at, &fields, when, index_number, pattern)?;
             if status == ItemStatus::Withdrawn {
-                item::transition(c, actor, it.id, &WorkflowAction::Withdraw { reason: reason.into() }, None, pattern)?;
+                item::transition(
+                    c,
+                    actor,
+                    it.id,
+                    &WorkflowAction::Withdraw {
+                        reason: reason.into(),
+                    },
+                    None,
+                    pattern,
+                )?;
             }
             it.id
         } else {
             let it = item::create_draft(c, actor, at, &fields)?;
             let steps: &[WorkflowAction] = match status {
                 ItemStatus::Submitted => &[WorkflowAction::Submit],
-                ItemStatus::Approved | ItemStatus::Scheduled => &[WorkflowAction::Submit, WorkflowAction::Approve],
+                ItemStatus::Approved | ItemStatus::Scheduled => {
+                    &[WorkflowAction::Submit, WorkflowAction::Approve]
+                }
                 ItemStatus::Rejected => &[WorkflowAction::Submit],
                 _ => &[],
             };
@@ -398,10 +497,26 @@ fn import_line(c: &mut AnyConnection, ctx: &Context, line: &ItemLine, opts: &Imp
             }
             match status {
                 ItemStatus::Rejected => {
-                    item::transition(c, actor, it.id, &WorkflowAction::Reject { reason: reason.into() }, None, pattern)?;
+                    item::transition(
+                        c,
+                        actor,
+                        it.id,
+                        &WorkflowAction::Reject {
+                            reason: reason.into(),
+                        },
+                        None,
+                        pattern,
+                    )?;
                 }
                 ItemStatus::Scheduled => {
-                    item::transition(c, actor, it.id, &WorkflowAction::Schedule, scheduled_at, pattern)?;
+                    item::transition(
+                        c,
+                        actor,
+                        it.id,
+                        &WorkflowAction::Schedule,
+                        scheduled_at,
+                        pattern,
+                    )?;
                 }
                 _ => {}
             }
@@ -411,7 +526,12 @@ fn import_line(c: &mut AnyConnection, ctx: &Context, line: &ItemLine, opts: &Imp
     });
     match result {
         // The caller knows the line number and fills it in.
-        Ok(item_id) if !related.is_empty() || interprets.is_some() => Ok(Some(PendingLinks { line: 0, item_id, related, interprets })),
+        Ok(item_id) if !related.is_empty() || interprets.is_some() => Ok(Some(PendingLinks {
+            line: 0,
+            item_id,
+            related,
+            interprets,
+        })),
         Ok(_) => Ok(None),
         Err(StorageError::Invalid(fe)) => Err(fe.to_string()),
         Err(other) => Err(other.to_string()),
@@ -436,14 +556,22 @@ fn link_all(c: &mut AnyConnection, links: &[PendingLinks]) -> Result<Vec<(usize,
             match lookup(c, r)? {
                 Some(rid) if rid != l.item_id => insert_relation(c, l.item_id, rid, RELATED)?,
                 Some(_) => {}
-                None => failures.push((l.line, format!("related: 索引号“{r}”的信息未能导入，相关信息未关联"))),
+                None => failures.push((
+                    l.line,
+                    format!("related: 索引号“{r}”的信息未能导入，相关信息未关联"),
+                )),
             }
         }
         if let Some(p) = &l.interprets {
             match lookup(c, p)? {
-                Some(pid) if pid != l.item_id => insert_relation(c, pid, l.item_id, INTERPRETATION)?,
+                Some(pid) if pid != l.item_id => {
+                    insert_relation(c, pid, l.item_id, INTERPRETATION)?
+                }
                 Some(_) => {}
-                None => failures.push((l.line, format!("interprets: 索引号“{p}”的信息未能导入，解读未关联"))),
+                None => failures.push((
+                    l.line,
+                    format!("interprets: 索引号“{p}”的信息未能导入，解读未关联"),
+                )),
             }
         }
     }
@@ -462,7 +590,11 @@ fn insert_relation(c: &mut AnyConnection, item_id: i64, related_id: i64, kind: &
             item::link_interpretation(c, item_id, related_id)?;
         } else {
             diesel::insert_into(item_relations::table)
-                .values((item_relations::item_id.eq(item_id), item_relations::related_id.eq(related_id), item_relations::kind.eq(kind)))
+                .values((
+                    item_relations::item_id.eq(item_id),
+                    item_relations::related_id.eq(related_id),
+                    item_relations::kind.eq(kind),
+                ))
                 .execute(c)?;
         }
     }

@@ -135,7 +135,11 @@ impl<'de> Visitor<'de> for TextsVisitor {
         f.write_str("a list of strings")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<String>, E> {
-        Ok(if v.trim().is_empty() { Vec::new() } else { vec![v.to_string()] })
+        Ok(if v.trim().is_empty() {
+            Vec::new()
+        } else {
+            vec![v.to_string()]
+        })
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Vec<String>, E> {
         Ok(vec![v.to_string()])
@@ -183,7 +187,12 @@ pub(crate) fn parse_line(line: &str) -> Result<ItemLine, String> {
             let msg = strip_position(&inner.to_string());
             if msg.starts_with("unknown field") {
                 Err(format!("{path}: 未知字段（字段名见 docs/import.md）"))
-            } else if path == "." || path == "?" || path.is_empty() || inner.is_syntax() || inner.is_eof() {
+            } else if path == "."
+                || path == "?"
+                || path.is_empty()
+                || inner.is_syntax()
+                || inner.is_eof()
+            {
                 Err(format!("JSON 格式错误: {msg}"))
             } else {
                 Err(format!("{path}: {msg}"))

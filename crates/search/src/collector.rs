@@ -125,7 +125,10 @@ impl Facets {
     }
 
     pub(crate) fn from_counts(counts: &FacetCounts, exact: bool) -> Facets {
-        let mut out = Facets { exact, ..Facets::default() };
+        let mut out = Facets {
+            exact,
+            ..Facets::default()
+        };
         for (field, values) in &counts.by_field {
             let mut list: Vec<FacetCount> = values
                 .iter()
@@ -155,11 +158,17 @@ fn facet_count(field: FacetField, raw: &str, count: u64) -> FacetCount {
         FacetField::Validity => (raw.to_string(), validity_label(raw)),
         FacetField::Kind => (
             raw.to_string(),
-            raw.parse::<DocKind>().map(|k| k.label_zh().to_string()).unwrap_or_else(|_| raw.to_string()),
+            raw.parse::<DocKind>()
+                .map(|k| k.label_zh().to_string())
+                .unwrap_or_else(|_| raw.to_string()),
         ),
         _ => (raw.to_string(), raw.to_string()),
     };
-    FacetCount { value, label, count }
+    FacetCount {
+        value,
+        label,
+        count,
+    }
 }
 
 /// Raw facet counts by value; fractional once extrapolated.
@@ -387,7 +396,11 @@ impl SegmentCollector for PageSegmentCollector {
                 .map(|d| d.into_timestamp_secs())
                 .unwrap_or(i64::MIN),
         };
-        let entry = Entry { primary, score, addr: DocAddress::new(self.segment, doc) };
+        let entry = Entry {
+            primary,
+            score,
+            addr: DocAddress::new(self.segment, doc),
+        };
         if self.heap.len() < self.k {
             self.heap.push(Reverse(entry));
         } else if let Some(mut worst) = self.heap.peek_mut() {
@@ -474,7 +487,11 @@ mod tests {
     use super::*;
 
     fn e(primary: i64, score: f32, doc: u32) -> Entry {
-        Entry { primary, score, addr: DocAddress::new(0, doc) }
+        Entry {
+            primary,
+            score,
+            addr: DocAddress::new(0, doc),
+        }
     }
 
     #[test]
@@ -487,9 +504,18 @@ mod tests {
 
     #[test]
     fn facet_labels_come_from_the_vocabularies() {
-        assert_eq!(facet_count(FacetField::Org, "000014349\u{1F}市政府办公室", 3).label, "市政府办公室");
-        assert_eq!(facet_count(FacetField::Org, "000014349\u{1F}", 3).label, "000014349");
+        assert_eq!(
+            facet_count(FacetField::Org, "000014349\u{1F}市政府办公室", 3).label,
+            "市政府办公室"
+        );
+        assert_eq!(
+            facet_count(FacetField::Org, "000014349\u{1F}", 3).label,
+            "000014349"
+        );
         assert_eq!(facet_count(FacetField::Kind, "letter", 1).label, "信件");
-        assert_eq!(facet_count(FacetField::Genre, "regulation", 1).label, "规章");
+        assert_eq!(
+            facet_count(FacetField::Genre, "regulation", 1).label,
+            "规章"
+        );
     }
 }

@@ -64,7 +64,9 @@ pub fn add_user_words<S: AsRef<str>>(words: &[S]) -> usize {
     let cleaned: Vec<String> = words
         .iter()
         .map(|w| fold(w.as_ref().trim()))
-        .filter(|w| !w.is_empty() && !w.chars().any(char::is_whitespace) && w.chars().any(is_searchable))
+        .filter(|w| {
+            !w.is_empty() && !w.chars().any(char::is_whitespace) && w.chars().any(is_searchable)
+        })
         .collect();
     if cleaned.is_empty() {
         return 0;
@@ -86,8 +88,17 @@ mod tests {
     fn builtin_terms_are_segmented_whole() {
         let terms = builtin_terms();
         assert!(terms.len() >= 50, "{}", terms.len());
-        for t in ["依申请公开", "政务公开", "行政规范性文件", "最低生活保障", "政府信息公开"] {
-            assert!(terms.iter().any(|x| x == t), "{t} missing from data/gov_terms.txt");
+        for t in [
+            "依申请公开",
+            "政务公开",
+            "行政规范性文件",
+            "最低生活保障",
+            "政府信息公开",
+        ] {
+            assert!(
+                terms.iter().any(|x| x == t),
+                "{t} missing from data/gov_terms.txt"
+            );
             assert!(has_word(t));
             assert_eq!(jieba().cut(t, false), vec![t], "{t}");
         }

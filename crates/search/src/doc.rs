@@ -61,7 +61,10 @@ impl FromStr for DocKind {
             .iter()
             .copied()
             .find(|k| k.as_str() == s || k.label_zh() == s)
-            .ok_or_else(|| SearchError::UnknownValue { field: "kind", value: s.to_string() })
+            .ok_or_else(|| SearchError::UnknownValue {
+                field: "kind",
+                value: s.to_string(),
+            })
     }
 }
 
@@ -216,7 +219,8 @@ mod tests {
     #[test]
     fn effective_year_falls_back_to_published() {
         let mut d = SearchDoc::new(DocKind::Item, 1, "t", "b");
-        d.published = chrono::NaiveDate::from_ymd_opt(2021, 3, 4).and_then(|d| d.and_hms_opt(0, 0, 0));
+        d.published =
+            chrono::NaiveDate::from_ymd_opt(2021, 3, 4).and_then(|d| d.and_hms_opt(0, 0, 0));
         assert_eq!(d.effective_year(), Some(2021));
         d.year = Some(2020);
         assert_eq!(d.effective_year(), Some(2020));

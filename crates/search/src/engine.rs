@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Schema};
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 
 use crate::collector::{Facets, PageCollector};
 use crate::dict;
@@ -21,7 +23,9 @@ use crate::error::{Result, SearchError};
 use crate::highlight::Highlighter;
 use crate::query::{self, Filters, ParsedQuery, SearchRequest, MAX_RESULT_WINDOW};
 use crate::relevance::{default_synonyms, BestBets, Synonyms};
-use crate::schema::{build_schema, from_tantivy, index_settings, to_tantivy, Fields, SCHEMA_VERSION};
+use crate::schema::{
+    build_schema, from_tantivy, index_settings, to_tantivy, Fields, SCHEMA_VERSION,
+};
 use crate::text::normalize_key;
 use crate::tokenizer::{NgramTokenizer, WordTokenizer, NGRAMS, WORDS};
 
@@ -77,7 +81,9 @@ pub struct SearchConfig {
 
 impl Default for SearchConfig {
     fn default() -> Self {
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
         let writer_threads = cores.clamp(1, 4);
         SearchConfig {
             writer_threads,
@@ -198,7 +204,10 @@ pub struct SearchEngine {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SearchError + '_ {
-    move |source| SearchError::Io { path: path.to_path_buf(), source }
+    move |source| SearchError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Files tantivy (or this crate) writes into an index directory: `meta.json`, `.managed.json`,
@@ -221,7 +230,10 @@ fn wipe(dir: &Path) -> Result<()> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_file = entry.file_type().map_err(io_err(dir))?.is_file();
         if !is_file || !is_index_file(&name) {
-            return Err(SearchError::ForeignFiles { dir: dir.to_path_buf(), file: name });
+            return Err(SearchError::ForeignFiles {
+                dir: dir.to_path_buf(),
+                file: name,
+            });
         }
         doomed.push(entry.path());
     }
@@ -233,7 +245,9 @@ fn wipe(dir: &Path) -> Result<()> {
 
 fn register_tokenizers(index: &Index) {
     index.tokenizers().register(WORDS, WordTokenizer::default());
-    index.tokenizers().register(NGRAMS, NgramTokenizer::default());
+    index
+        .tokenizers()
+        .register(NGRAMS, NgramTokenizer::default());
 }
 
 #[derive(Serialize, Deserialize)]
@@ -243,14 +257,17 @@ struct Marker {
 
 fn write_marker(dir: &Path) -> Result<()> {
     let path = dir.join(MARKER);
-    let body = serde_json::to_string(&Marker { schema_version: SCHEMA_VERSION })
-        .unwrap_or_else(|_| format!("{{\"schema_version\":{SCHEMA_VERSION}}}"));
+    let body = serde_json::to_string(&Marker {
+        schema_version: SCHEMA_VERSION,
+    })
+    .unwrap_or_else(|_| format!("{{\"schema_version\":{SCHEMA_VERSION}}}"));
     fs::write(&path, body).map_err(io_err(&path))
 }
 
 /// Opens an existing index, or says why it cannot be used.
 fn try_open(dir: &Path, schema: &Schema, verify: bool) -> std::result::Result<Index, String> {
-    let marker = fs::read_to_string(dir.join(MARKER)).map_err(|e| format!("no readable {MARKER}: {e}"))?;
+    let marker =
+        fs::read_to_string(dir.join(MARKER)).map_err(|e| format!("no readable {MARKER}: {e}"))?;
     let marker: Marker = serde_json::from_str(&marker).map_err(|e| format!("bad {MARKER}: {e}"))?;
     if marker.schema_version != SCHEMA_VERSION {
         return Err(format!(
@@ -266,7 +283,9 @@ fn try_open(dir: &Path, schema: &Schema, verify: bool) -> std::result::Result<In
         return Err("index sort order differs from this version's".to_string());
     }
     if verify {
-        let bad = index.validate_checksum().map_err(|e| format!("checksum check failed: {e}"))?;
+        let bad = index
+            .validate_checksum()
+            .map_err(|e| format!("checksum check failed: {e}"))?;
         if !bad.is_empty() {
             let mut names: Vec<String> = bad.iter().map(|p| p.display().to_string()).collect();
             names.sort();
@@ -299,7 +318,10 @@ impl SearchEngine {
         let (schema, fields) = build_schema();
         let (index, state) = if !dir.join("meta.json").exists() {
             wipe(dir)?;
-            let index = Index::builder().schema(schema).settings(index_settings()).create_in_dir(dir)?;
+            let index = Index::builder()
+                .schema(schema)
+                .settings(index_settings())
+                .create_in_dir(dir)?;
             write_marker(dir)?;
             (index, OpenState::Created)
         } else {
@@ -308,7 +330,10 @@ impl SearchEngine {
                 Err(reason) => {
                     tracing::warn!(dir = %dir.display(), %reason, "search index unusable; recreating it empty");
                     wipe(dir)?;
-                    let index = Index::builder().schema(schema).settings(index_settings()).create_in_dir(dir)?;
+                    let index = Index::builder()
+                        .schema(schema)
+                        .settings(index_settings())
+                        .create_in_dir(dir)?;
                     write_marker(dir)?;
                     (index, OpenState::Recreated { reason })
                 }
@@ -331,16 +356,27 @@ impl SearchEngine {
     pub fn open_in_ram_with(config: SearchConfig) -> Result<SearchEngine> {
         dict::warm_up();
         let (schema, fields) = build_schema();
-        let index = Index::builder().schema(schema).settings(index_settings()).create_in_ram()?;
+        let index = Index::builder()
+            .schema(schema)
+            .settings(index_settings())
+            .create_in_ram()?;
         Self::assemble(index, fields, config, OpenState::Created)
     }
 
-    fn assemble(index: Index, fields: Fields, config: SearchConfig, state: OpenState) -> Result<SearchEngine> {
+    fn assemble(
+        index: Index,
+        fields: Fields,
+        config: SearchConfig,
+        state: OpenState,
+    ) -> Result<SearchEngine> {
         register_tokenizers(&index);
         let threads = config.writer_threads.max(1);
         let memory = config.writer_memory_bytes.max(15_000_000 * threads);
         let writer = index.writer_with_num_threads(threads, memory)?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         let committed = read_payload(&index);
         Ok(SearchEngine {
             index,
@@ -353,7 +389,10 @@ impl SearchEngine {
             best_bets: RwLock::new(Arc::new(BestBets::default())),
             facet_cache: Mutex::new(HashMap::new()),
             generation: AtomicU64::new(0),
-            seq: Mutex::new(SeqState { committed, next: committed }),
+            seq: Mutex::new(SeqState {
+                committed,
+                next: committed,
+            }),
         })
     }
 
@@ -373,7 +412,10 @@ impl SearchEngine {
 
     fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
-        self.facet_cache.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.facet_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     /// Adds or replaces documents by id. Invisible to searches until [`commit`](Self::commit).
@@ -435,7 +477,10 @@ impl SearchEngine {
             }
             // Serialising an integer cannot fail; an empty payload would read back as unknown,
             // which only costs a rebuild.
-            let payload = serde_json::to_string(&CommitPayload { outbox_seq: state.next }).unwrap_or_default();
+            let payload = serde_json::to_string(&CommitPayload {
+                outbox_seq: state.next,
+            })
+            .unwrap_or_default();
             let mut prepared = writer.prepare_commit()?;
             prepared.set_payload(&payload);
             prepared.commit()?;
@@ -481,7 +526,8 @@ impl SearchEngine {
                 if seg.alive_bitset().is_some_and(|a| a.is_deleted(doc_id)) {
                     continue;
                 }
-                let stored: TantivyDocument = searcher.doc(DocAddress::new(seg_ord as u32, doc_id))?;
+                let stored: TantivyDocument =
+                    searcher.doc(DocAddress::new(seg_ord as u32, doc_id))?;
                 if let Some(d) = from_tantivy(&self.fields, &stored) {
                     batch.push(d);
                 }
@@ -506,7 +552,11 @@ impl SearchEngine {
 
     /// The synonym groups in effect (normalised and merged).
     pub fn synonyms(&self) -> Vec<Vec<String>> {
-        self.synonyms.read().unwrap_or_else(|e| e.into_inner()).groups().to_vec()
+        self.synonyms
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .groups()
+            .to_vec()
     }
 
     /// Replaces the best bets: query → ids of documents pinned first, in order.
@@ -517,13 +567,20 @@ impl SearchEngine {
 
     /// The best bets in effect, queries normalised.
     pub fn best_bets(&self) -> HashMap<String, Vec<String>> {
-        self.best_bets.read().unwrap_or_else(|e| e.into_inner()).to_map()
+        self.best_bets
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .to_map()
     }
 
     /// Runs a query. Bad input is a [`SearchError::Query`]; a page past the end is empty.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let started = Instant::now();
-        let synonyms = self.synonyms.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let synonyms = self
+            .synonyms
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         let parsed = query::parse(&req.q, &synonyms)?;
         let searcher = self.reader.searcher();
         let (page, per_page) = (req.page(), req.per_page());
@@ -535,7 +592,10 @@ impl SearchEngine {
 
         let text = query::text_query(&self.fields, &parsed);
         let matcher: Box<dyn Query> = match &parsed.lookup {
-            Some(l) => Box::new(BooleanQuery::union(vec![text, query::lookup_prefix_query(&self.fields, l)])),
+            Some(l) => Box::new(BooleanQuery::union(vec![
+                text,
+                query::lookup_prefix_query(&self.fields, l),
+            ])),
             None => text,
         };
         let mut clauses = vec![(Occur::Must, matcher)];
@@ -557,8 +617,17 @@ impl SearchEngine {
             q: normalize_key(&req.q),
             filters: req.filters.clone(),
         };
-        let cached = self.facet_cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
-        let total_max_doc = searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum();
+        let cached = self
+            .facet_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned();
+        let total_max_doc = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| u64::from(s.max_doc()))
+            .sum();
         let collector = PageCollector {
             k: if beyond_window { 0 } else { regular_to },
             sort: req.sort,
@@ -572,7 +641,11 @@ impl SearchEngine {
         let facets = match (cached, fruit.facets.as_ref()) {
             (Some(f), _) => f,
             (None, counts) => {
-                let f = Arc::new(counts.map(|c| Facets::from_counts(c, fruit.exact)).unwrap_or_default());
+                let f = Arc::new(
+                    counts
+                        .map(|c| Facets::from_counts(c, fruit.exact))
+                        .unwrap_or_default(),
+                );
                 let mut cache = self.facet_cache.lock().unwrap_or_else(|e| e.into_inner());
                 if cache.len() >= self.config.facet_cache_entries {
                     cache.clear();
@@ -585,7 +658,11 @@ impl SearchEngine {
         };
 
         let unmatched_pins = (n_pins as u64).saturating_sub(fruit.pinned_seen);
-        let total = if fruit.exact { fruit.counted } else { fruit.estimate.round() as u64 } + unmatched_pins;
+        let total = if fruit.exact {
+            fruit.counted
+        } else {
+            fruit.estimate.round() as u64
+        } + unmatched_pins;
 
         let mut hits = Vec::new();
         if !beyond_window {
@@ -622,14 +699,23 @@ impl SearchEngine {
         let mut out: Vec<(DocAddress, PinReason)> = Vec::new();
         let mut seen = HashSet::new();
         let filtered = |term: Term| -> BooleanQuery {
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-                vec![(Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::Basic)))];
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            )];
             clauses.extend(filters.clauses(&self.fields));
             BooleanQuery::new(clauses)
         };
-        let bets = self.best_bets.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let bets = self
+            .best_bets
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         for id in bets.for_query(q) {
-            let found = searcher.search(&filtered(Term::from_field_text(self.fields.id, id)), &DocSetCollector)?;
+            let found = searcher.search(
+                &filtered(Term::from_field_text(self.fields.id, id)),
+                &DocSetCollector,
+            )?;
             if let Some(addr) = found.into_iter().min() {
                 if seen.insert(addr) {
                     out.push((addr, PinReason::BestBet));
@@ -641,7 +727,10 @@ impl SearchEngine {
                 query::Lookup::DocNumber(_) => PinReason::DocNumber,
                 query::Lookup::IndexNumber(_) => PinReason::IndexNumber,
             };
-            let found = searcher.search(&filtered(query::lookup_exact_term(&self.fields, lookup)), &DocSetCollector)?;
+            let found = searcher.search(
+                &filtered(query::lookup_exact_term(&self.fields, lookup)),
+                &DocSetCollector,
+            )?;
             let mut found: Vec<DocAddress> = found.into_iter().collect();
             found.sort();
             for addr in found.into_iter().take(MAX_LOOKUP_PINS) {

@@ -23,7 +23,9 @@ impl QueryProblem {
                 format!("检索词过长（{chars} 字），请缩短到 {max} 字以内")
             }
             QueryProblem::NoSearchableText => "检索词只含标点符号，请输入文字或数字".to_string(),
-            QueryProblem::OnlyExclusions => "只有排除词（-词语），请至少输入一个要查找的词".to_string(),
+            QueryProblem::OnlyExclusions => {
+                "只有排除词（-词语），请至少输入一个要查找的词".to_string()
+            }
         }
     }
 
@@ -37,7 +39,8 @@ impl QueryProblem {
                 "The query holds only punctuation; please type words or numbers".to_string()
             }
             QueryProblem::OnlyExclusions => {
-                "The query only excludes words (-word); add at least one word to look for".to_string()
+                "The query only excludes words (-word); add at least one word to look for"
+                    .to_string()
             }
         }
     }
@@ -98,7 +101,10 @@ mod tests {
 
     #[test]
     fn query_errors_are_bilingual() {
-        let e = SearchError::from(QueryProblem::TooLong { chars: 250, max: 200 });
+        let e = SearchError::from(QueryProblem::TooLong {
+            chars: 250,
+            max: 200,
+        });
         let s = e.to_string();
         assert!(s.contains("检索词过长（250 字）"), "{s}");
         assert!(s.contains("too long (250 characters)"), "{s}");

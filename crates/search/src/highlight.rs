@@ -27,18 +27,27 @@ struct Span {
 impl Highlighter {
     /// Patterns are folded query strings; blank ones are ignored.
     pub fn new(patterns: &[String]) -> Highlighter {
-        let pats: Vec<&str> = patterns.iter().map(|p| p.as_str()).filter(|p| !p.trim().is_empty()).collect();
+        let pats: Vec<&str> = patterns
+            .iter()
+            .map(|p| p.as_str())
+            .filter(|p| !p.trim().is_empty())
+            .collect();
         let ac = if pats.is_empty() {
             None
         } else {
-            AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&pats).ok()
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&pats)
+                .ok()
         };
         Highlighter { ac }
     }
 
     /// Matches as character ranges of `chars`.
     fn spans(&self, chars: &[char]) -> Vec<Span> {
-        let Some(ac) = &self.ac else { return Vec::new() };
+        let Some(ac) = &self.ac else {
+            return Vec::new();
+        };
         let mut folded = String::with_capacity(chars.len() * 3);
         // char_at[byte] = index of the character starting at that byte of `folded`.
         let mut char_at = Vec::with_capacity(chars.len() * 3 + 1);
@@ -52,7 +61,11 @@ impl Highlighter {
         char_at.push(chars.len());
         ac.find_iter(&folded)
             .take(MAX_MATCHES)
-            .map(|m| Span { start: char_at[m.start()], end: char_at[m.end()], pattern: m.pattern().as_usize() })
+            .map(|m| Span {
+                start: char_at[m.start()],
+                end: char_at[m.end()],
+                pattern: m.pattern().as_usize(),
+            })
             .collect()
     }
 
@@ -131,7 +144,10 @@ mod tests {
     #[test]
     fn marks_and_escapes_titles() {
         let t = h(&["公开"]).title_html("<b>政务公开</b> & 政府信息公开");
-        assert_eq!(t, "&lt;b&gt;政务<mark>公开</mark>&lt;/b&gt; &amp; 政府信息<mark>公开</mark>");
+        assert_eq!(
+            t,
+            "&lt;b&gt;政务<mark>公开</mark>&lt;/b&gt; &amp; 政府信息<mark>公开</mark>"
+        );
     }
 
     #[test]
@@ -148,9 +164,17 @@ mod tests {
 
     #[test]
     fn snippet_prefers_the_window_with_most_terms() {
-        let body = format!("{}只有低保。{}低保和临时救助都在这里。{}", "甲".repeat(60), "乙".repeat(60), "丙".repeat(60));
+        let body = format!(
+            "{}只有低保。{}低保和临时救助都在这里。{}",
+            "甲".repeat(60),
+            "乙".repeat(60),
+            "丙".repeat(60)
+        );
         let s = h(&["低保", "临时救助"]).snippet_html(&body, 30);
-        assert!(s.contains("<mark>低保</mark>和<mark>临时救助</mark>"), "{s}");
+        assert!(
+            s.contains("<mark>低保</mark>和<mark>临时救助</mark>"),
+            "{s}"
+        );
         assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
     }
 

@@ -36,6 +36,7 @@ pub use engine::{Hit, OpenState, PinReason, SearchConfig, SearchEngine, SearchRe
 pub use error::{QueryProblem, SearchError};
 pub use params::{InvalidParam, ParamError, PARAM_NAMES};
 pub use query::{
-    Filters, SearchRequest, Sort, DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW,
+    Filters, SearchRequest, Sort, DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS,
+    MAX_RESULT_WINDOW,
 };
 pub use relevance::{default_synonyms, BUILTIN_SYNONYMS};

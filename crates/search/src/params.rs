@@ -54,7 +54,10 @@ impl ParamError {
             parts.push(format!("不支持的参数：{}", self.unknown.join("、")));
         }
         for p in &self.invalid {
-            parts.push(format!("参数 {} 的值“{}”无效：{}", p.name, p.value, p.reason_zh));
+            parts.push(format!(
+                "参数 {} 的值“{}”无效：{}",
+                p.name, p.value, p.reason_zh
+            ));
         }
         parts.join("；")
     }
@@ -65,7 +68,10 @@ impl ParamError {
             parts.push(format!("unknown parameter(s): {}", self.unknown.join(", ")));
         }
         for p in &self.invalid {
-            parts.push(format!("invalid value {:?} for parameter {}: {}", p.value, p.name, p.reason_en));
+            parts.push(format!(
+                "invalid value {:?} for parameter {}: {}",
+                p.value, p.name, p.reason_en
+            ));
         }
         parts.join("; ")
     }
@@ -80,7 +86,12 @@ impl std::fmt::Display for ParamError {
 impl std::error::Error for ParamError {}
 
 fn invalid(name: &str, value: &str, zh: &str, en: &str) -> InvalidParam {
-    InvalidParam { name: name.to_string(), value: value.to_string(), reason_zh: zh.to_string(), reason_en: en.to_string() }
+    InvalidParam {
+        name: name.to_string(),
+        value: value.to_string(),
+        reason_zh: zh.to_string(),
+        reason_en: en.to_string(),
+    }
 }
 
 /// A non-negative integer; values too large for `u32` saturate (a page far past the end is
@@ -93,7 +104,12 @@ fn parse_count(name: &str, v: &str) -> Result<u32, InvalidParam> {
         }
         return Ok(n.parse::<u32>().unwrap_or(u32::MAX));
     }
-    Err(invalid(name, v, "应为非负整数", "expected a non-negative whole number"))
+    Err(invalid(
+        name,
+        v,
+        "应为非负整数",
+        "expected a non-negative whole number",
+    ))
 }
 
 impl SearchRequest {
@@ -117,7 +133,11 @@ impl SearchRequest {
                 }
                 continue;
             };
-            let v = if name == "q" { v.to_string() } else { v.trim().to_string() };
+            let v = if name == "q" {
+                v.to_string()
+            } else {
+                v.trim().to_string()
+            };
             if v.trim().is_empty() {
                 continue;
             }
@@ -149,7 +169,12 @@ impl SearchRequest {
                 "validity" => filters.validity = Some(normalize_validity(&v)),
                 "year" => match v.parse::<i32>() {
                     Ok(y) if (1000..=9999).contains(&y) => filters.year = Some(y),
-                    _ => err.invalid.push(invalid(name, &v, "应为四位年份，如 2023", "expected a four-digit year such as 2023")),
+                    _ => err.invalid.push(invalid(
+                        name,
+                        &v,
+                        "应为四位年份，如 2023",
+                        "expected a four-digit year such as 2023",
+                    )),
                 },
                 "kind" => match v.parse::<DocKind>() {
                     Ok(k) => filters.kind = Some(k),
@@ -166,7 +191,12 @@ impl SearchRequest {
                 "sort" => match v.as_str() {
                     "relevance" => req.sort = Sort::Relevance,
                     "date" => req.sort = Sort::Date,
-                    _ => err.invalid.push(invalid(name, &v, "应为 relevance 或 date", "expected relevance or date")),
+                    _ => err.invalid.push(invalid(
+                        name,
+                        &v,
+                        "应为 relevance 或 date",
+                        "expected relevance or date",
+                    )),
                 },
                 "page" => match parse_count(name, &v) {
                     Ok(n) => req.page = n.max(1),
@@ -206,11 +236,19 @@ impl SearchRequest {
         text(&mut out, "org", f.org.as_deref());
         text(&mut out, "column", f.column.as_deref());
         text(&mut out, "subject", f.subject.as_deref());
-        text(&mut out, "genre", f.genre.as_deref().map(normalize_genre).as_deref());
+        text(
+            &mut out,
+            "genre",
+            f.genre.as_deref().map(normalize_genre).as_deref(),
+        );
         if let Some(y) = f.year {
             out.push(("year", y.to_string()));
         }
-        text(&mut out, "validity", f.validity.as_deref().map(normalize_validity).as_deref());
+        text(
+            &mut out,
+            "validity",
+            f.validity.as_deref().map(normalize_validity).as_deref(),
+        );
         if let Some(k) = f.kind {
             out.push(("kind", k.as_str().to_string()));
         }
@@ -272,7 +310,14 @@ mod tests {
 
     #[test]
     fn unknown_names_are_all_reported() {
-        let e = parse(&[("q", "低保"), ("sitee", "city"), ("Q", "x"), ("sitee", "y"), ("page", "x")]).unwrap_err();
+        let e = parse(&[
+            ("q", "低保"),
+            ("sitee", "city"),
+            ("Q", "x"),
+            ("sitee", "y"),
+            ("page", "x"),
+        ])
+        .unwrap_err();
         assert_eq!(e.unknown, vec!["Q".to_string(), "sitee".to_string()]);
         assert_eq!(e.invalid.len(), 1);
         assert_eq!(e.invalid[0].name, "page");
@@ -293,7 +338,10 @@ mod tests {
         ] {
             let e = parse(&[(name, value)]).unwrap_err();
             assert!(e.unknown.is_empty());
-            assert_eq!((e.invalid[0].name.as_str(), e.invalid[0].value.as_str()), (name, value));
+            assert_eq!(
+                (e.invalid[0].name.as_str(), e.invalid[0].value.as_str()),
+                (name, value)
+            );
         }
         let e = parse(&[("site", "a"), ("site", "b")]).unwrap_err();
         assert_eq!(e.invalid[0].name, "site");
@@ -302,7 +350,14 @@ mod tests {
 
     #[test]
     fn empty_values_are_absent_and_numbers_are_corrected() {
-        let r = parse(&[("q", ""), ("site", ""), ("year", " "), ("page", "0"), ("per_page", "100000")]).unwrap();
+        let r = parse(&[
+            ("q", ""),
+            ("site", ""),
+            ("year", " "),
+            ("page", "0"),
+            ("per_page", "100000"),
+        ])
+        .unwrap();
         assert_eq!(r.q, "");
         assert!(r.filters.is_empty());
         assert_eq!((r.page, r.per_page), (1, MAX_PER_PAGE));

@@ -11,8 +11,8 @@
 
 use serde::{Deserialize, Serialize};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Explanation, Occur, PhraseQuery, Query,
-    Scorer, TermQuery, Weight,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Explanation, Occur, PhraseQuery,
+    Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
@@ -75,7 +75,12 @@ impl Filters {
 
     /// The filter terms, values normalised the way documents are indexed.
     pub(crate) fn terms(&self, f: &Fields) -> Vec<Term> {
-        let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        let text = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
         let mut out = Vec::new();
         if let Some(v) = text(&self.site) {
             out.push(Term::from_field_text(f.site, &v));
@@ -155,7 +160,10 @@ impl Default for SearchRequest {
 
 impl SearchRequest {
     pub fn new(q: impl Into<String>) -> SearchRequest {
-        SearchRequest { q: q.into(), ..SearchRequest::default() }
+        SearchRequest {
+            q: q.into(),
+            ..SearchRequest::default()
+        }
     }
 
     pub(crate) fn page(&self) -> usize {
@@ -229,7 +237,11 @@ fn lex(folded: &str) -> (Vec<RawToken>, bool) {
         }
         if is_quote(chars[i]) {
             if let Some(j) = (i + 1..n).find(|&j| is_quote(chars[j])) {
-                out.push(RawToken { negated, phrase: true, text: chars[i + 1..j].iter().collect() });
+                out.push(RawToken {
+                    negated,
+                    phrase: true,
+                    text: chars[i + 1..j].iter().collect(),
+                });
                 i = j + 1;
                 continue;
             }
@@ -241,7 +253,11 @@ fn lex(folded: &str) -> (Vec<RawToken>, bool) {
             i += 1;
         }
         if i > start {
-            out.push(RawToken { negated, phrase: false, text: chars[start..i].iter().collect() });
+            out.push(RawToken {
+                negated,
+                phrase: false,
+                text: chars[start..i].iter().collect(),
+            });
         }
     }
     (out, dropped_quote)
@@ -321,27 +337,36 @@ fn piece_clauses(piece: &str, synonyms: &Synonyms) -> Vec<Required> {
             Item::Word(w) if lone_han(&w) => pending.push_str(&w),
             Item::Word(w) => {
                 let text = std::mem::take(&mut pending) + &w;
-                out.push(Required { alternatives: vec![text] });
+                out.push(Required {
+                    alternatives: vec![text],
+                });
                 last_is_word = true;
             }
             Item::Synonym(group) => {
                 if !pending.is_empty() {
-                    out.push(Required { alternatives: vec![std::mem::take(&mut pending)] });
+                    out.push(Required {
+                        alternatives: vec![std::mem::take(&mut pending)],
+                    });
                 }
-                out.push(Required { alternatives: group });
+                out.push(Required {
+                    alternatives: group,
+                });
                 last_is_word = false;
             }
         }
     }
     if !pending.is_empty() {
-        out.push(Required { alternatives: vec![pending] });
+        out.push(Required {
+            alternatives: vec![pending],
+        });
     }
     out
 }
 
 /// Pieces of text between separators, for highlighting what a phrase matched.
 fn searchable_pieces(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !is_searchable(c)).filter(|p| !p.is_empty())
+    text.split(|c: char| !is_searchable(c))
+        .filter(|p| !p.is_empty())
 }
 
 pub(crate) fn parse(q: &str, synonyms: &Synonyms) -> Result<ParsedQuery, QueryProblem> {
@@ -351,7 +376,10 @@ pub(crate) fn parse(q: &str, synonyms: &Synonyms) -> Result<ParsedQuery, QueryPr
     }
     let chars = trimmed.chars().count();
     if chars > MAX_QUERY_CHARS {
-        return Err(QueryProblem::TooLong { chars, max: MAX_QUERY_CHARS });
+        return Err(QueryProblem::TooLong {
+            chars,
+            max: MAX_QUERY_CHARS,
+        });
     }
     let folded = fold(trimmed);
     let mut p = ParsedQuery::default();
@@ -367,9 +395,12 @@ pub(crate) fn parse(q: &str, synonyms: &Synonyms) -> Result<ParsedQuery, QueryPr
     };
     if let Some(lookup) = lookup {
         if !phrase_terms(&folded).is_empty() {
-            p.required.push(Required { alternatives: vec![folded.clone()] });
+            p.required.push(Required {
+                alternatives: vec![folded.clone()],
+            });
             p.highlight.push(folded.trim().to_string());
-            p.highlight.extend(searchable_pieces(&folded).map(str::to_string));
+            p.highlight
+                .extend(searchable_pieces(&folded).map(str::to_string));
             p.lookup = Some(lookup);
             return Ok(p);
         }
@@ -384,8 +415,11 @@ pub(crate) fn parse(q: &str, synonyms: &Synonyms) -> Result<ParsedQuery, QueryPr
         } else if t.phrase {
             if !phrase_terms(&t.text).is_empty() {
                 p.highlight.push(t.text.trim().to_string());
-                p.highlight.extend(searchable_pieces(&t.text).map(str::to_string));
-                p.required.push(Required { alternatives: vec![t.text] });
+                p.highlight
+                    .extend(searchable_pieces(&t.text).map(str::to_string));
+                p.required.push(Required {
+                    alternatives: vec![t.text],
+                });
             }
         } else {
             for piece in searchable_pieces(&t.text) {
@@ -425,7 +459,10 @@ fn term_or_phrase(field: Field, terms: &[(usize, String)]) -> Box<dyn Query> {
         ))
     } else {
         Box::new(SafePhrase(PhraseQuery::new_with_offset(
-            terms.iter().map(|(pos, t)| (*pos, Term::from_field_text(field, t))).collect(),
+            terms
+                .iter()
+                .map(|(pos, t)| (*pos, Term::from_field_text(field, t)))
+                .collect(),
         )))
     }
 }
@@ -517,7 +554,13 @@ fn boosters(f: &Fields, text: &str, out: &mut Vec<(Occur, Box<dyn Query>)>) {
     let single_term = terms.len() == 1;
     // A single n-gram term is cheap, so short texts get both kinds of boost.
     if single_term || !dict::has_word(text) {
-        out.push((Occur::Should, Box::new(BoostQuery::new(term_or_phrase(f.title_ng, &terms), W_TITLE_NGRAM))));
+        out.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                term_or_phrase(f.title_ng, &terms),
+                W_TITLE_NGRAM,
+            )),
+        ));
     }
     if text.chars().all(is_searchable) && (single_term || dict::has_word(text)) {
         out.push((Occur::Should, word_boost(f.title, text, W_TITLE_WORD)));
@@ -527,7 +570,10 @@ fn boosters(f: &Fields, text: &str, out: &mut Vec<(Occur, Box<dyn Query>)>) {
 
 fn word_boost(field: Field, word: &str, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(
-        Box::new(TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs)),
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, word),
+            IndexRecordOption::WithFreqs,
+        )),
         boost,
     ))
 }
@@ -537,8 +583,11 @@ fn word_boost(field: Field, word: &str, boost: f32) -> Box<dyn Query> {
 pub(crate) fn text_query(f: &Fields, p: &ParsedQuery) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for r in &p.required {
-        let mut alts: Vec<Box<dyn Query>> =
-            r.alternatives.iter().filter_map(|a| ngram_match(f, a)).collect();
+        let mut alts: Vec<Box<dyn Query>> = r
+            .alternatives
+            .iter()
+            .filter_map(|a| ngram_match(f, a))
+            .collect();
         let required: Box<dyn Query> = match alts.len() {
             0 => continue,
             1 => alts.remove(0),
@@ -598,21 +647,33 @@ mod tests {
     #[test]
     fn words_are_and_ed_and_lone_characters_glued() {
         let p = parse("依申请 政府信息公开", &Synonyms::default()).unwrap();
-        assert_eq!(alts(&p), vec![vec!["依申请".to_string()], vec!["政府信息公开".to_string()]]);
+        assert_eq!(
+            alts(&p),
+            vec![vec!["依申请".to_string()], vec!["政府信息公开".to_string()]]
+        );
     }
 
     #[test]
     fn phrases_and_exclusions() {
         let p = parse("“行政复议” 决定 -撤销 -\"不予 受理\"", &Synonyms::default()).unwrap();
-        assert_eq!(alts(&p), vec![vec!["行政复议".to_string()], vec!["决定".to_string()]]);
-        assert_eq!(p.excluded, vec!["不予 受理".to_string(), "撤销".to_string()]);
+        assert_eq!(
+            alts(&p),
+            vec![vec!["行政复议".to_string()], vec!["决定".to_string()]]
+        );
+        assert_eq!(
+            p.excluded,
+            vec!["不予 受理".to_string(), "撤销".to_string()]
+        );
         assert!(p.notice.is_none());
     }
 
     #[test]
     fn synonyms_expand_whole_words_only() {
         let p = parse("低保 申请", &syn()).unwrap();
-        assert_eq!(alts(&p)[0], vec!["低保".to_string(), "最低生活保障".to_string()]);
+        assert_eq!(
+            alts(&p)[0],
+            vec!["低保".to_string(), "最低生活保障".to_string()]
+        );
         // 低保户 is its own word: no expansion inside it.
         let p = parse("低保户", &syn()).unwrap();
         assert_eq!(alts(&p), vec![vec!["低保户".to_string()]]);
@@ -621,7 +682,10 @@ mod tests {
     #[test]
     fn unmatched_quote_is_dropped_with_a_notice() {
         let p = parse("\"政务公开 指南", &Synonyms::default()).unwrap();
-        assert_eq!(alts(&p), vec![vec!["政务公开".to_string()], vec!["指南".to_string()]]);
+        assert_eq!(
+            alts(&p),
+            vec![vec!["政务公开".to_string()], vec!["指南".to_string()]]
+        );
         assert!(p.notice.unwrap().contains("unmatched"));
     }
 
@@ -629,11 +693,23 @@ mod tests {
     fn bad_queries_are_refused() {
         let s = Synonyms::default();
         assert_eq!(parse("   ", &s).unwrap_err(), QueryProblem::Empty);
-        assert_eq!(parse("，。！？……", &s).unwrap_err(), QueryProblem::NoSearchableText);
-        assert_eq!(parse("\"\"", &s).unwrap_err(), QueryProblem::NoSearchableText);
-        assert_eq!(parse("-公开", &s).unwrap_err(), QueryProblem::OnlyExclusions);
+        assert_eq!(
+            parse("，。！？……", &s).unwrap_err(),
+            QueryProblem::NoSearchableText
+        );
+        assert_eq!(
+            parse("\"\"", &s).unwrap_err(),
+            QueryProblem::NoSearchableText
+        );
+        assert_eq!(
+            parse("-公开", &s).unwrap_err(),
+            QueryProblem::OnlyExclusions
+        );
         let long = "公".repeat(MAX_QUERY_CHARS + 1);
-        assert!(matches!(parse(&long, &s).unwrap_err(), QueryProblem::TooLong { .. }));
+        assert!(matches!(
+            parse(&long, &s).unwrap_err(),
+            QueryProblem::TooLong { .. }
+        ));
         assert!(parse(&"公".repeat(MAX_QUERY_CHARS), &s).is_ok());
     }
 
@@ -641,16 +717,26 @@ mod tests {
     fn numbers_become_look_ups() {
         let s = Synonyms::default();
         let p = parse("国办发〔2023〕12号", &s).unwrap();
-        assert!(matches!(p.lookup, Some(Lookup::DocNumber(_))), "{:?}", p.lookup);
+        assert!(
+            matches!(p.lookup, Some(Lookup::DocNumber(_))),
+            "{:?}",
+            p.lookup
+        );
         let p = parse("000014349/2019-01280", &s).unwrap();
-        assert_eq!(p.lookup, Some(Lookup::IndexNumber("000014349/2019-01280".into())));
+        assert_eq!(
+            p.lookup,
+            Some(Lookup::IndexNumber("000014349/2019-01280".into()))
+        );
         assert!(parse("政务公开", &s).unwrap().lookup.is_none());
     }
 
     #[test]
     fn punctuation_splits_words_and_widths_fold() {
         let p = parse("公开，ＡＢＣ", &Synonyms::default()).unwrap();
-        assert_eq!(alts(&p), vec![vec!["公开".to_string()], vec!["abc".to_string()]]);
+        assert_eq!(
+            alts(&p),
+            vec![vec!["公开".to_string()], vec!["abc".to_string()]]
+        );
     }
 
     #[test]

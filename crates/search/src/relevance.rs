@@ -122,7 +122,11 @@ impl BestBets {
                 continue;
             }
             let entry = by_query.entry(key).or_default();
-            for id in ids.into_iter().map(|i| i.trim().to_string()).filter(|i| !i.is_empty()) {
+            for id in ids
+                .into_iter()
+                .map(|i| i.trim().to_string())
+                .filter(|i| !i.is_empty())
+            {
                 if !entry.contains(&id) {
                     entry.push(id);
                 }
@@ -133,7 +137,10 @@ impl BestBets {
     }
 
     pub fn for_query(&self, q: &str) -> &[String] {
-        self.by_query.get(&normalize_key(q)).map(Vec::as_slice).unwrap_or(&[])
+        self.by_query
+            .get(&normalize_key(q))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     pub fn to_map(&self) -> HashMap<String, Vec<String>> {
@@ -146,12 +153,18 @@ mod tests {
     use super::*;
 
     fn g(v: &[&[&str]]) -> Vec<Vec<String>> {
-        v.iter().map(|g| g.iter().map(|s| s.to_string()).collect()).collect()
+        v.iter()
+            .map(|g| g.iter().map(|s| s.to_string()).collect())
+            .collect()
     }
 
     #[test]
     fn groups_sharing_a_term_merge() {
-        let s = Synonyms::new(g(&[&["低保", "最低生活保障"], &["最低生活保障", "低保金"], &["医保", "医疗保险"]]));
+        let s = Synonyms::new(g(&[
+            &["低保", "最低生活保障"],
+            &["最低生活保障", "低保金"],
+            &["医保", "医疗保险"],
+        ]));
         assert_eq!(s.groups().len(), 2);
         let e = s.expand("低保金").unwrap();
         assert_eq!(e[0], "低保金");
@@ -169,13 +182,18 @@ mod tests {
     #[test]
     fn default_synonyms_parse() {
         let d = default_synonyms();
-        assert!(d.iter().any(|g| g.contains(&"低保".to_string()) && g.contains(&"最低生活保障".to_string())));
+        assert!(d
+            .iter()
+            .any(|g| g.contains(&"低保".to_string()) && g.contains(&"最低生活保障".to_string())));
     }
 
     #[test]
     fn best_bets_normalise_queries() {
         let mut m = HashMap::new();
-        m.insert("  政府信息公开  指南 ".to_string(), vec!["item:1".to_string(), "item:1".to_string(), " ".to_string()]);
+        m.insert(
+            "  政府信息公开  指南 ".to_string(),
+            vec!["item:1".to_string(), "item:1".to_string(), " ".to_string()],
+        );
         m.insert("空".to_string(), vec![]);
         let b = BestBets::new(m);
         assert_eq!(b.for_query("政府信息公开 指南"), ["item:1".to_string()]);

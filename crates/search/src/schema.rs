@@ -85,7 +85,9 @@ fn raw(indexed: bool, fast: bool, stored: bool) -> TextOptions {
 
 fn analysed(tokenizer: &str, record: IndexRecordOption, stored: bool) -> TextOptions {
     let o = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(record),
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(record),
     );
     if stored {
         o.set_stored()
@@ -99,7 +101,10 @@ fn analysed(tokenizer: &str, record: IndexRecordOption, stored: bool) -> TextOpt
 /// segment.
 pub(crate) fn index_settings() -> IndexSettings {
     IndexSettings {
-        sort_by_field: Some(IndexSortByField { field: col::PUBLISHED.to_string(), order: Order::Desc }),
+        sort_by_field: Some(IndexSortByField {
+            field: col::PUBLISHED.to_string(),
+            order: Order::Desc,
+        }),
         ..IndexSettings::default()
     }
 }
@@ -134,7 +139,10 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
         validity: b.add_text_field(col::VALIDITY, raw(true, true, true)),
         year: b.add_i64_field(
             col::YEAR,
-            NumericOptions::default().set_indexed().set_fast().set_stored(),
+            NumericOptions::default()
+                .set_indexed()
+                .set_fast()
+                .set_stored(),
         ),
         index_no: b.add_text_field("index_no", raw(false, false, true)),
         index_key: b.add_text_field("index_key", raw(true, false, false)),
@@ -191,14 +199,22 @@ pub(crate) fn to_tantivy(f: &Fields, d: &SearchDoc) -> TantivyDocument {
     if let Some(p) = d.published {
         t.add_date(f.published, to_date(p));
     }
-    for s in d.site_slugs.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+    for s in d
+        .site_slugs
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
         t.add_text(f.site, s);
     }
     let org_code = non_blank(&d.org_code);
     let org_name = non_blank(&d.org_name);
     if let Some(code) = org_code {
         t.add_text(f.org, code);
-        t.add_text(f.org_facet, format!("{code}{ORG_SEP}{}", org_name.unwrap_or("")));
+        t.add_text(
+            f.org_facet,
+            format!("{code}{ORG_SEP}{}", org_name.unwrap_or("")),
+        );
     }
     if let Some(name) = org_name {
         t.add_text(f.org_name, name);
@@ -232,11 +248,15 @@ pub(crate) fn to_tantivy(f: &Fields, d: &SearchDoc) -> TantivyDocument {
 }
 
 fn first_str(t: &TantivyDocument, field: Field) -> Option<String> {
-    t.get_first(field).and_then(|v| v.as_str()).map(str::to_string)
+    t.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
 }
 
 fn all_str(t: &TantivyDocument, field: Field) -> Vec<String> {
-    t.get_all(field).filter_map(|v| v.as_str().map(str::to_string)).collect()
+    t.get_all(field)
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
 }
 
 /// Rebuilds the document from stored fields. `year` comes back as the indexed (effective) year
@@ -250,7 +270,10 @@ pub(crate) fn from_tantivy(f: &Fields, t: &TantivyDocument) -> Option<SearchDoc>
         title: first_str(t, f.title).unwrap_or_default(),
         body: first_str(t, f.body).unwrap_or_default(),
         url: first_str(t, f.url).unwrap_or_default(),
-        published: t.get_first(f.published).and_then(|v| v.as_datetime()).and_then(from_date),
+        published: t
+            .get_first(f.published)
+            .and_then(|v| v.as_datetime())
+            .and_then(from_date),
         site_slugs: all_str(t, f.site),
         org_code: first_str(t, f.org),
         org_name: first_str(t, f.org_name),
@@ -276,7 +299,8 @@ mod tests {
         let (_, f) = build_schema();
         let mut d = SearchDoc::new(DocKind::Item, 42, "关于印发办法的通知", "正文");
         d.url = "/s/city/items/42".into();
-        d.published = chrono::NaiveDate::from_ymd_opt(2023, 5, 6).and_then(|d| d.and_hms_opt(9, 30, 0));
+        d.published =
+            chrono::NaiveDate::from_ymd_opt(2023, 5, 6).and_then(|d| d.and_hms_opt(9, 30, 0));
         d.site_slugs = vec!["city".into(), "county".into()];
         d.org_code = Some("000014349".into());
         d.org_name = Some("市人民政府办公室".into());
@@ -303,7 +327,13 @@ mod tests {
 
     #[test]
     fn index_keys_ignore_width_case_and_spaces() {
-        assert_eq!(index_key(" ０００014349/2019-01280 "), "000014349/2019-01280");
-        assert_eq!(index_key("11330000002482061r-2023-000123"), "11330000002482061R-2023-000123");
+        assert_eq!(
+            index_key(" ０００014349/2019-01280 "),
+            "000014349/2019-01280"
+        );
+        assert_eq!(
+            index_key("11330000002482061r-2023-000123"),
+            "11330000002482061R-2023-000123"
+        );
     }
 }

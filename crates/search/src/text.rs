@@ -65,7 +65,12 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
                     last.bigram_with_next = true;
                 }
             }
-            out.push(Unit { start: i, end, kind: UnitKind::Han, bigram_with_next: false });
+            out.push(Unit {
+                start: i,
+                end,
+                kind: UnitKind::Han,
+                bigram_with_next: false,
+            });
             prev_end = Some(end);
         } else if c.is_alphanumeric() {
             let mut end = i + c.len_utf8();
@@ -77,7 +82,12 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
                     break;
                 }
             }
-            out.push(Unit { start: i, end, kind: UnitKind::Alnum, bigram_with_next: false });
+            out.push(Unit {
+                start: i,
+                end,
+                kind: UnitKind::Alnum,
+                bigram_with_next: false,
+            });
             prev_end = Some(end);
         } else {
             prev_end = None;
@@ -187,7 +197,12 @@ mod tests {
     fn phrase_terms_cover_each_character_once() {
         assert_eq!(
             phrase_terms("依申请公开"),
-            vec![(0, "依申".into()), (1, "申请".into()), (2, "请公".into()), (3, "公开".into())]
+            vec![
+                (0, "依申".into()),
+                (1, "申请".into()),
+                (2, "请公".into()),
+                (3, "公开".into())
+            ]
         );
         assert_eq!(phrase_terms("税"), vec![(0, "税".into())]);
         assert_eq!(

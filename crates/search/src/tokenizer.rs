@@ -106,11 +106,17 @@ impl TokenStream for SliceTokenStream<'_> {
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next.saturating_sub(1).min(self.tokens.len().saturating_sub(1))]
+        &self.tokens[self
+            .next
+            .saturating_sub(1)
+            .min(self.tokens.len().saturating_sub(1))]
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        let i = self.next.saturating_sub(1).min(self.tokens.len().saturating_sub(1));
+        let i = self
+            .next
+            .saturating_sub(1)
+            .min(self.tokens.len().saturating_sub(1));
         &mut self.tokens[i]
     }
 }
@@ -157,7 +163,12 @@ mod tests {
         }
         assert_eq!(
             got,
-            vec![(0, "低".into()), (0, "低保".into()), (1, "保".into()), (2, "a1".into())]
+            vec![
+                (0, "低".into()),
+                (0, "低保".into()),
+                (1, "保".into()),
+                (2, "a1".into())
+            ]
         );
     }
 

@@ -26,10 +26,18 @@ fn articles(path: &PathBuf, n_laws: usize) -> Vec<SearchDoc> {
         let title = v["title"].as_str().unwrap_or_default();
         let body = v["body"].as_str().unwrap_or_default();
         let mut current: Option<String> = None;
-        for para in body.split("\n\n").map(str::trim).filter(|p| !p.is_empty() && !p.starts_with('#')) {
+        for para in body
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty() && !p.starts_with('#'))
+        {
             let head: String = para.chars().take(10).collect();
             if para.starts_with('第') && head.contains('条') {
-                docs.extend(current.replace(para.to_string()).map(|b| (title.to_string(), b)));
+                docs.extend(
+                    current
+                        .replace(para.to_string())
+                        .map(|b| (title.to_string(), b)),
+                );
             } else if let Some(a) = current.as_mut() {
                 a.push('\n');
                 a.push_str(para);
@@ -51,7 +59,9 @@ fn fragments(docs: &[SearchDoc]) -> Vec<String> {
         let len = 2 + i % 3;
         let start = (i * 7) % chars.len().max(1);
         let frag: String = chars.iter().skip(start).take(len).collect();
-        if frag.chars().count() == len && frag.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)) {
+        if frag.chars().count() == len
+            && frag.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+        {
             out.push(frag);
         }
     }
@@ -78,22 +88,36 @@ fn every_fragment_of_real_laws_is_found() {
     assert!(frags.len() > 40, "{}", frags.len());
     let mut not_words = 0;
     for f in &frags {
-        let expected = docs.iter().filter(|d| d.title.contains(f.as_str()) || d.body.contains(f.as_str())).count() as u64;
+        let expected = docs
+            .iter()
+            .filter(|d| d.title.contains(f.as_str()) || d.body.contains(f.as_str()))
+            .count() as u64;
         assert!(expected > 0);
         if !gongkai_search::dict::has_word(f) {
             not_words += 1;
         }
         // As a phrase: exactly the documents holding the fragment.
-        let exact = engine.search(&SearchRequest::new(format!("\"{f}\""))).unwrap();
+        let exact = engine
+            .search(&SearchRequest::new(format!("\"{f}\"")))
+            .unwrap();
         assert_eq!(exact.total, expected, "\"{f}\"");
         assert!(exact.total_is_exact);
         // As typed: its words AND-ed, so at least those documents, with a mark in every hit.
         let typed = engine.search(&SearchRequest::new(f.clone())).unwrap();
         assert!(typed.total >= expected, "{f}: {} < {expected}", typed.total);
         for h in &typed.hits {
-            assert!(h.title_html.contains("<mark>") || h.snippet_html.contains("<mark>"), "{f}: {h:?}");
+            assert!(
+                h.title_html.contains("<mark>") || h.snippet_html.contains("<mark>"),
+                "{f}: {h:?}"
+            );
         }
     }
-    eprintln!("{} fragments, {not_words} of them not dictionary words", frags.len());
-    assert!(not_words * 3 > frags.len(), "the sample should be mostly non-words");
+    eprintln!(
+        "{} fragments, {not_words} of them not dictionary words",
+        frags.len()
+    );
+    assert!(
+        not_words * 3 > frags.len(),
+        "the sample should be mostly non-words"
+    );
 }

@@ -17,9 +17,15 @@ pub const MAX_BYTES: usize = 20 * 1024 * 1024;
 pub const ALLOWED: &[(&str, &str)] = &[
     ("pdf", "application/pdf"),
     ("doc", "application/msword"),
-    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
     ("xls", "application/vnd.ms-excel"),
-    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
     ("wps", "application/vnd.ms-works"),
     ("ofd", "application/ofd"),
     ("txt", "text/plain; charset=utf-8"),
@@ -60,7 +66,10 @@ pub fn check(file_name: &str, size: usize) -> std::result::Result<&'static str, 
     if size > MAX_BYTES {
         return Err(Refusal::TooLarge { size });
     }
-    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     ALLOWED
         .iter()
         .find(|(e, _)| *e == ext)
@@ -71,26 +80,52 @@ pub fn check(file_name: &str, size: usize) -> std::result::Result<&'static str, 
 /// A file name safe to store and to send in Content-Disposition: no path, no control characters.
 pub fn clean_file_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
-    let cleaned: String = base.chars().filter(|c| !c.is_control() && *c != '"').collect();
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .collect();
     let trimmed = cleaned.trim().to_string();
-    if trimmed.is_empty() { "附件".into() } else { trimmed }
+    if trimmed.is_empty() {
+        "附件".into()
+    } else {
+        trimmed
+    }
 }
 
-pub fn add(conn: &mut AnyConnection, actor: &Actor, item_id: i64, raw_name: &str, bytes: &[u8]) -> Result<Attachment> {
+pub fn add(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    item_id: i64,
+    raw_name: &str,
+    bytes: &[u8],
+) -> Result<Attachment> {
     let file_name = clean_file_name(raw_name);
-    let content_type = check(&file_name, bytes.len()).map_err(|r| StorageError::Conflict(format!("{r:?}")))?;
+    let content_type =
+        check(&file_name, bytes.len()).map_err(|r| StorageError::Conflict(format!("{r:?}")))?;
     let sha = hex::encode(Sha256::digest(bytes));
     // Plain text is kept as text so search can index it.
-    let text_content = content_type.starts_with("text/").then(|| String::from_utf8_lossy(bytes).into_owned());
+    let text_content = content_type
+        .starts_with("text/")
+        .then(|| String::from_utf8_lossy(bytes).into_owned());
     write_txn(conn, |conn| {
         let item = crate::item::get(conn, item_id)?;
-        let exists: i64 = blobs::table.filter(blobs::sha256.eq(&sha)).count().get_result(conn)?;
+        let exists: i64 = blobs::table
+            .filter(blobs::sha256.eq(&sha))
+            .count()
+            .get_result(conn)?;
         if exists == 0 {
             diesel::insert_into(blobs::table)
-                .values((blobs::sha256.eq(&sha), blobs::size_bytes.eq(bytes.len() as i64), blobs::content.eq(bytes)))
+                .values((
+                    blobs::sha256.eq(&sha),
+                    blobs::size_bytes.eq(bytes.len() as i64),
+                    blobs::content.eq(bytes),
+                ))
                 .execute(conn)?;
         }
-        let position: i64 = attachments::table.filter(attachments::item_id.eq(item_id)).count().get_result(conn)?;
+        let position: i64 = attachments::table
+            .filter(attachments::item_id.eq(item_id))
+            .count()
+            .get_result(conn)?;
         let id: i64 = diesel::insert_into(attachments::table)
             .values((
                 attachments::item_id.eq(item_id),
@@ -104,15 +139,23 @@ pub fn add(conn: &mut AnyConnection, actor: &Actor, item_id: i64, raw_name: &str
             ))
             .returning(attachments::id)
             .get_result(conn)?;
-        audit::record(conn, actor, Change {
-            action: "attachment.add",
-            entity: "item",
-            entity_id: item_id.to_string(),
-            org_id: Some(item.org_id),
-            summary: format!("attached {file_name} ({} bytes, sha256 {})", bytes.len(), &sha[..12]),
-            before: None,
-            after: None,
-        })?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "attachment.add",
+                entity: "item",
+                entity_id: item_id.to_string(),
+                org_id: Some(item.org_id),
+                summary: format!(
+                    "attached {file_name} ({} bytes, sha256 {})",
+                    bytes.len(),
+                    &sha[..12]
+                ),
+                before: None,
+                after: None,
+            },
+        )?;
         if item.status().is_public() {
             crate::outbox::push(conn, "item", item_id, crate::outbox::Op::Upsert)?;
         }
@@ -126,7 +169,10 @@ pub fn get(conn: &mut AnyConnection, id: i64) -> Result<Attachment> {
         .select(Attachment::as_select())
         .first(conn)
         .optional()?
-        .ok_or(StorageError::NotFound { what: "attachment", id: id.to_string() })
+        .ok_or(StorageError::NotFound {
+            what: "attachment",
+            id: id.to_string(),
+        })
 }
 
 pub fn of_item(conn: &mut AnyConnection, item_id: i64) -> Result<Vec<Attachment>> {
@@ -138,7 +184,10 @@ pub fn of_item(conn: &mut AnyConnection, item_id: i64) -> Result<Vec<Attachment>
 }
 
 pub fn content(conn: &mut AnyConnection, a: &Attachment) -> Result<Vec<u8>> {
-    Ok(blobs::table.find(&a.sha256).select(blobs::content).first(conn)?)
+    Ok(blobs::table
+        .find(&a.sha256)
+        .select(blobs::content)
+        .first(conn)?)
 }
 
 pub fn remove(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<()> {
@@ -146,15 +195,19 @@ pub fn remove(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<()> {
         let a = get(conn, id)?;
         let item = crate::item::get(conn, a.item_id)?;
         diesel::delete(attachments::table.find(id)).execute(conn)?;
-        audit::record(conn, actor, Change {
-            action: "attachment.remove",
-            entity: "item",
-            entity_id: a.item_id.to_string(),
-            org_id: Some(item.org_id),
-            summary: format!("removed attachment {}", a.file_name),
-            before: None,
-            after: None,
-        })?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "attachment.remove",
+                entity: "item",
+                entity_id: a.item_id.to_string(),
+                org_id: Some(item.org_id),
+                summary: format!("removed attachment {}", a.file_name),
+                before: None,
+                after: None,
+            },
+        )?;
         if item.status().is_public() {
             crate::outbox::push(conn, "item", a.item_id, crate::outbox::Op::Upsert)?;
         }
@@ -177,8 +230,18 @@ mod tests {
     #[test]
     fn limits_and_types() {
         assert_eq!(check("通知.PDF", 10), Ok("application/pdf"));
-        assert_eq!(check("a.exe", 10), Err(Refusal::TypeNotAllowed { extension: "exe".into() }));
-        assert_eq!(check("a.pdf", MAX_BYTES + 1), Err(Refusal::TooLarge { size: MAX_BYTES + 1 }));
+        assert_eq!(
+            check("a.exe", 10),
+            Err(Refusal::TypeNotAllowed {
+                extension: "exe".into()
+            })
+        );
+        assert_eq!(
+            check("a.pdf", MAX_BYTES + 1),
+            Err(Refusal::TooLarge {
+                size: MAX_BYTES + 1
+            })
+        );
         assert_eq!(check("a.pdf", 0), Err(Refusal::Empty));
         assert_eq!(clean_file_name("C:\\tmp\\附件1.pdf"), "附件1.pdf");
         assert_eq!(clean_file_name("../../etc/\"x\".txt"), "x.txt");

@@ -19,7 +19,11 @@ pub struct Actor {
 impl Actor {
     /// Actions taken by the platform itself (scheduled publication, imports from the CLI).
     pub fn system(what: &str) -> Actor {
-        Actor { user_id: None, name: format!("system:{what}"), ip: None }
+        Actor {
+            user_id: None,
+            name: format!("system:{what}"),
+            ip: None,
+        }
     }
 }
 
@@ -119,7 +123,12 @@ pub fn list(conn: &mut AnyConnection, q: &AuditQuery) -> Result<Page<AuditEntry>
         .offset(offset)
         .select(AuditEntry::as_select())
         .load(conn)?;
-    Ok(Page { rows, total, page, per_page })
+    Ok(Page {
+        rows,
+        total,
+        page,
+        per_page,
+    })
 }
 
 #[cfg(test)]
@@ -131,29 +140,67 @@ mod tests {
     fn entries_are_appended_listed_and_cannot_be_edited() {
         on_both(|db| {
             let mut c = db.conn().unwrap();
-            let actor = Actor { user_id: None, name: "zhang".into(), ip: Some("127.0.0.1".into()) };
+            let actor = Actor {
+                user_id: None,
+                name: "zhang".into(),
+                ip: Some("127.0.0.1".into()),
+            };
             for i in 0..3 {
-                record(&mut c, &actor, Change {
-                    action: "item.publish",
-                    entity: "item",
-                    entity_id: i.to_string(),
-                    org_id: Some(1),
-                    summary: format!("published {i}"),
-                    before: Some(serde_json::json!({"status": "approved"})),
-                    after: Some(serde_json::json!({"status": "published"})),
-                })
+                record(
+                    &mut c,
+                    &actor,
+                    Change {
+                        action: "item.publish",
+                        entity: "item",
+                        entity_id: i.to_string(),
+                        org_id: Some(1),
+                        summary: format!("published {i}"),
+                        before: Some(serde_json::json!({"status": "approved"})),
+                        after: Some(serde_json::json!({"status": "published"})),
+                    },
+                )
                 .unwrap();
             }
-            let page = list(&mut c, &AuditQuery { entity_id: Some("1".into()), page: 1, per_page: 10, ..Default::default() }).unwrap();
+            let page = list(
+                &mut c,
+                &AuditQuery {
+                    entity_id: Some("1".into()),
+                    page: 1,
+                    per_page: 10,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
             assert_eq!(page.total, 1);
             assert_eq!(page.rows[0].summary, "published 1");
-            let all = list(&mut c, &AuditQuery { actor: Some("zha".into()), page: 1, per_page: 2, ..Default::default() }).unwrap();
+            let all = list(
+                &mut c,
+                &AuditQuery {
+                    actor: Some("zha".into()),
+                    page: 1,
+                    per_page: 2,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
             assert_eq!((all.total, all.rows.len()), (3, 2));
             assert!(all.rows[0].id > all.rows[1].id, "newest first");
             // The database itself refuses edits and deletions.
-            assert!(diesel::update(audit_log::table).set(audit_log::summary.eq("forged")).execute(&mut c).is_err());
+            assert!(diesel::update(audit_log::table)
+                .set(audit_log::summary.eq("forged"))
+                .execute(&mut c)
+                .is_err());
             assert!(diesel::delete(audit_log::table).execute(&mut c).is_err());
-            let none = list(&mut c, &AuditQuery { org_ids: Some(vec![2]), page: 1, per_page: 10, ..Default::default() }).unwrap();
+            let none = list(
+                &mut c,
+                &AuditQuery {
+                    org_ids: Some(vec![2]),
+                    page: 1,
+                    per_page: 10,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
             assert_eq!(none.total, 0);
         });
     }

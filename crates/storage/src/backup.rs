@@ -10,7 +10,9 @@ use crate::{AnyConnection, Result, StorageError};
 /// other connections read and write.
 pub fn vacuum_into(conn: &mut AnyConnection, target: &Path) -> Result<()> {
     if !matches!(conn, AnyConnection::Sqlite(_)) {
-        return Err(StorageError::Conflict("VACUUM INTO is for SQLite; back PostgreSQL up with pg_dump".into()));
+        return Err(StorageError::Conflict(
+            "VACUUM INTO is for SQLite; back PostgreSQL up with pg_dump".into(),
+        ));
     }
     let path = target.to_string_lossy().replace('\'', "''");
     diesel::sql_query(format!("VACUUM INTO '{path}'")).execute(conn)?;

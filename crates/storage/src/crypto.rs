@@ -67,7 +67,9 @@ impl DataKey {
     }
 
     pub fn from_base64(text: &str) -> Result<DataKey, KeyError> {
-        let bytes = B64.decode(text.trim()).map_err(|e| KeyError::BadKey(e.to_string()))?;
+        let bytes = B64
+            .decode(text.trim())
+            .map_err(|e| KeyError::BadKey(e.to_string()))?;
         let key: [u8; 32] = bytes
             .as_slice()
             .try_into()
@@ -96,7 +98,10 @@ impl DataKey {
     /// Reads the key file at `path`, creating it with a new random key when it does not exist.
     /// Two processes starting at once agree: only one creates the file, the other reads it.
     pub fn from_file(path: &Path) -> Result<DataKey, KeyError> {
-        let err = |reason: String| KeyError::File { path: path.display().to_string(), reason };
+        let err = |reason: String| KeyError::File {
+            path: path.display().to_string(),
+            reason,
+        };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
         }
@@ -110,7 +115,8 @@ impl DataKey {
         match options.open(path) {
             Ok(mut f) => {
                 let key = DataKey::generate();
-                f.write_all(format!("{}\n", key.to_base64()).as_bytes()).map_err(|e| err(e.to_string()))?;
+                f.write_all(format!("{}\n", key.to_base64()).as_bytes())
+                    .map_err(|e| err(e.to_string()))?;
                 f.sync_all().map_err(|e| err(e.to_string()))?;
                 Ok(key)
             }
@@ -118,7 +124,10 @@ impl DataKey {
                 let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
                 if text.trim().is_empty() {
                     // The creator has not written it yet (or crashed doing so): never invent a second key.
-                    return Err(err("is empty; remove it to generate a new key, or restore it from backup".into()));
+                    return Err(err(
+                        "is empty; remove it to generate a new key, or restore it from backup"
+                            .into(),
+                    ));
                 }
                 DataKey::from_base64(&text)
             }
@@ -141,7 +150,13 @@ impl DataKey {
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let sealed = self
             .cipher()
-            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain.as_bytes(), aad: field.as_bytes() })
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: plain.as_bytes(),
+                    aad: field.as_bytes(),
+                },
+            )
             .expect("AES-GCM encryption of a short text cannot fail");
         let mut out = nonce.to_vec();
         out.extend(sealed);
@@ -151,11 +166,15 @@ impl DataKey {
     pub fn decrypt(&self, field: &str, stored: &str) -> Result<String, KeyError> {
         let damaged = || KeyError::Damaged(field.to_string());
         let mut parts = stored.splitn(3, ':');
-        let (Some(VERSION), Some(id), Some(body)) = (parts.next(), parts.next(), parts.next()) else {
+        let (Some(VERSION), Some(id), Some(body)) = (parts.next(), parts.next(), parts.next())
+        else {
             return Err(damaged());
         };
         if id != self.id {
-            return Err(KeyError::WrongKey { stored: id.to_string(), current: self.id.clone() });
+            return Err(KeyError::WrongKey {
+                stored: id.to_string(),
+                current: self.id.clone(),
+            });
         }
         let bytes = B64.decode(body).map_err(|_| damaged())?;
         if bytes.len() <= NONCE_BYTES {
@@ -164,7 +183,13 @@ impl DataKey {
         let (nonce, sealed) = bytes.split_at(NONCE_BYTES);
         let plain = self
             .cipher()
-            .decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad: field.as_bytes() })
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: sealed,
+                    aad: field.as_bytes(),
+                },
+            )
             .map_err(|_| damaged())?;
         String::from_utf8(plain).map_err(|_| damaged())
     }
@@ -198,7 +223,13 @@ fn mask(chars: &[char], head: usize, tail: usize) -> String {
     chars
         .iter()
         .enumerate()
-        .map(|(i, c)| if i < head || i + tail >= chars.len() { *c } else { '*' })
+        .map(|(i, c)| {
+            if i < head || i + tail >= chars.len() {
+                *c
+            } else {
+                '*'
+            }
+        })
         .collect()
 }
 
@@ -212,25 +243,42 @@ mod tests {
         let stored = k.encrypt("id_number", "420106199001011234");
         assert!(stored.starts_with(&format!("v1:{}:", k.id())), "{stored}");
         assert!(!stored.contains("420106"), "no plain text at rest");
-        assert_eq!(k.decrypt("id_number", &stored).unwrap(), "420106199001011234");
+        assert_eq!(
+            k.decrypt("id_number", &stored).unwrap(),
+            "420106199001011234"
+        );
         // The same text encrypts differently each time (random nonce).
         assert_ne!(stored, k.encrypt("id_number", "420106199001011234"));
-        assert_eq!(k.decrypt("phone", &stored), Err(KeyError::Damaged("phone".into())));
+        assert_eq!(
+            k.decrypt("phone", &stored),
+            Err(KeyError::Damaged("phone".into()))
+        );
         let mut tampered = stored.clone();
         let last = tampered.pop().unwrap();
         tampered.push(if last == 'A' { 'B' } else { 'A' });
         assert!(k.decrypt("id_number", &tampered).is_err());
         let other = DataKey::generate();
-        assert!(matches!(other.decrypt("id_number", &stored), Err(KeyError::WrongKey { .. })));
-        assert!(format!("{k:?}").starts_with("DataKey(") && !format!("{k:?}").contains(&k.to_base64()));
+        assert!(matches!(
+            other.decrypt("id_number", &stored),
+            Err(KeyError::WrongKey { .. })
+        ));
+        assert!(
+            format!("{k:?}").starts_with("DataKey(") && !format!("{k:?}").contains(&k.to_base64())
+        );
     }
 
     #[test]
     fn keys_from_base64_and_from_a_file_created_once() {
         let k = DataKey::generate();
         assert_eq!(DataKey::from_base64(&k.to_base64()).unwrap(), k);
-        assert!(matches!(DataKey::from_base64("c2hvcnQ="), Err(KeyError::BadKey(_))));
-        assert!(matches!(DataKey::from_base64("not base64!"), Err(KeyError::BadKey(_))));
+        assert!(matches!(
+            DataKey::from_base64("c2hvcnQ="),
+            Err(KeyError::BadKey(_))
+        ));
+        assert!(matches!(
+            DataKey::from_base64("not base64!"),
+            Err(KeyError::BadKey(_))
+        ));
         let dir = tempfile::tempdir().unwrap();
         let path = DataKey::file_in(dir.path());
         let first = DataKey::from_file(&path).unwrap();
@@ -239,10 +287,16 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
         std::fs::write(&path, "").unwrap();
-        assert!(matches!(DataKey::from_file(&path), Err(KeyError::File { .. })), "an empty key file is not replaced");
+        assert!(
+            matches!(DataKey::from_file(&path), Err(KeyError::File { .. })),
+            "an empty key file is not replaced"
+        );
     }
 
     #[test]

@@ -27,12 +27,21 @@ pub struct ErrorReport {
 fn tracking_code(now: NaiveDateTime) -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
     let mut rng = rand::thread_rng();
-    let tail: String = (0..6).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
+    let tail: String = (0..6)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect();
     format!("ZC{}{}", now.format("%Y%m%d"), tail)
 }
 
 /// Stores a report (committed when this returns) and gives back its tracking code.
-pub fn create(conn: &mut AnyConnection, site_id: i64, page_url: &str, category: &str, description: &str, contact: Option<&str>) -> Result<String> {
+pub fn create(
+    conn: &mut AnyConnection,
+    site_id: i64,
+    page_url: &str,
+    category: &str,
+    description: &str,
+    contact: Option<&str>,
+) -> Result<String> {
     let now = crate::now();
     let code = tracking_code(now);
     diesel::insert_into(site_error_reports::table)
@@ -51,7 +60,11 @@ pub fn create(conn: &mut AnyConnection, site_id: i64, page_url: &str, category: 
 }
 
 /// Reports about the given sites, newest first (for the site's administrators).
-pub fn for_sites(conn: &mut AnyConnection, site_ids: &[i64], limit: i64) -> Result<Vec<ErrorReport>> {
+pub fn for_sites(
+    conn: &mut AnyConnection,
+    site_ids: &[i64],
+    limit: i64,
+) -> Result<Vec<ErrorReport>> {
     Ok(site_error_reports::table
         .filter(site_error_reports::site_id.eq_any(site_ids))
         .order(site_error_reports::id.desc())
@@ -71,9 +84,32 @@ mod tests {
             let mut c = db.conn().unwrap();
             let org = seed_org(&mut c, None, "00001434");
             let slug = gongkai_domain::site::SiteSlug::parse("www").unwrap();
-            let site = crate::site::create_site(&mut c, &crate::Actor::system("t"), &crate::site::NewSite { org_id: org, slug: &slug, title: "门户", is_portal: true }).unwrap();
-            let code = create(&mut c, site.id, "/items/1", "broken_link", "附件打不开", None).unwrap();
-            assert!(code.starts_with("ZC") && code.len() == 16 && !code[10..].contains(['0', 'O', '1', 'I']), "{code}");
+            let site = crate::site::create_site(
+                &mut c,
+                &crate::Actor::system("t"),
+                &crate::site::NewSite {
+                    org_id: org,
+                    slug: &slug,
+                    title: "门户",
+                    is_portal: true,
+                },
+            )
+            .unwrap();
+            let code = create(
+                &mut c,
+                site.id,
+                "/items/1",
+                "broken_link",
+                "附件打不开",
+                None,
+            )
+            .unwrap();
+            assert!(
+                code.starts_with("ZC")
+                    && code.len() == 16
+                    && !code[10..].contains(['0', 'O', '1', 'I']),
+                "{code}"
+            );
             let got = for_sites(&mut c, &[site.id], 10).unwrap();
             assert_eq!(got[0].tracking_code, code);
         });

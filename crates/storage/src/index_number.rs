@@ -34,7 +34,10 @@ pub fn next_serial(conn: &mut AnyConnection, org_id: i64, year: i32) -> Result<u
     });
     match inserted {
         Ok(_) => Ok(1),
-        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => {
             let serial: i32 = diesel::update(index_counters::table.find((org_id, year)))
                 .set(index_counters::last_serial.eq(index_counters::last_serial + 1))
                 .returning(index_counters::last_serial)
@@ -46,7 +49,12 @@ pub fn next_serial(conn: &mut AnyConnection, org_id: i64, year: i32) -> Result<u
 }
 
 /// Allocates and formats the next 索引号 of an organisation for a publication year.
-pub fn assign(conn: &mut AnyConnection, pattern: &IndexPattern, org_id: i64, year: i32) -> Result<IndexNumber> {
+pub fn assign(
+    conn: &mut AnyConnection,
+    pattern: &IndexPattern,
+    org_id: i64,
+    year: i32,
+) -> Result<IndexNumber> {
     let serial = next_serial(conn, org_id, year)?;
     let org = org::get(conn, org_id)?;
     let code = OrgCode::parse(&org.code)?;
@@ -56,8 +64,15 @@ pub fn assign(conn: &mut AnyConnection, pattern: &IndexPattern, org_id: i64, yea
 /// Records that `number` (an existing 索引号 brought in from elsewhere) is taken: when it has this
 /// platform's pattern and belongs to `org_id`, the counter of its year moves up to its serial, so
 /// the next publication never collides with it.
-pub fn advance_past(conn: &mut AnyConnection, pattern: &IndexPattern, org_id: i64, number: &str) -> Result<()> {
-    let Ok((code, year, serial)) = pattern.parse(number) else { return Ok(()) };
+pub fn advance_past(
+    conn: &mut AnyConnection,
+    pattern: &IndexPattern,
+    org_id: i64,
+    number: &str,
+) -> Result<()> {
+    let Ok((code, year, serial)) = pattern.parse(number) else {
+        return Ok(());
+    };
     let org = org::get(conn, org_id)?;
     if !code.eq_ignore_ascii_case(&org.code) {
         return Ok(());
@@ -71,11 +86,17 @@ pub fn advance_past(conn: &mut AnyConnection, pattern: &IndexPattern, org_id: i6
     match current {
         None => {
             diesel::insert_into(index_counters::table)
-                .values((index_counters::org_id.eq(org_id), index_counters::year.eq(year), index_counters::last_serial.eq(serial)))
+                .values((
+                    index_counters::org_id.eq(org_id),
+                    index_counters::year.eq(year),
+                    index_counters::last_serial.eq(serial),
+                ))
                 .execute(conn)?;
         }
         Some(n) if n < serial => {
-            diesel::update(index_counters::table.find((org_id, year))).set(index_counters::last_serial.eq(serial)).execute(conn)?;
+            diesel::update(index_counters::table.find((org_id, year)))
+                .set(index_counters::last_serial.eq(serial))
+                .execute(conn)?;
         }
         Some(_) => {}
     }
@@ -93,14 +114,17 @@ mod tests {
 
     fn city(db: &Database) -> i64 {
         let mut c = db.conn().unwrap();
-        create(&mut c, &NewOrganisation {
-            parent_id: None,
-            name: "示范市人民政府办公室",
-            short_name: "市政府办",
-            code: &org_code_with_check("00001434"),
-            level: OrgLevel::City,
-            kind: OrgKind::Government,
-        })
+        create(
+            &mut c,
+            &NewOrganisation {
+                parent_id: None,
+                name: "示范市人民政府办公室",
+                short_name: "市政府办",
+                code: &org_code_with_check("00001434"),
+                level: OrgLevel::City,
+                kind: OrgKind::Government,
+            },
+        )
         .unwrap()
         .id
     }
@@ -111,15 +135,27 @@ mod tests {
             let org_id = city(db);
             let mut c = db.conn().unwrap();
             let pattern = IndexPattern::default();
-            assert_eq!(assign(&mut c, &pattern, org_id, 2019).unwrap().as_str(), "000014349/2019-00001");
-            assert_eq!(assign(&mut c, &pattern, org_id, 2019).unwrap().as_str(), "000014349/2019-00002");
+            assert_eq!(
+                assign(&mut c, &pattern, org_id, 2019).unwrap().as_str(),
+                "000014349/2019-00001"
+            );
+            assert_eq!(
+                assign(&mut c, &pattern, org_id, 2019).unwrap().as_str(),
+                "000014349/2019-00002"
+            );
             // Each year starts again at 1.
-            assert_eq!(assign(&mut c, &pattern, org_id, 2020).unwrap().as_str(), "000014349/2020-00001");
+            assert_eq!(
+                assign(&mut c, &pattern, org_id, 2020).unwrap().as_str(),
+                "000014349/2020-00001"
+            );
             // A number brought in from an older system moves the counter past it.
             advance_past(&mut c, &pattern, org_id, "000014349/2020-00040").unwrap();
             advance_past(&mut c, &pattern, org_id, "000014349/2020-00007").unwrap();
             advance_past(&mut c, &pattern, org_id, "OTHERORG1/2020-00090").unwrap();
-            assert_eq!(assign(&mut c, &pattern, org_id, 2020).unwrap().as_str(), "000014349/2020-00041");
+            assert_eq!(
+                assign(&mut c, &pattern, org_id, 2020).unwrap().as_str(),
+                "000014349/2020-00041"
+            );
         });
     }
 
@@ -138,7 +174,10 @@ mod tests {
                             let n = next_serial(c, org_id, 2026)?;
                             if i % 10 == 0 {
                                 // A publication that fails after taking its number.
-                                return Err(crate::StorageError::NotFound { what: "test", id: n.to_string() });
+                                return Err(crate::StorageError::NotFound {
+                                    what: "test",
+                                    id: n.to_string(),
+                                });
                             }
                             Ok(n)
                         });
@@ -146,7 +185,10 @@ mod tests {
                     })
                 })
                 .collect();
-            let got: Vec<u32> = handles.into_iter().filter_map(|h| h.join().unwrap()).collect();
+            let got: Vec<u32> = handles
+                .into_iter()
+                .filter_map(|h| h.join().unwrap())
+                .collect();
             assert_eq!(got.len(), 180, "{:?}", db.backend());
             let set: BTreeSet<u32> = got.iter().copied().collect();
             assert_eq!(set.len(), 180, "duplicates on {:?}", db.backend());

@@ -66,7 +66,10 @@ impl Item {
         self.validity.parse().ok()
     }
     pub fn channels(&self) -> Vec<Channel> {
-        self.channels.split(',').filter_map(|c| c.parse().ok()).collect()
+        self.channels
+            .split(',')
+            .filter_map(|c| c.parse().ok())
+            .collect()
     }
     pub fn published_on(&self) -> Option<NaiveDate> {
         self.published_at.map(|t| t.date())
@@ -117,7 +120,10 @@ pub fn get(conn: &mut AnyConnection, id: i64) -> Result<Item> {
         .select(Item::as_select())
         .first(conn)
         .optional()?
-        .ok_or(StorageError::NotFound { what: "item", id: id.to_string() })
+        .ok_or(StorageError::NotFound {
+            what: "item",
+            id: id.to_string(),
+        })
 }
 
 pub fn get_by_index_number(conn: &mut AnyConnection, index_number: &str) -> Result<Option<Item>> {
@@ -138,7 +144,10 @@ pub fn find_by_doc_number_key(conn: &mut AnyConnection, key: &str) -> Result<Vec
 }
 
 pub fn column_ids(conn: &mut AnyConnection, item_id: i64) -> Result<Vec<i64>> {
-    Ok(item_columns::table.filter(item_columns::item_id.eq(item_id)).select(item_columns::column_id).load(conn)?)
+    Ok(item_columns::table
+        .filter(item_columns::item_id.eq(item_id))
+        .select(item_columns::column_id)
+        .load(conn)?)
 }
 
 /// Items related to `item_id` by `kind`, in either direction for [`RELATED`]; for
@@ -164,7 +173,11 @@ pub fn related(conn: &mut AnyConnection, item_id: i64, kind: &str) -> Result<Vec
 }
 
 /// Links an interpretation to the policy it explains (the policy page lists it; its page links back).
-pub fn link_interpretation(conn: &mut AnyConnection, policy_id: i64, interpretation_id: i64) -> Result<()> {
+pub fn link_interpretation(
+    conn: &mut AnyConnection,
+    policy_id: i64,
+    interpretation_id: i64,
+) -> Result<()> {
     diesel::insert_into(item_relations::table)
         .values((
             item_relations::item_id.eq(policy_id),
@@ -190,7 +203,10 @@ pub fn version(conn: &mut AnyConnection, item_id: i64, version: i32) -> Result<I
         .select(ItemVersion::as_select())
         .first(conn)
         .optional()?
-        .ok_or(StorageError::NotFound { what: "item version", id: format!("{item_id} v{version}") })
+        .ok_or(StorageError::NotFound {
+            what: "item version",
+            id: format!("{item_id} v{version}"),
+        })
 }
 
 /// Checks the ids in `fields` exist (subject, columns, related items), as field errors.
@@ -202,31 +218,50 @@ fn check_references(conn: &mut AnyConnection, fields: &ItemFields) -> Result<()>
             e.add("subject_id", "主题分类不存在");
         }
     }
-    let found: i64 = site_columns::table.filter(site_columns::id.eq_any(&fields.column_ids)).count().get_result(conn)?;
+    let found: i64 = site_columns::table
+        .filter(site_columns::id.eq_any(&fields.column_ids))
+        .count()
+        .get_result(conn)?;
     if found as usize != fields.column_ids.len() {
         e.add("column_ids", "所选栏目不存在");
     }
-    let found: i64 = items::table.filter(items::id.eq_any(&fields.related_ids)).count().get_result(conn)?;
+    let found: i64 = items::table
+        .filter(items::id.eq_any(&fields.related_ids))
+        .count()
+        .get_result(conn)?;
     if found as usize != fields.related_ids.len() {
         e.add("related_ids", "相关信息编号不存在");
     }
-    if e.is_empty() { Ok(()) } else { Err(StorageError::Invalid(e)) }
+    if e.is_empty() {
+        Ok(())
+    } else {
+        Err(StorageError::Invalid(e))
+    }
 }
 
 fn set_placement(conn: &mut AnyConnection, item_id: i64, fields: &ItemFields) -> Result<()> {
     diesel::delete(item_columns::table.filter(item_columns::item_id.eq(item_id))).execute(conn)?;
     for cid in &fields.column_ids {
         diesel::insert_into(item_columns::table)
-            .values((item_columns::item_id.eq(item_id), item_columns::column_id.eq(cid)))
+            .values((
+                item_columns::item_id.eq(item_id),
+                item_columns::column_id.eq(cid),
+            ))
             .execute(conn)?;
     }
     diesel::delete(
-        item_relations::table.filter(item_relations::item_id.eq(item_id)).filter(item_relations::kind.eq(RELATED)),
+        item_relations::table
+            .filter(item_relations::item_id.eq(item_id))
+            .filter(item_relations::kind.eq(RELATED)),
     )
     .execute(conn)?;
     for rid in fields.related_ids.iter().filter(|r| **r != item_id) {
         diesel::insert_into(item_relations::table)
-            .values((item_relations::item_id.eq(item_id), item_relations::related_id.eq(rid), item_relations::kind.eq(RELATED)))
+            .values((
+                item_relations::item_id.eq(item_id),
+                item_relations::related_id.eq(rid),
+                item_relations::kind.eq(RELATED),
+            ))
             .execute(conn)?;
     }
     Ok(())
@@ -269,7 +304,12 @@ fn save_version(conn: &mut AnyConnection, actor: &Actor, item: &Item, note: &str
 }
 
 /// Writes the metadata columns of `fields` onto row `id`.
-fn write_fields(conn: &mut AnyConnection, id: i64, fields: &ItemFields, actor: &Actor) -> Result<()> {
+fn write_fields(
+    conn: &mut AnyConnection,
+    id: i64,
+    fields: &ItemFields,
+    actor: &Actor,
+) -> Result<()> {
     diesel::update(items::table.find(id))
         .set((
             items::title.eq(&fields.title),
@@ -300,24 +340,39 @@ pub struct Placement {
     pub org_id: i64,
 }
 
-pub fn create_draft(conn: &mut AnyConnection, actor: &Actor, at: Placement, fields: &ItemFields) -> Result<Item> {
+pub fn create_draft(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    at: Placement,
+    fields: &ItemFields,
+) -> Result<Item> {
     write_txn(conn, |conn| {
         check_references(conn, fields)?;
         let item = insert_row(conn, actor, at, fields, ItemStatus::Draft)?;
-        audit::record(conn, actor, Change {
-            action: "item.create",
-            entity: "item",
-            entity_id: item.id.to_string(),
-            org_id: Some(item.org_id),
-            summary: format!("drafted 《{}》", item.title),
-            before: None,
-            after: Some(audit_state(&item)),
-        })?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "item.create",
+                entity: "item",
+                entity_id: item.id.to_string(),
+                org_id: Some(item.org_id),
+                summary: format!("drafted 《{}》", item.title),
+                before: None,
+                after: Some(audit_state(&item)),
+            },
+        )?;
         Ok(item)
     })
 }
 
-fn insert_row(conn: &mut AnyConnection, actor: &Actor, at: Placement, fields: &ItemFields, status: ItemStatus) -> Result<Item> {
+fn insert_row(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    at: Placement,
+    fields: &ItemFields,
+    status: ItemStatus,
+) -> Result<Item> {
     let now = crate::now();
     let id: i64 = diesel::insert_into(items::table)
         .values((
@@ -341,7 +396,13 @@ fn insert_row(conn: &mut AnyConnection, actor: &Actor, at: Placement, fields: &I
 
 /// Edits an item's metadata. Drafts and rejected items change in place; a published item gets a
 /// new version with the editor's change note, and its earlier versions stay viewable by staff.
-pub fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, fields: &ItemFields, change_note: &str) -> Result<Item> {
+pub fn update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    fields: &ItemFields,
+    change_note: &str,
+) -> Result<Item> {
     write_txn(conn, |conn| {
         let before = lock(conn, id)?;
         let status = before.status();
@@ -361,7 +422,9 @@ pub fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, fields: &ItemFie
         write_fields(conn, id, fields, actor)?;
         set_placement(conn, id, fields)?;
         if published {
-            diesel::update(items::table.find(id)).set(items::version.eq(items::version + 1)).execute(conn)?;
+            diesel::update(items::table.find(id))
+                .set(items::version.eq(items::version + 1))
+                .execute(conn)?;
         }
         let after = get(conn, id)?;
         if published {
@@ -370,34 +433,54 @@ pub fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, fields: &ItemFie
         }
         if before.validity != after.validity {
             // A repeal or expiry is a fact of its own in the log, with its date.
-            audit::record(conn, actor, Change {
-                action: "item.validity",
+            audit::record(
+                conn,
+                actor,
+                Change {
+                    action: "item.validity",
+                    entity: "item",
+                    entity_id: id.to_string(),
+                    org_id: Some(after.org_id),
+                    summary: format!(
+                        "validity {} → {} from {}",
+                        before.validity,
+                        after.validity,
+                        after
+                            .invalid_from
+                            .map(|d| d.to_string())
+                            .unwrap_or_default()
+                    ),
+                    before: Some(
+                        serde_json::json!({"validity": before.validity, "invalid_from": before.invalid_from}),
+                    ),
+                    after: Some(
+                        serde_json::json!({"validity": after.validity, "invalid_from": after.invalid_from}),
+                    ),
+                },
+            )?;
+        }
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "item.update",
                 entity: "item",
                 entity_id: id.to_string(),
                 org_id: Some(after.org_id),
-                summary: format!(
-                    "validity {} → {} from {}",
-                    before.validity,
-                    after.validity,
-                    after.invalid_from.map(|d| d.to_string()).unwrap_or_default()
-                ),
-                before: Some(serde_json::json!({"validity": before.validity, "invalid_from": before.invalid_from})),
-                after: Some(serde_json::json!({"validity": after.validity, "invalid_from": after.invalid_from})),
-            })?;
-        }
-        audit::record(conn, actor, Change {
-            action: "item.update",
-            entity: "item",
-            entity_id: id.to_string(),
-            org_id: Some(after.org_id),
-            summary: if published {
-                format!("edited 《{}》 → version {}: {}", after.title, after.version, change_note.trim())
-            } else {
-                format!("edited 《{}》", after.title)
+                summary: if published {
+                    format!(
+                        "edited 《{}》 → version {}: {}",
+                        after.title,
+                        after.version,
+                        change_note.trim()
+                    )
+                } else {
+                    format!("edited 《{}》", after.title)
+                },
+                before: Some(audit_state(&before)),
+                after: Some(audit_state(&after)),
             },
-            before: Some(audit_state(&before)),
-            after: Some(audit_state(&after)),
-        })?;
+        )?;
         Ok(after)
     })
 }
@@ -405,9 +488,14 @@ pub fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, fields: &ItemFie
 /// Reads the item while holding its row (PostgreSQL) or the write lock (SQLite), so two staff
 /// acting on one item at once are applied one after the other.
 fn lock(conn: &mut AnyConnection, id: i64) -> Result<Item> {
-    let n = diesel::update(items::table.find(id)).set(items::updated_at.eq(items::updated_at)).execute(conn)?;
+    let n = diesel::update(items::table.find(id))
+        .set(items::updated_at.eq(items::updated_at))
+        .execute(conn)?;
     if n == 0 {
-        return Err(StorageError::NotFound { what: "item", id: id.to_string() });
+        return Err(StorageError::NotFound {
+            what: "item",
+            id: id.to_string(),
+        });
     }
     get(conn, id)
 }
@@ -427,9 +515,9 @@ pub fn transition(
         let before = lock(conn, id)?;
         let next = before.status().apply(action)?;
         let reason = match action {
-            WorkflowAction::Reject { reason } | WorkflowAction::Withdraw { reason } | WorkflowAction::Remove { reason } => {
-                Some(reason.trim().to_string())
-            }
+            WorkflowAction::Reject { reason }
+            | WorkflowAction::Withdraw { reason }
+            | WorkflowAction::Remove { reason } => Some(reason.trim().to_string()),
             _ => None,
         };
         let when = if next == ItemStatus::Scheduled {
@@ -468,32 +556,42 @@ pub fn transition(
         }
         match next {
             ItemStatus::Published => outbox::push(conn, "item", id, Op::Upsert)?,
-            ItemStatus::Withdrawn | ItemStatus::Removed => outbox::push(conn, "item", id, Op::Delete)?,
+            ItemStatus::Withdrawn | ItemStatus::Removed => {
+                outbox::push(conn, "item", id, Op::Delete)?
+            }
             _ => {}
         }
         let after = get(conn, id)?;
-        audit::record(conn, actor, Change {
-            action: &format!("item.{}", action.name()),
-            entity: "item",
-            entity_id: id.to_string(),
-            org_id: Some(after.org_id),
-            summary: format!(
-                "{} 《{}》: {} → {}{}",
-                action.name(),
-                after.title,
-                before.status().label_zh(),
-                next.label_zh(),
-                reason.map(|r| format!("（{r}）")).unwrap_or_default()
-            ),
-            before: Some(audit_state(&before)),
-            after: Some(audit_state(&after)),
-        })?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: &format!("item.{}", action.name()),
+                entity: "item",
+                entity_id: id.to_string(),
+                org_id: Some(after.org_id),
+                summary: format!(
+                    "{} 《{}》: {} → {}{}",
+                    action.name(),
+                    after.title,
+                    before.status().label_zh(),
+                    next.label_zh(),
+                    reason.map(|r| format!("（{r}）")).unwrap_or_default()
+                ),
+                before: Some(audit_state(&before)),
+                after: Some(audit_state(&after)),
+            },
+        )?;
         Ok(after)
     })
 }
 
 /// Publishes scheduled items whose time has come; returns their ids.
-pub fn publish_due(conn: &mut AnyConnection, pattern: &IndexPattern, now: NaiveDateTime) -> Result<Vec<i64>> {
+pub fn publish_due(
+    conn: &mut AnyConnection,
+    pattern: &IndexPattern,
+    now: NaiveDateTime,
+) -> Result<Vec<i64>> {
     let due: Vec<i64> = items::table
         .filter(items::status.eq(ItemStatus::Scheduled.as_str()))
         .filter(items::scheduled_at.le(now))
@@ -544,15 +642,19 @@ pub fn import_published(
         let item = get(conn, item.id)?;
         save_version(conn, actor, &item, "导入")?;
         outbox::push(conn, "item", item.id, Op::Upsert)?;
-        audit::record(conn, actor, Change {
-            action: "item.import",
-            entity: "item",
-            entity_id: item.id.to_string(),
-            org_id: Some(item.org_id),
-            summary: format!("imported 《{}》 as {number}", item.title),
-            before: None,
-            after: Some(audit_state(&item)),
-        })?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "item.import",
+                entity: "item",
+                entity_id: item.id.to_string(),
+                org_id: Some(item.org_id),
+                summary: format!("imported 《{}》 as {number}", item.title),
+                before: None,
+                after: Some(audit_state(&item)),
+            },
+        )?;
         Ok(item)
     })
 }
@@ -589,7 +691,12 @@ pub struct ItemQuery {
 impl ItemQuery {
     /// What the public may list: published items.
     pub fn public() -> ItemQuery {
-        ItemQuery { statuses: vec![ItemStatus::Published], page: 1, per_page: 20, ..Default::default() }
+        ItemQuery {
+            statuses: vec![ItemStatus::Published],
+            page: 1,
+            per_page: 20,
+            ..Default::default()
+        }
     }
 
     fn boxed(&self) -> items::BoxedQuery<'static, <AnyConnection as diesel::Connection>::Backend> {
@@ -603,14 +710,21 @@ macro_rules! filtered {
         let q: &ItemQuery = $q;
         let mut query = $query;
         if !q.statuses.is_empty() {
-            query = query.filter(items::status.eq_any(q.statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
+            query = query.filter(
+                items::status.eq_any(q.statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+            );
         }
         if let Some(s) = q.site_id {
             query = query.filter(items::site_id.eq(s));
         }
         if let Some(c) = q.column_id {
-            query = query
-                .filter(items::id.eq_any(item_columns::table.filter(item_columns::column_id.eq(c)).select(item_columns::item_id)));
+            query = query.filter(
+                items::id.eq_any(
+                    item_columns::table
+                        .filter(item_columns::column_id.eq(c))
+                        .select(item_columns::item_id),
+                ),
+            );
         }
         if let Some(ids) = &q.org_ids {
             query = query.filter(items::org_id.eq_any(ids.clone()));
@@ -628,7 +742,10 @@ macro_rules! filtered {
             query = query.filter(items::validity.eq(v.clone()));
         }
         if let Some(t) = &q.title_contains {
-            let escaped = t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let escaped = t
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
             query = query.filter(items::title.like(format!("%{escaped}%")).escape('\\'));
         }
         if let Some(u) = q.created_by {
@@ -643,11 +760,24 @@ pub fn list(conn: &mut AnyConnection, q: &ItemQuery) -> Result<Page<ItemSummary>
     let (page, per_page, offset) = page_window(q.page, q.per_page, 100);
     let total: i64 = q.boxed().count().get_result(conn)?;
     let ordered = match q.order {
-        Order::Published => q.boxed().order((items::published_at.desc(), items::id.desc())),
-        Order::Updated => q.boxed().order((items::updated_at.desc(), items::id.desc())),
+        Order::Published => q
+            .boxed()
+            .order((items::published_at.desc(), items::id.desc())),
+        Order::Updated => q
+            .boxed()
+            .order((items::updated_at.desc(), items::id.desc())),
     };
-    let rows = ordered.limit(per_page).offset(offset).select(ItemSummary::as_select()).load(conn)?;
-    Ok(Page { rows, total, page, per_page })
+    let rows = ordered
+        .limit(per_page)
+        .offset(offset)
+        .select(ItemSummary::as_select())
+        .load(conn)?;
+    Ok(Page {
+        rows,
+        total,
+        page,
+        per_page,
+    })
 }
 
 /// The first page of a list without counting the whole list: what home pages and column boxes
@@ -655,10 +785,17 @@ pub fn list(conn: &mut AnyConnection, q: &ItemQuery) -> Result<Page<ItemSummary>
 pub fn latest(conn: &mut AnyConnection, q: &ItemQuery) -> Result<Vec<ItemSummary>> {
     let (_, per_page, _) = page_window(1, q.per_page, 100);
     let ordered = match q.order {
-        Order::Published => q.boxed().order((items::published_at.desc(), items::id.desc())),
-        Order::Updated => q.boxed().order((items::updated_at.desc(), items::id.desc())),
+        Order::Published => q
+            .boxed()
+            .order((items::published_at.desc(), items::id.desc())),
+        Order::Updated => q
+            .boxed()
+            .order((items::updated_at.desc(), items::id.desc())),
     };
-    Ok(ordered.limit(per_page).select(ItemSummary::as_select()).load(conn)?)
+    Ok(ordered
+        .limit(per_page)
+        .select(ItemSummary::as_select())
+        .load(conn)?)
 }
 
 /// A catalogue dimension counted for facets.
@@ -672,15 +809,29 @@ pub enum Facet {
 }
 
 /// Counts of the items matching `q`, grouped by `facet`, largest first. Keys are strings (ids as text).
-pub fn facet_counts(conn: &mut AnyConnection, q: &ItemQuery, facet: Facet) -> Result<Vec<(String, i64)>> {
+pub fn facet_counts(
+    conn: &mut AnyConnection,
+    q: &ItemQuery,
+    facet: Facet,
+) -> Result<Vec<(String, i64)>> {
     use diesel::dsl::count_star;
     macro_rules! grouped {
         ($col:expr) => {
-            filtered!(items::table.group_by($col).select(($col, count_star())).into_boxed(), q)
+            filtered!(
+                items::table
+                    .group_by($col)
+                    .select(($col, count_star()))
+                    .into_boxed(),
+                q
+            )
         };
     }
     let mut out: Vec<(String, i64)> = match facet {
-        Facet::Org => grouped!(items::org_id).load::<(i64, i64)>(conn)?.into_iter().map(|(k, n)| (k.to_string(), n)).collect(),
+        Facet::Org => grouped!(items::org_id)
+            .load::<(i64, i64)>(conn)?
+            .into_iter()
+            .map(|(k, n)| (k.to_string(), n))
+            .collect(),
         Facet::Subject => grouped!(items::subject_id)
             .load::<(Option<i64>, i64)>(conn)?
             .into_iter()
@@ -723,7 +874,10 @@ pub fn public_ids(conn: &mut AnyConnection) -> Result<Vec<i64>> {
 
 /// Items by id (any status), in no particular order: used by search sync and exports in batches.
 pub fn get_many(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<Item>> {
-    Ok(items::table.filter(items::id.eq_any(ids)).select(Item::as_select()).load(conn)?)
+    Ok(items::table
+        .filter(items::id.eq_any(ids))
+        .select(Item::as_select())
+        .load(conn)?)
 }
 
 /// All column placements of the given items, as (item_id, column_id).

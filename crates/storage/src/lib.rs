@@ -60,7 +60,9 @@ impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
             "PRAGMA foreign_keys = ON",
             "PRAGMA synchronous = NORMAL",
         ] {
-            diesel::sql_query(pragma).execute(conn).map_err(diesel::r2d2::Error::QueryError)?;
+            diesel::sql_query(pragma)
+                .execute(conn)
+                .map_err(diesel::r2d2::Error::QueryError)?;
         }
         Ok(())
     }
@@ -77,19 +79,22 @@ impl Database {
     /// Opens `url` (`postgres://…`, or a SQLite file path, optionally `sqlite://path`) and runs
     /// pending migrations.
     pub fn connect(url: &str) -> Result<Database> {
-        let (backend, conn_url) = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            (Backend::Postgres, url.to_string())
-        } else {
-            let path = url.strip_prefix("sqlite://").unwrap_or(url);
-            if path.is_empty() || path.contains("://") {
-                return Err(StorageError::BadUrl(url.into()));
-            }
-            (Backend::Sqlite, path.to_string())
-        };
+        let (backend, conn_url) =
+            if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+                (Backend::Postgres, url.to_string())
+            } else {
+                let path = url.strip_prefix("sqlite://").unwrap_or(url);
+                if path.is_empty() || path.contains("://") {
+                    return Err(StorageError::BadUrl(url.into()));
+                }
+                (Backend::Sqlite, path.to_string())
+            };
         let manager = ConnectionManager::<AnyConnection>::new(conn_url);
         let mut builder = Pool::builder().connection_timeout(Duration::from_secs(30));
         builder = match backend {
-            Backend::Sqlite => builder.max_size(8).connection_customizer(Box::new(SqlitePragmas)),
+            Backend::Sqlite => builder
+                .max_size(8)
+                .connection_customizer(Box::new(SqlitePragmas)),
             Backend::Postgres => builder.max_size(16),
         };
         let pool = builder.build(manager)?;
@@ -100,7 +105,8 @@ impl Database {
 
     /// Opens the embedded default: `gongkai.db` in the data directory.
     pub fn open_sqlite_in(dir: &Path) -> Result<Database> {
-        std::fs::create_dir_all(dir).map_err(|e| StorageError::Migration(format!("{}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StorageError::Migration(format!("{}: {e}", dir.display())))?;
         Database::connect(&dir.join("gongkai.db").to_string_lossy())
     }
 
@@ -116,7 +122,9 @@ impl Database {
         let mut conn = self.conn()?;
         let done = match &mut *conn {
             AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
-            AnyConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+            AnyConnection::Postgresql(c) => {
+                c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ())
+            }
         };
         done.map_err(|e| StorageError::Migration(e.to_string()))
     }
@@ -125,7 +133,10 @@ impl Database {
 /// Runs `f` in a transaction that holds the write lock from its first statement. On SQLite a
 /// transaction that reads and then writes fails (instead of waiting) when another writer commits
 /// in between; taking the lock first makes writers queue behind the busy timeout instead.
-pub fn write_txn<T>(conn: &mut AnyConnection, f: impl FnOnce(&mut AnyConnection) -> Result<T>) -> Result<T> {
+pub fn write_txn<T>(
+    conn: &mut AnyConnection,
+    f: impl FnOnce(&mut AnyConnection) -> Result<T>,
+) -> Result<T> {
     conn.transaction(|conn| {
         if matches!(conn, AnyConnection::Sqlite(_)) {
             diesel::update(schema::write_lock::table.find(1))

@@ -63,16 +63,26 @@ pub fn get(conn: &mut AnyConnection, id: i64) -> Result<Organisation> {
         .select(Organisation::as_select())
         .first(conn)
         .optional()?
-        .ok_or(StorageError::NotFound { what: "organisation", id: id.to_string() })
+        .ok_or(StorageError::NotFound {
+            what: "organisation",
+            id: id.to_string(),
+        })
 }
 
 /// Every organisation, in tree order.
 pub fn all(conn: &mut AnyConnection) -> Result<Vec<Organisation>> {
-    Ok(organisations::table.order(organisations::path.asc()).select(Organisation::as_select()).load(conn)?)
+    Ok(organisations::table
+        .order(organisations::path.asc())
+        .select(Organisation::as_select())
+        .load(conn)?)
 }
 
 pub fn by_code(conn: &mut AnyConnection, code: &str) -> Result<Option<Organisation>> {
-    Ok(organisations::table.filter(organisations::code.eq(code)).select(Organisation::as_select()).first(conn).optional()?)
+    Ok(organisations::table
+        .filter(organisations::code.eq(code))
+        .select(Organisation::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 /// The organisation and everything below it, in tree order.
@@ -94,38 +104,50 @@ mod tests {
     fn tree_paths_scope_children() {
         on_both(|db| {
             let mut c = db.conn().unwrap();
-            let city = create(&mut c, &NewOrganisation {
-                parent_id: None,
-                name: "示范市人民政府",
-                short_name: "市政府",
-                code: &org_code_with_check("00001434"),
-                level: OrgLevel::City,
-                kind: OrgKind::Government,
-            })
+            let city = create(
+                &mut c,
+                &NewOrganisation {
+                    parent_id: None,
+                    name: "示范市人民政府",
+                    short_name: "市政府",
+                    code: &org_code_with_check("00001434"),
+                    level: OrgLevel::City,
+                    kind: OrgKind::Government,
+                },
+            )
             .unwrap();
-            let dept = create(&mut c, &NewOrganisation {
-                parent_id: Some(city.id),
-                name: "示范市教育局",
-                short_name: "市教育局",
-                code: &org_code_with_check("00001435"),
-                level: OrgLevel::City,
-                kind: OrgKind::Department,
-            })
+            let dept = create(
+                &mut c,
+                &NewOrganisation {
+                    parent_id: Some(city.id),
+                    name: "示范市教育局",
+                    short_name: "市教育局",
+                    code: &org_code_with_check("00001435"),
+                    level: OrgLevel::City,
+                    kind: OrgKind::Department,
+                },
+            )
             .unwrap();
             assert_eq!(dept.path, format!("/{}/{}/", city.id, dept.id));
             assert_eq!(subtree(&mut c, &city).unwrap().len(), 2);
             assert_eq!(subtree(&mut c, &dept).unwrap().len(), 1);
             // Codes are unique: a second body with the same code is refused.
-            assert!(create(&mut c, &NewOrganisation {
-                parent_id: None,
-                name: "重复",
-                short_name: "重复",
-                code: &org_code_with_check("00001434"),
-                level: OrgLevel::City,
-                kind: OrgKind::Department,
-            })
+            assert!(create(
+                &mut c,
+                &NewOrganisation {
+                    parent_id: None,
+                    name: "重复",
+                    short_name: "重复",
+                    code: &org_code_with_check("00001434"),
+                    level: OrgLevel::City,
+                    kind: OrgKind::Department,
+                }
+            )
             .is_err());
-            assert!(matches!(get(&mut c, 9999), Err(StorageError::NotFound { .. })));
+            assert!(matches!(
+                get(&mut c, 9999),
+                Err(StorageError::NotFound { .. })
+            ));
         });
     }
 }

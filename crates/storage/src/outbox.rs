@@ -66,5 +66,8 @@ pub fn since(conn: &mut AnyConnection, cursor: i64, limit: i64) -> Result<Vec<Ou
 }
 
 pub fn last_id(conn: &mut AnyConnection) -> Result<i64> {
-    Ok(outbox::table.select(diesel::dsl::max(outbox::id)).first::<Option<i64>>(conn)?.unwrap_or(0))
+    Ok(outbox::table
+        .select(diesel::dsl::max(outbox::id))
+        .first::<Option<i64>>(conn)?
+        .unwrap_or(0))
 }

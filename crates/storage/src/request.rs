@@ -16,8 +16,8 @@ use gongkai_domain::item::FieldErrors;
 use gongkai_domain::org::OrgCode;
 use gongkai_domain::report::{Table4Block, Table4Column};
 use gongkai_domain::request::{
-    ApplicantType, CaseEvent, Consultee, DeadlinePlan, Outcome, ReceiptChannel, ReceiptFacts, RequestEvent, RequestState,
-    Schedule, Stage,
+    ApplicantType, CaseEvent, Consultee, DeadlinePlan, Outcome, ReceiptChannel, ReceiptFacts,
+    RequestEvent, RequestState, Schedule, Stage,
 };
 use gongkai_domain::DomainError;
 use rand::Rng;
@@ -105,13 +105,24 @@ impl IdType {
 }
 
 /// 信息的载体形式 — the form the applicant wants the information in.
-pub const FORMS: &[(&str, &str)] = &[("paper", "纸质文本"), ("electronic", "电子文档"), ("disc", "光盘")];
+pub const FORMS: &[(&str, &str)] = &[
+    ("paper", "纸质文本"),
+    ("electronic", "电子文档"),
+    ("disc", "光盘"),
+];
 /// 获取信息的方式 — how the reply reaches the applicant.
-pub const DELIVERIES: &[(&str, &str)] =
-    &[("post", "邮寄"), ("email", "电子邮件"), ("pickup", "当面领取"), ("online", "网上查询（凭查询码）")];
+pub const DELIVERIES: &[(&str, &str)] = &[
+    ("post", "邮寄"),
+    ("email", "电子邮件"),
+    ("pickup", "当面领取"),
+    ("online", "网上查询（凭查询码）"),
+];
 
 pub fn label_of(list: &[(&'static str, &'static str)], code: &str) -> &'static str {
-    list.iter().find(|(c, _)| *c == code).map(|(_, l)| *l).unwrap_or("")
+    list.iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| *l)
+        .unwrap_or("")
 }
 
 fn fold_digits(raw: &str) -> String {
@@ -136,7 +147,9 @@ pub fn check_resident_id(raw: &str) -> std::result::Result<String, String> {
     if chars.len() != 18 {
         return Err(format!("居民身份证号码应为 18 位，现为 {} 位", chars.len()));
     }
-    if !chars[..17].iter().all(|c| c.is_ascii_digit()) || !(chars[17].is_ascii_digit() || chars[17] == 'X') {
+    if !chars[..17].iter().all(|c| c.is_ascii_digit())
+        || !(chars[17].is_ascii_digit() || chars[17] == 'X')
+    {
         return Err("居民身份证号码前 17 位应为数字，最后一位为数字或 X".into());
     }
     let birth = &s[6..14];
@@ -144,7 +157,11 @@ pub fn check_resident_id(raw: &str) -> std::result::Result<String, String> {
         Ok(d) if d.year() >= 1900 && d <= crate::now().date() => {}
         _ => return Err(format!("居民身份证号码中的出生日期 {birth} 不存在")),
     }
-    let sum: u32 = chars[..17].iter().zip(WEIGHTS).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
+    let sum: u32 = chars[..17]
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
+        .sum();
     let expected = CHECK[(sum % 11) as usize] as char;
     if chars[17] != expected {
         return Err("居民身份证号码校验位不符，请核对号码".into());
@@ -232,7 +249,11 @@ impl RequestInput {
                     (None, _) => e.add("id_type", "证件类型不是可选的值"),
                     (Some(t), Some(a)) if !t.fits(a) => e.add(
                         "id_type",
-                        if a.is_organization() { "法人或其他组织请填写统一社会信用代码" } else { "自然人请选择个人身份证件" },
+                        if a.is_organization() {
+                            "法人或其他组织请填写统一社会信用代码"
+                        } else {
+                            "自然人请选择个人身份证件"
+                        },
                     ),
                     _ => {}
                 }
@@ -254,22 +275,37 @@ impl RequestInput {
                 },
                 _ => {
                     let n = id_number.chars().count();
-                    if !(5..=30).contains(&n) || !id_number.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                    if !(5..=30).contains(&n)
+                        || !id_number
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    {
                         e.add("id_number", "证件号码应为 5 至 30 位字母或数字");
                     }
                 }
             }
         }
-        let phone: String = self.phone.trim().chars().filter(|c| !c.is_whitespace()).collect();
+        let phone: String = self
+            .phone
+            .trim()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         if phone.is_empty() {
             e.add("phone", "必填");
         } else if !(7..=20).contains(&phone.chars().count())
-            || !phone.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+')
+            || !phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '-' || c == '+')
         {
             e.add("phone", "请填写有效的电话号码（7 至 20 位数字）");
         }
         let email = self.email.trim();
-        if !email.is_empty() && (email.chars().count() > 100 || !email.contains('@') || email.contains(char::is_whitespace)) {
+        if !email.is_empty()
+            && (email.chars().count() > 100
+                || !email.contains('@')
+                || email.contains(char::is_whitespace))
+        {
             e.add("email", "电子邮箱格式不正确");
         }
         let address = required(&mut e, "address", &self.address, 200);
@@ -380,11 +416,21 @@ impl Request {
     pub fn awaits_reply(&self) -> bool {
         matches!(
             self.stage(),
-            Some(Stage::Received | Stage::Assigned | Stage::CorrectionRequested | Stage::Corrected | Stage::Consulting | Stage::Extended)
+            Some(
+                Stage::Received
+                    | Stage::Assigned
+                    | Stage::CorrectionRequested
+                    | Stage::Corrected
+                    | Stage::Consulting
+                    | Stage::Extended
+            )
         )
     }
     /// The deadline with its explanation, recomputed from the plan over `cal`.
-    pub fn schedule(&self, cal: &WorkingCalendar) -> Result<std::result::Result<Schedule, DomainError>> {
+    pub fn schedule(
+        &self,
+        cal: &WorkingCalendar,
+    ) -> Result<std::result::Result<Schedule, DomainError>> {
         Ok(self.plan()?.compute(cal))
     }
 }
@@ -404,12 +450,17 @@ const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
 fn random_text(n: usize) -> String {
     let mut rng = rand::thread_rng();
-    (0..n).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+    (0..n)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 /// The due date of `plan`, or the reason none can be given: a rule refusal is an error; a year
 /// missing from the calendar leaves the due date open with the reason (the request is still kept).
-fn due_of(cal: &WorkingCalendar, plan: &DeadlinePlan) -> Result<(Option<NaiveDate>, Option<String>)> {
+fn due_of(
+    cal: &WorkingCalendar,
+    plan: &DeadlinePlan,
+) -> Result<(Option<NaiveDate>, Option<String>)> {
     match plan.compute(cal) {
         Ok(s) => Ok((s.due, None)),
         Err(e @ DomainError::CalendarMissingYear { .. }) => Ok((None, Some(e.to_string()))),
@@ -418,7 +469,11 @@ fn due_of(cal: &WorkingCalendar, plan: &DeadlinePlan) -> Result<(Option<NaiveDat
 }
 
 fn org_exists(conn: &mut AnyConnection, org_id: i64) -> Result<bool> {
-    Ok(organisations::table.find(org_id).count().get_result::<i64>(conn)? > 0)
+    Ok(organisations::table
+        .find(org_id)
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> StorageError {
@@ -451,7 +506,11 @@ pub fn intake(
         }
         let mut tracking_code = String::new();
         for _ in 0..5 {
-            let candidate = format!("YS{}{}", (now + chrono::Duration::hours(8)).format("%Y%m%d"), random_text(6));
+            let candidate = format!(
+                "YS{}{}",
+                (now + chrono::Duration::hours(8)).format("%Y%m%d"),
+                random_text(6)
+            );
             let taken: i64 = disclosure_requests::table
                 .filter(disclosure_requests::tracking_code.eq(&candidate))
                 .count()
@@ -462,7 +521,9 @@ pub fn intake(
             }
         }
         if tracking_code.is_empty() {
-            return Err(StorageError::Conflict("could not draw a free tracking code".into()));
+            return Err(StorageError::Conflict(
+                "could not draw a free tracking code".into(),
+            ));
         }
         let id: i64 = diesel::insert_into(disclosure_requests::table)
             .values((
@@ -485,8 +546,10 @@ pub fn intake(
                 disclosure_requests::arrived_on.eq(receipt.arrived),
                 disclosure_requests::received_on.eq(received_on),
                 disclosure_requests::stage.eq(state.stage().as_str()),
-                disclosure_requests::state.eq(serde_json::to_string(&state).expect("state serialises")),
-                disclosure_requests::plan.eq(serde_json::to_string(&plan).expect("plan serialises")),
+                disclosure_requests::state
+                    .eq(serde_json::to_string(&state).expect("state serialises")),
+                disclosure_requests::plan
+                    .eq(serde_json::to_string(&plan).expect("plan serialises")),
                 disclosure_requests::due_on.eq(due_on),
                 disclosure_requests::deadline_note.eq(&deadline_note),
                 disclosure_requests::created_at.eq(now),
@@ -496,21 +559,36 @@ pub fn intake(
             .get_result(conn)?;
         let detail = json!({"channel": receipt.channel.as_str(), "received_on": received_on, "due_on": due_on});
         add_event(conn, actor, id, "received", received_on, &detail)?;
-        audit::record(conn, actor, Change {
-            action: "request.create",
-            entity: ENTITY,
-            entity_id: id.to_string(),
-            org_id: Some(new.org_id),
-            summary: format!(
-                "request {tracking_code} received {received_on} via {}, due {}",
-                receipt.channel.label(),
-                due_on.map(|d| d.to_string()).unwrap_or_else(|| "not computable".into())
-            ),
-            before: None,
-            // No personal data in the log: the masked forms only.
-            after: Some(json!({"applicant_type": new.applicant_type.as_str(), "id_number": mask_id_number(&new.id_number), "due_on": due_on})),
-        })?;
-        Ok(Acknowledgement { id, tracking_code, password, received_on, due_on, deadline_note })
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "request.create",
+                entity: ENTITY,
+                entity_id: id.to_string(),
+                org_id: Some(new.org_id),
+                summary: format!(
+                    "request {tracking_code} received {received_on} via {}, due {}",
+                    receipt.channel.label(),
+                    due_on
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| "not computable".into())
+                ),
+                before: None,
+                // No personal data in the log: the masked forms only.
+                after: Some(
+                    json!({"applicant_type": new.applicant_type.as_str(), "id_number": mask_id_number(&new.id_number), "due_on": due_on}),
+                ),
+            },
+        )?;
+        Ok(Acknowledgement {
+            id,
+            tracking_code,
+            password,
+            received_on,
+            due_on,
+            deadline_note,
+        })
     })
 }
 
@@ -520,7 +598,10 @@ pub fn get(conn: &mut AnyConnection, id: i64) -> Result<Request> {
         .select(Request::as_select())
         .first(conn)
         .optional()?
-        .ok_or(StorageError::NotFound { what: "request", id: id.to_string() })
+        .ok_or(StorageError::NotFound {
+            what: "request",
+            id: id.to_string(),
+        })
 }
 
 /// The applicant's look-up: the request only when both the code and the password match. An
@@ -540,9 +621,15 @@ pub fn track(conn: &mut AnyConnection, code: &str, password: &str) -> Result<Opt
     };
     let hash = match &found {
         Some(r) => r.password_hash.clone(),
-        None => DUMMY.get_or_init(|| crate::user::hash_password(&random_text(16)).unwrap_or_default()).clone(),
+        None => DUMMY
+            .get_or_init(|| crate::user::hash_password(&random_text(16)).unwrap_or_default())
+            .clone(),
     };
-    let ok = PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(password.trim().as_bytes(), &h).is_ok());
+    let ok = PasswordHash::new(&hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.trim().as_bytes(), &h)
+            .is_ok()
+    });
     Ok(found.filter(|_| ok))
 }
 
@@ -558,18 +645,29 @@ pub fn reveal(conn: &mut AnyConnection, key: &DataKey, actor: &Actor, id: i64) -
     write_txn(conn, |conn| {
         let r = get(conn, id)?;
         let personal = Personal {
-            id_number: key.decrypt(ID_FIELD, &r.id_number_enc).map_err(|e| StorageError::Conflict(e.to_string()))?,
-            phone: key.decrypt(PHONE_FIELD, &r.phone_enc).map_err(|e| StorageError::Conflict(e.to_string()))?,
+            id_number: key
+                .decrypt(ID_FIELD, &r.id_number_enc)
+                .map_err(|e| StorageError::Conflict(e.to_string()))?,
+            phone: key
+                .decrypt(PHONE_FIELD, &r.phone_enc)
+                .map_err(|e| StorageError::Conflict(e.to_string()))?,
         };
-        audit::record(conn, actor, Change {
-            action: "request.reveal",
-            entity: ENTITY,
-            entity_id: id.to_string(),
-            org_id: Some(r.org_id),
-            summary: format!("viewed the ID number and phone of request {} in full", r.tracking_code),
-            before: None,
-            after: None,
-        })?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "request.reveal",
+                entity: ENTITY,
+                entity_id: id.to_string(),
+                org_id: Some(r.org_id),
+                summary: format!(
+                    "viewed the ID number and phone of request {} in full",
+                    r.tracking_code
+                ),
+                before: None,
+                after: None,
+            },
+        )?;
         Ok(personal)
     })
 }
@@ -580,26 +678,62 @@ pub fn reveal(conn: &mut AnyConnection, key: &DataKey, actor: &Actor, id: i64) -
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     /// 分办 to a handler at the responsible organisation (may move it to another organisation).
-    Assign { on: NaiveDate, org_id: i64, handler: String },
+    Assign {
+        on: NaiveDate,
+        org_id: i64,
+        handler: String,
+    },
     /// 补正告知 (Art. 30): the reply clock stops until the correction arrives.
-    RequestCorrection { on: NaiveDate, correct_by: NaiveDate, note: String },
+    RequestCorrection {
+        on: NaiveDate,
+        correct_by: NaiveDate,
+        note: String,
+    },
     /// The corrected application arrived: the 20 working days restart from `on`.
-    ReceiveCorrection { on: NaiveDate, late_reason: Option<String> },
+    ReceiveCorrection {
+        on: NaiveDate,
+        late_reason: Option<String>,
+    },
     /// No correction in time without good reason: not processed further (table 三 （六）1).
-    CorrectionLapsed { on: NaiveDate },
+    CorrectionLapsed {
+        on: NaiveDate,
+    },
     /// 征求意见 (Arts. 32, 34): the time does not count toward the deadline.
-    StartConsultation { on: NaiveDate, consultee: Consultee, name: String },
+    StartConsultation {
+        on: NaiveDate,
+        consultee: Consultee,
+        name: String,
+    },
     /// The opinion of the oldest open consultation came back on `on`.
-    EndConsultation { on: NaiveDate },
+    EndConsultation {
+        on: NaiveDate,
+    },
     /// 延期 (Art. 33(2)): at most 20 working days in all, approved by the head of the office.
-    Extend { on: NaiveDate, days: u32, approver: String },
+    Extend {
+        on: NaiveDate,
+        days: u32,
+        approver: String,
+    },
     /// 答复 with exactly one outcome of table 三.
-    Reply { on: NaiveDate, outcome: Outcome, text: String },
+    Reply {
+        on: NaiveDate,
+        outcome: Outcome,
+        text: String,
+    },
     /// 当场答复 (Art. 33(1)): at the counter, the day the request is handed in, before any assignment.
-    AnswerOnTheSpot { on: NaiveDate, outcome: Outcome, text: String },
+    AnswerOnTheSpot {
+        on: NaiveDate,
+        outcome: Outcome,
+        text: String,
+    },
     /// Art. 36(5): the information is another agency's.
-    Transfer { on: NaiveDate, agency: String },
-    Close { on: NaiveDate },
+    Transfer {
+        on: NaiveDate,
+        agency: String,
+    },
+    Close {
+        on: NaiveDate,
+    },
 }
 
 impl Step {
@@ -637,35 +771,61 @@ impl Step {
 
     fn event(&self) -> RequestEvent {
         match self {
-            Step::Assign { handler, .. } => RequestEvent::Assign { handler: handler.clone() },
+            Step::Assign { handler, .. } => RequestEvent::Assign {
+                handler: handler.clone(),
+            },
             Step::RequestCorrection { .. } => RequestEvent::RequestCorrection,
             Step::ReceiveCorrection { .. } => RequestEvent::ReceiveCorrection,
             Step::CorrectionLapsed { .. } => RequestEvent::CorrectionLapsed,
             Step::StartConsultation { .. } => RequestEvent::StartConsultation,
             Step::EndConsultation { .. } => RequestEvent::EndConsultation,
-            Step::Extend { days, approver, .. } => RequestEvent::Extend { days: *days, approver: approver.clone() },
+            Step::Extend { days, approver, .. } => RequestEvent::Extend {
+                days: *days,
+                approver: approver.clone(),
+            },
             Step::Reply { outcome, .. } => RequestEvent::Answer { outcome: *outcome },
-            Step::AnswerOnTheSpot { outcome, .. } => RequestEvent::AnswerOnTheSpot { outcome: *outcome },
-            Step::Transfer { agency, .. } => RequestEvent::Transfer { agency: agency.clone() },
+            Step::AnswerOnTheSpot { outcome, .. } => {
+                RequestEvent::AnswerOnTheSpot { outcome: *outcome }
+            }
+            Step::Transfer { agency, .. } => RequestEvent::Transfer {
+                agency: agency.clone(),
+            },
             Step::Close { .. } => RequestEvent::Close,
         }
     }
 
     fn detail(&self) -> serde_json::Value {
         match self {
-            Step::Assign { org_id, handler, .. } => json!({"org_id": org_id, "handler": handler}),
-            Step::RequestCorrection { correct_by, note, .. } => json!({"correct_by": correct_by, "note": note}),
+            Step::Assign {
+                org_id, handler, ..
+            } => json!({"org_id": org_id, "handler": handler}),
+            Step::RequestCorrection {
+                correct_by, note, ..
+            } => json!({"correct_by": correct_by, "note": note}),
             Step::ReceiveCorrection { late_reason, .. } => json!({"late_reason": late_reason}),
-            Step::CorrectionLapsed { .. } | Step::EndConsultation { .. } | Step::Close { .. } => json!({}),
-            Step::StartConsultation { consultee, name, .. } => json!({"consultee": consultee, "name": name}),
+            Step::CorrectionLapsed { .. } | Step::EndConsultation { .. } | Step::Close { .. } => {
+                json!({})
+            }
+            Step::StartConsultation {
+                consultee, name, ..
+            } => json!({"consultee": consultee, "name": name}),
             Step::Extend { days, approver, .. } => json!({"days": days, "approver": approver}),
-            Step::Reply { outcome, .. } | Step::AnswerOnTheSpot { outcome, .. } => json!({"outcome": outcome.as_str()}),
+            Step::Reply { outcome, .. } | Step::AnswerOnTheSpot { outcome, .. } => {
+                json!({"outcome": outcome.as_str()})
+            }
             Step::Transfer { agency, .. } => json!({"agency": agency}),
         }
     }
 }
 
-fn add_event(conn: &mut AnyConnection, actor: &Actor, request_id: i64, kind: &str, on: NaiveDate, detail: &serde_json::Value) -> Result<()> {
+fn add_event(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    request_id: i64,
+    kind: &str,
+    on: NaiveDate,
+    detail: &serde_json::Value,
+) -> Result<()> {
     diesel::insert_into(request_events::table)
         .values((
             request_events::request_id.eq(request_id),
@@ -686,7 +846,10 @@ fn lock(conn: &mut AnyConnection, id: i64) -> Result<Request> {
         .set(disclosure_requests::updated_at.eq(disclosure_requests::updated_at))
         .execute(conn)?;
     if n == 0 {
-        return Err(StorageError::NotFound { what: "request", id: id.to_string() });
+        return Err(StorageError::NotFound {
+            what: "request",
+            id: id.to_string(),
+        });
     }
     get(conn, id)
 }
@@ -694,12 +857,21 @@ fn lock(conn: &mut AnyConnection, id: i64) -> Result<Request> {
 /// Applies one handling step: the domain's state machine decides whether it is allowed (a refusal
 /// carries the rule's reason), the deadline engine recomputes the due date from the updated plan;
 /// the row, an event and the audit entry are written in one transaction.
-pub fn act(conn: &mut AnyConnection, cal: &WorkingCalendar, actor: &Actor, id: i64, step: &Step) -> Result<Request> {
+pub fn act(
+    conn: &mut AnyConnection,
+    cal: &WorkingCalendar,
+    actor: &Actor,
+    id: i64,
+    step: &Step,
+) -> Result<Request> {
     write_txn(conn, |conn| {
         let before = lock(conn, id)?;
         let on = step.on();
         if on < before.received_on {
-            return Err(invalid("on", format!("日期 {on} 早于收到申请之日 {}", before.received_on)));
+            return Err(invalid(
+                "on",
+                format!("日期 {on} 早于收到申请之日 {}", before.received_on),
+            ));
         }
         let state = before.state()?;
         let next = state.transition(&step.event())?;
@@ -710,7 +882,11 @@ pub fn act(conn: &mut AnyConnection, cal: &WorkingCalendar, actor: &Actor, id: i
         let mut answered_on = before.answered_on;
         let mut closed_at = before.closed_at;
         match step {
-            Step::Assign { org_id: o, handler: h, .. } => {
+            Step::Assign {
+                org_id: o,
+                handler: h,
+                ..
+            } => {
                 if !org_exists(conn, *o)? {
                     return Err(invalid("org_id", "机关不存在"));
                 }
@@ -718,12 +894,22 @@ pub fn act(conn: &mut AnyConnection, cal: &WorkingCalendar, actor: &Actor, id: i
                 handler = Some(h.trim().to_string());
             }
             Step::RequestCorrection { on, correct_by, .. } => {
-                plan.events.push(CaseEvent::CorrectionRequested { on: *on, correct_by: *correct_by })
+                plan.events.push(CaseEvent::CorrectionRequested {
+                    on: *on,
+                    correct_by: *correct_by,
+                })
             }
             Step::ReceiveCorrection { on, late_reason } => {
-                plan.events.push(CaseEvent::CorrectionReceived { on: *on, late_reason: late_reason.clone() })
+                plan.events.push(CaseEvent::CorrectionReceived {
+                    on: *on,
+                    late_reason: late_reason.clone(),
+                })
             }
-            Step::StartConsultation { on, consultee, name } => {
+            Step::StartConsultation {
+                on,
+                consultee,
+                name,
+            } => {
                 if name.trim().is_empty() {
                     return Err(invalid("name", "请填写征求意见的对象"));
                 }
@@ -736,7 +922,9 @@ pub fn act(conn: &mut AnyConnection, cal: &WorkingCalendar, actor: &Actor, id: i
             }
             Step::EndConsultation { on } => {
                 let open = plan.events.iter_mut().find_map(|e| match e {
-                    CaseEvent::Consultation { answered, .. } if answered.is_none() => Some(answered),
+                    CaseEvent::Consultation { answered, .. } if answered.is_none() => {
+                        Some(answered)
+                    }
                     _ => None,
                 });
                 match open {
@@ -744,9 +932,11 @@ pub fn act(conn: &mut AnyConnection, cal: &WorkingCalendar, actor: &Actor, id: i
                     None => return Err(StorageError::Conflict("no consultation is open".into())),
                 }
             }
-            Step::Extend { on, days, approver } => {
-                plan.events.push(CaseEvent::Extended { on: *on, days: *days, approver: approver.trim().to_string() })
-            }
+            Step::Extend { on, days, approver } => plan.events.push(CaseEvent::Extended {
+                on: *on,
+                days: *days,
+                approver: approver.trim().to_string(),
+            }),
             Step::Reply { on, text, .. } => {
                 if text.trim().is_empty() {
                     return Err(invalid("reply_text", "请填写答复内容"));
@@ -756,7 +946,10 @@ pub fn act(conn: &mut AnyConnection, cal: &WorkingCalendar, actor: &Actor, id: i
             }
             Step::AnswerOnTheSpot { on, text, .. } => {
                 if *on != before.received_on {
-                    return Err(invalid("on", format!("当场答复只能在收到申请当日（{}）作出", before.received_on)));
+                    return Err(invalid(
+                        "on",
+                        format!("当场答复只能在收到申请当日（{}）作出", before.received_on),
+                    ));
                 }
                 if text.trim().is_empty() {
                     return Err(invalid("reply_text", "请填写答复内容"));
@@ -782,8 +975,10 @@ pub fn act(conn: &mut AnyConnection, cal: &WorkingCalendar, actor: &Actor, id: i
             .set((
                 disclosure_requests::org_id.eq(org_id),
                 disclosure_requests::stage.eq(next.stage().as_str()),
-                disclosure_requests::state.eq(serde_json::to_string(&next).expect("state serialises")),
-                disclosure_requests::plan.eq(serde_json::to_string(&plan).expect("plan serialises")),
+                disclosure_requests::state
+                    .eq(serde_json::to_string(&next).expect("state serialises")),
+                disclosure_requests::plan
+                    .eq(serde_json::to_string(&plan).expect("plan serialises")),
                 disclosure_requests::due_on.eq(due_on),
                 disclosure_requests::deadline_note.eq(&deadline_note),
                 disclosure_requests::handler.eq(&handler),
@@ -796,22 +991,36 @@ pub fn act(conn: &mut AnyConnection, cal: &WorkingCalendar, actor: &Actor, id: i
             .execute(conn)?;
         add_event(conn, actor, id, step.kind(), on, &step.detail())?;
         let after = get(conn, id)?;
-        audit::record(conn, actor, Change {
-            action: &format!("request.{}", step.kind()),
-            entity: ENTITY,
-            entity_id: id.to_string(),
-            org_id: Some(after.org_id),
-            summary: format!(
-                "{} {} on {on}: {} → {}{}",
-                step.kind(),
-                after.tracking_code,
-                state.stage().label(),
-                next.stage().label(),
-                next.outcome().filter(|_| matches!(step, Step::Reply { .. } | Step::AnswerOnTheSpot { .. })).map(|o| format!(" ({})", o.full_label())).unwrap_or_default()
-            ),
-            before: Some(json!({"stage": before.stage, "due_on": before.due_on, "org_id": before.org_id})),
-            after: Some(json!({"stage": after.stage, "due_on": after.due_on, "org_id": after.org_id, "outcome": after.outcome})),
-        })?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: &format!("request.{}", step.kind()),
+                entity: ENTITY,
+                entity_id: id.to_string(),
+                org_id: Some(after.org_id),
+                summary: format!(
+                    "{} {} on {on}: {} → {}{}",
+                    step.kind(),
+                    after.tracking_code,
+                    state.stage().label(),
+                    next.stage().label(),
+                    next.outcome()
+                        .filter(|_| matches!(
+                            step,
+                            Step::Reply { .. } | Step::AnswerOnTheSpot { .. }
+                        ))
+                        .map(|o| format!(" ({})", o.full_label()))
+                        .unwrap_or_default()
+                ),
+                before: Some(
+                    json!({"stage": before.stage, "due_on": before.due_on, "org_id": before.org_id}),
+                ),
+                after: Some(
+                    json!({"stage": after.stage, "due_on": after.due_on, "org_id": after.org_id, "outcome": after.outcome}),
+                ),
+            },
+        )?;
         Ok(after)
     })
 }
@@ -856,7 +1065,12 @@ pub struct Caseload {
 pub const DUE_SOON_WORKING_DAYS: u32 = 3;
 
 /// Open cases of `org_ids` (None: all organisations), classified on `today`.
-pub fn caseload(conn: &mut AnyConnection, cal: &WorkingCalendar, org_ids: Option<&[i64]>, today: NaiveDate) -> Result<Caseload> {
+pub fn caseload(
+    conn: &mut AnyConnection,
+    cal: &WorkingCalendar,
+    org_ids: Option<&[i64]>,
+    today: NaiveDate,
+) -> Result<Caseload> {
     let mut q = disclosure_requests::table
         .filter(disclosure_requests::stage.ne(Stage::Closed.as_str()))
         .select(Request::as_select())
@@ -866,14 +1080,30 @@ pub fn caseload(conn: &mut AnyConnection, cal: &WorkingCalendar, org_ids: Option
     }
     let mut open: Vec<Request> = q.load(conn)?;
     open.sort_by_key(|r| (r.due_on.is_none(), r.due_on, r.id));
-    let soon_until = cal.add_working_days(today, DUE_SOON_WORKING_DAYS).ok().map(|d| d.due);
-    let overdue = open.iter().filter(|r| r.awaits_reply() && r.due_on.is_some_and(|d| d < today)).cloned().collect();
-    let due_soon = open
+    let soon_until = cal
+        .add_working_days(today, DUE_SOON_WORKING_DAYS)
+        .ok()
+        .map(|d| d.due);
+    let overdue = open
         .iter()
-        .filter(|r| r.awaits_reply() && r.due_on.is_some_and(|d| d >= today && soon_until.is_some_and(|s| d <= s)))
+        .filter(|r| r.awaits_reply() && r.due_on.is_some_and(|d| d < today))
         .cloned()
         .collect();
-    Ok(Caseload { overdue, due_soon, open, soon_until })
+    let due_soon = open
+        .iter()
+        .filter(|r| {
+            r.awaits_reply()
+                && r.due_on
+                    .is_some_and(|d| d >= today && soon_until.is_some_and(|s| d <= s))
+        })
+        .cloned()
+        .collect();
+    Ok(Caseload {
+        overdue,
+        due_soon,
+        open,
+        soon_until,
+    })
 }
 
 // ------------------------------------------------------------------ appeals (table 四)
@@ -912,7 +1142,9 @@ pub fn column_key(c: Table4Column) -> &'static str {
 }
 
 pub fn column_of(key: &str) -> Option<Table4Column> {
-    Table4Column::ALL.into_iter().find(|c| column_key(*c) == key && *c != Table4Column::Total)
+    Table4Column::ALL
+        .into_iter()
+        .find(|c| column_key(*c) == key && *c != Table4Column::Total)
 }
 
 impl Appeal {
@@ -954,7 +1186,10 @@ pub fn file_appeal(
             return Err(invalid("body", "请填写复议机关或人民法院"));
         }
         if filed_on < r.received_on {
-            return Err(refuse_appeal(format!("filed {filed_on}, before the request was received ({})", r.received_on)));
+            return Err(refuse_appeal(format!(
+                "filed {filed_on}, before the request was received ({})",
+                r.received_on
+            )));
         }
         let overdue = r.awaits_reply() && r.due_on.is_some_and(|d| d < filed_on);
         if r.awaits_reply() && !overdue {
@@ -962,7 +1197,8 @@ pub fn file_appeal(
         }
         if kind == Table4Block::LitigationAfterReconsideration {
             let decided = appeals(conn, request_id)?.into_iter().any(|a| {
-                a.block() == Some(Table4Block::Reconsideration) && a.decided_on.is_some_and(|d| d <= filed_on)
+                a.block() == Some(Table4Block::Reconsideration)
+                    && a.decided_on.is_some_and(|d| d <= filed_on)
             });
             if !decided {
                 return Err(refuse_appeal("a lawsuit after reconsideration needs a reconsideration of this request decided on or before the filing"));
@@ -982,16 +1218,32 @@ pub fn file_appeal(
             ))
             .returning(request_appeals::id)
             .get_result(conn)?;
-        add_event(conn, actor, request_id, "appeal_filed", filed_on, &json!({"appeal_id": id, "kind": kind.key(), "body": body.trim()}))?;
-        audit::record(conn, actor, Change {
-            action: "request.appeal_file",
-            entity: ENTITY,
-            entity_id: request_id.to_string(),
-            org_id: Some(r.org_id),
-            summary: format!("{} filed {filed_on} with {} about {}", kind.label(), body.trim(), r.tracking_code),
-            before: None,
-            after: Some(json!({"appeal_id": id, "kind": kind.key(), "outcome": "pending"})),
-        })?;
+        add_event(
+            conn,
+            actor,
+            request_id,
+            "appeal_filed",
+            filed_on,
+            &json!({"appeal_id": id, "kind": kind.key(), "body": body.trim()}),
+        )?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "request.appeal_file",
+                entity: ENTITY,
+                entity_id: request_id.to_string(),
+                org_id: Some(r.org_id),
+                summary: format!(
+                    "{} filed {filed_on} with {} about {}",
+                    kind.label(),
+                    body.trim(),
+                    r.tracking_code
+                ),
+                before: None,
+                after: Some(json!({"appeal_id": id, "kind": kind.key(), "outcome": "pending"})),
+            },
+        )?;
         get_appeal(conn, id)
     })
 }
@@ -1002,22 +1254,40 @@ fn get_appeal(conn: &mut AnyConnection, id: i64) -> Result<Appeal> {
         .select(Appeal::as_select())
         .first(conn)
         .optional()?
-        .ok_or(StorageError::NotFound { what: "appeal", id: id.to_string() })
+        .ok_or(StorageError::NotFound {
+            what: "appeal",
+            id: id.to_string(),
+        })
 }
 
 /// Records the decision of an appeal: 结果维持, 结果纠正 or 其他结果, once.
-pub fn decide_appeal(conn: &mut AnyConnection, actor: &Actor, appeal_id: i64, outcome: Table4Column, decided_on: NaiveDate) -> Result<Appeal> {
+pub fn decide_appeal(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    appeal_id: i64,
+    outcome: Table4Column,
+    decided_on: NaiveDate,
+) -> Result<Appeal> {
     write_txn(conn, |conn| {
         let a = get_appeal(conn, appeal_id)?;
         let r = lock(conn, a.request_id)?;
         if matches!(outcome, Table4Column::Pending | Table4Column::Total) {
-            return Err(refuse_appeal(format!("{} is not a decision", outcome.label())));
+            return Err(refuse_appeal(format!(
+                "{} is not a decision",
+                outcome.label()
+            )));
         }
         if a.column() != Some(Table4Column::Pending) {
-            return Err(refuse_appeal(format!("already decided ({})", a.column().map(|c| c.label()).unwrap_or("?"))));
+            return Err(refuse_appeal(format!(
+                "already decided ({})",
+                a.column().map(|c| c.label()).unwrap_or("?")
+            )));
         }
         if decided_on < a.filed_on {
-            return Err(refuse_appeal(format!("decided {decided_on}, before it was filed ({})", a.filed_on)));
+            return Err(refuse_appeal(format!(
+                "decided {decided_on}, before it was filed ({})",
+                a.filed_on
+            )));
         }
         diesel::update(request_appeals::table.find(appeal_id))
             .set((
@@ -1026,16 +1296,32 @@ pub fn decide_appeal(conn: &mut AnyConnection, actor: &Actor, appeal_id: i64, ou
                 request_appeals::updated_at.eq(crate::now()),
             ))
             .execute(conn)?;
-        add_event(conn, actor, a.request_id, "appeal_decided", decided_on, &json!({"appeal_id": appeal_id, "outcome": column_key(outcome)}))?;
-        audit::record(conn, actor, Change {
-            action: "request.appeal_decide",
-            entity: ENTITY,
-            entity_id: a.request_id.to_string(),
-            org_id: Some(r.org_id),
-            summary: format!("{} of {}: {} ({decided_on})", a.block().map(|b| b.label()).unwrap_or(""), r.tracking_code, outcome.label()),
-            before: Some(json!({"outcome": a.outcome})),
-            after: Some(json!({"outcome": column_key(outcome)})),
-        })?;
+        add_event(
+            conn,
+            actor,
+            a.request_id,
+            "appeal_decided",
+            decided_on,
+            &json!({"appeal_id": appeal_id, "outcome": column_key(outcome)}),
+        )?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "request.appeal_decide",
+                entity: ENTITY,
+                entity_id: a.request_id.to_string(),
+                org_id: Some(r.org_id),
+                summary: format!(
+                    "{} of {}: {} ({decided_on})",
+                    a.block().map(|b| b.label()).unwrap_or(""),
+                    r.tracking_code,
+                    outcome.label()
+                ),
+                before: Some(json!({"outcome": a.outcome})),
+                after: Some(json!({"outcome": column_key(outcome)})),
+            },
+        )?;
         get_appeal(conn, appeal_id)
     })
 }

@@ -22,8 +22,6 @@ diesel::table! {
     }
 }
 
-
-
 diesel::table! {
     subjects (id) {
         id -> BigInt,
@@ -250,8 +248,23 @@ diesel::joinable!(users -> organisations (org_id));
 diesel::joinable!(grants -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
-    organisations, index_counters, subjects, sites, site_columns, items, item_columns, item_relations,
-    item_versions, blobs, attachments, users, grants, sessions, api_tokens, audit_log, outbox,
+    organisations,
+    index_counters,
+    subjects,
+    sites,
+    site_columns,
+    items,
+    item_columns,
+    item_relations,
+    item_versions,
+    blobs,
+    attachments,
+    users,
+    grants,
+    sessions,
+    api_tokens,
+    audit_log,
+    outbox,
     site_error_reports,
 );
 
@@ -326,4 +339,9 @@ diesel::joinable!(request_events -> disclosure_requests (request_id));
 diesel::joinable!(request_appeals -> disclosure_requests (request_id));
 // `organisations` and `users` already appear together in the call above; a second pair of them
 // here would be a conflicting impl, so `users` is left out (no request query joins users).
-diesel::allow_tables_to_appear_in_same_query!(disclosure_requests, request_events, request_appeals, organisations);
+diesel::allow_tables_to_appear_in_same_query!(
+    disclosure_requests,
+    request_events,
+    request_appeals,
+    organisations
+);

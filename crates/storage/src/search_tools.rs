@@ -77,12 +77,28 @@ fn invalid(field: &str, message: &str) -> StorageError {
 
 fn changed(conn: &mut AnyConnection, actor: &Actor, action: &str, summary: String) -> Result<()> {
     outbox::push(conn, CONFIG_ENTITY, 0, outbox::Op::Upsert)?;
-    audit::record(conn, actor, Change { action, entity: "search", entity_id: "config".into(), org_id: None, summary, before: None, after: None })
+    audit::record(
+        conn,
+        actor,
+        Change {
+            action,
+            entity: "search",
+            entity_id: "config".into(),
+            org_id: None,
+            summary,
+            before: None,
+            after: None,
+        },
+    )
 }
 
 /// Adds a synonym group: two or more terms separated by spaces, commas or 、.
 pub fn add_synonyms(conn: &mut AnyConnection, actor: &Actor, raw: &str) -> Result<SynonymGroup> {
-    let terms: Vec<&str> = raw.split([' ', ',', '，', '、', '=']).map(str::trim).filter(|t| !t.is_empty()).collect();
+    let terms: Vec<&str> = raw
+        .split([' ', ',', '，', '、', '='])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect();
     if terms.len() < 2 {
         return Err(invalid("terms", "同义词组至少包含两个词，用空格或顿号分隔"));
     }
@@ -92,11 +108,22 @@ pub fn add_synonyms(conn: &mut AnyConnection, actor: &Actor, raw: &str) -> Resul
     let joined = terms.join(" ");
     write_txn(conn, |conn| {
         let id: i64 = diesel::insert_into(search_synonyms::table)
-            .values((search_synonyms::terms.eq(&joined), search_synonyms::created_at.eq(crate::now())))
+            .values((
+                search_synonyms::terms.eq(&joined),
+                search_synonyms::created_at.eq(crate::now()),
+            ))
             .returning(search_synonyms::id)
             .get_result(conn)?;
-        changed(conn, actor, "search.synonyms.add", format!("synonyms: {joined}"))?;
-        Ok(search_synonyms::table.find(id).select(SynonymGroup::as_select()).first(conn)?)
+        changed(
+            conn,
+            actor,
+            "search.synonyms.add",
+            format!("synonyms: {joined}"),
+        )?;
+        Ok(search_synonyms::table
+            .find(id)
+            .select(SynonymGroup::as_select())
+            .first(conn)?)
     })
 }
 
@@ -107,18 +134,34 @@ pub fn remove_synonyms(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Resu
             .select(SynonymGroup::as_select())
             .first(conn)
             .optional()?
-            .ok_or(StorageError::NotFound { what: "synonym group", id: id.to_string() })?;
+            .ok_or(StorageError::NotFound {
+                what: "synonym group",
+                id: id.to_string(),
+            })?;
         diesel::delete(search_synonyms::table.find(id)).execute(conn)?;
-        changed(conn, actor, "search.synonyms.remove", format!("removed synonyms: {}", g.terms))
+        changed(
+            conn,
+            actor,
+            "search.synonyms.remove",
+            format!("removed synonyms: {}", g.terms),
+        )
     })
 }
 
 pub fn synonyms(conn: &mut AnyConnection) -> Result<Vec<SynonymGroup>> {
-    Ok(search_synonyms::table.order(search_synonyms::id.asc()).select(SynonymGroup::as_select()).load(conn)?)
+    Ok(search_synonyms::table
+        .order(search_synonyms::id.asc())
+        .select(SynonymGroup::as_select())
+        .load(conn)?)
 }
 
 /// Pins documents (ids like `item:42`) to the top of results for `query` (replacing earlier pins).
-pub fn set_best_bet(conn: &mut AnyConnection, actor: &Actor, query: &str, doc_ids: &[String]) -> Result<()> {
+pub fn set_best_bet(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    query: &str,
+    doc_ids: &[String],
+) -> Result<()> {
     let query = query.trim();
     if query.is_empty() || query.chars().count() > 50 {
         return Err(invalid("query", "检索词必填，且不超过 50 个字"));
@@ -128,11 +171,21 @@ pub fn set_best_bet(conn: &mut AnyConnection, actor: &Actor, query: &str, doc_id
     }
     let ids = doc_ids.join(" ");
     write_txn(conn, |conn| {
-        diesel::delete(search_best_bets::table.filter(search_best_bets::query.eq(query))).execute(conn)?;
-        diesel::insert_into(search_best_bets::table)
-            .values((search_best_bets::query.eq(query), search_best_bets::doc_ids.eq(&ids), search_best_bets::created_at.eq(crate::now())))
+        diesel::delete(search_best_bets::table.filter(search_best_bets::query.eq(query)))
             .execute(conn)?;
-        changed(conn, actor, "search.best_bet.set", format!("best bet for “{query}”: {ids}"))
+        diesel::insert_into(search_best_bets::table)
+            .values((
+                search_best_bets::query.eq(query),
+                search_best_bets::doc_ids.eq(&ids),
+                search_best_bets::created_at.eq(crate::now()),
+            ))
+            .execute(conn)?;
+        changed(
+            conn,
+            actor,
+            "search.best_bet.set",
+            format!("best bet for “{query}”: {ids}"),
+        )
     })
 }
 
@@ -140,14 +193,25 @@ pub fn remove_best_bet(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Resu
     write_txn(conn, |conn| {
         let n = diesel::delete(search_best_bets::table.find(id)).execute(conn)?;
         if n == 0 {
-            return Err(StorageError::NotFound { what: "best bet", id: id.to_string() });
+            return Err(StorageError::NotFound {
+                what: "best bet",
+                id: id.to_string(),
+            });
         }
-        changed(conn, actor, "search.best_bet.remove", format!("removed best bet {id}"))
+        changed(
+            conn,
+            actor,
+            "search.best_bet.remove",
+            format!("removed best bet {id}"),
+        )
     })
 }
 
 pub fn best_bets(conn: &mut AnyConnection) -> Result<Vec<BestBet>> {
-    Ok(search_best_bets::table.order(search_best_bets::query.asc()).select(BestBet::as_select()).load(conn)?)
+    Ok(search_best_bets::table
+        .order(search_best_bets::query.asc())
+        .select(BestBet::as_select())
+        .load(conn)?)
 }
 
 /// ISO week label (`2026-W48`) under which a query is counted.
@@ -157,8 +221,19 @@ pub fn week_of(t: NaiveDateTime) -> String {
 }
 
 /// Logs one search (normalised text and result count only); returns its id for click counting.
-pub fn log_query(conn: &mut AnyConnection, query: &str, results: i64, at: NaiveDateTime) -> Result<i64> {
-    let q: String = query.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect();
+pub fn log_query(
+    conn: &mut AnyConnection,
+    query: &str,
+    results: i64,
+    at: NaiveDateTime,
+) -> Result<i64> {
+    let q: String = query
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(200)
+        .collect();
     Ok(diesel::insert_into(search_queries::table)
         .values((
             search_queries::at.eq(at),
@@ -172,7 +247,9 @@ pub fn log_query(conn: &mut AnyConnection, query: &str, results: i64, at: NaiveD
 
 /// Counts a click on a result of logged query `id`.
 pub fn log_click(conn: &mut AnyConnection, id: i64) -> Result<()> {
-    diesel::update(search_queries::table.find(id)).set(search_queries::clicks.eq(search_queries::clicks + 1)).execute(conn)?;
+    diesel::update(search_queries::table.find(id))
+        .set(search_queries::clicks.eq(search_queries::clicks + 1))
+        .execute(conn)?;
     Ok(())
 }
 
@@ -200,14 +277,31 @@ pub fn week_report(conn: &mut AnyConnection, week: &str, limit: usize) -> Result
     let rows: Vec<(String, i64, Option<i64>, Option<i64>)> = search_queries::table
         .filter(search_queries::week.eq(week))
         .group_by(search_queries::query)
-        .select((search_queries::query, count_star(), sum(search_queries::clicks), max(search_queries::results)))
+        .select((
+            search_queries::query,
+            count_star(),
+            sum(search_queries::clicks),
+            max(search_queries::results),
+        ))
         .load(conn)?;
     let mut stats: Vec<QueryStat> = rows
         .into_iter()
-        .map(|(query, searches, clicks, results)| QueryStat { query, searches, clicks: clicks.unwrap_or(0), results: results.unwrap_or(0) })
+        .map(|(query, searches, clicks, results)| QueryStat {
+            query,
+            searches,
+            clicks: clicks.unwrap_or(0),
+            results: results.unwrap_or(0),
+        })
         .collect();
     stats.sort_by(|a, b| b.searches.cmp(&a.searches).then(a.query.cmp(&b.query)));
-    let pick = |f: &dyn Fn(&QueryStat) -> bool| stats.iter().filter(|s| f(s)).take(limit).cloned().collect::<Vec<_>>();
+    let pick = |f: &dyn Fn(&QueryStat) -> bool| {
+        stats
+            .iter()
+            .filter(|s| f(s))
+            .take(limit)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
     Ok(WeekReport {
         week: week.to_string(),
         zero_results: pick(&|s| s.results == 0),
@@ -218,7 +312,12 @@ pub fn week_report(conn: &mut AnyConnection, week: &str, limit: usize) -> Result
 
 /// Weeks that have logged queries, newest first.
 pub fn weeks(conn: &mut AnyConnection) -> Result<Vec<String>> {
-    Ok(search_queries::table.select(search_queries::week).distinct().order(search_queries::week.desc()).limit(52).load(conn)?)
+    Ok(search_queries::table
+        .select(search_queries::week)
+        .distinct()
+        .order(search_queries::week.desc())
+        .limit(52)
+        .load(conn)?)
 }
 
 #[cfg(test)]
@@ -231,28 +330,62 @@ mod tests {
         on_both(|db| {
             let mut c = db.conn().unwrap();
             let a = Actor::system("test");
-            assert!(matches!(add_synonyms(&mut c, &a, "低保"), Err(StorageError::Invalid(_))));
+            assert!(matches!(
+                add_synonyms(&mut c, &a, "低保"),
+                Err(StorageError::Invalid(_))
+            ));
             let g = add_synonyms(&mut c, &a, "低保、最低生活保障").unwrap();
             assert_eq!(g.terms(), ["低保", "最低生活保障"]);
             set_best_bet(&mut c, &a, "招生", &["item:7".into()]).unwrap();
             set_best_bet(&mut c, &a, "招生", &["item:8".into(), "item:9".into()]).unwrap();
-            assert_eq!(best_bets(&mut c).unwrap()[0].doc_ids(), ["item:8", "item:9"], "replaced, not added");
+            assert_eq!(
+                best_bets(&mut c).unwrap()[0].doc_ids(),
+                ["item:8", "item:9"],
+                "replaced, not added"
+            );
             // Every change is announced to search nodes through the outbox.
-            let announced = crate::outbox::since(&mut c, 0, 10).unwrap().iter().filter(|e| e.entity == CONFIG_ENTITY).count();
+            let announced = crate::outbox::since(&mut c, 0, 10)
+                .unwrap()
+                .iter()
+                .filter(|e| e.entity == CONFIG_ENTITY)
+                .count();
             assert_eq!(announced, 3);
             remove_synonyms(&mut c, &a, g.id).unwrap();
             assert!(synonyms(&mut c).unwrap().is_empty());
 
-            let t = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap().and_hms_opt(10, 0, 0).unwrap();
+            let t = chrono::NaiveDate::from_ymd_opt(2026, 11, 24)
+                .unwrap()
+                .and_hms_opt(10, 0, 0)
+                .unwrap();
             let q1 = log_query(&mut c, "  低保   标准 ", 12, t).unwrap();
             log_query(&mut c, "低保 标准", 12, t).unwrap();
             log_query(&mut c, "不存在的词", 0, t).unwrap();
             log_query(&mut c, "公积金", 3, t).unwrap();
             log_click(&mut c, q1).unwrap();
             let r = week_report(&mut c, "2026-W48", 10).unwrap();
-            assert_eq!(r.top[0], QueryStat { query: "低保 标准".into(), searches: 2, clicks: 1, results: 12 });
-            assert_eq!(r.zero_results.iter().map(|s| s.query.as_str()).collect::<Vec<_>>(), ["不存在的词"]);
-            assert_eq!(r.no_clicks.iter().map(|s| s.query.as_str()).collect::<Vec<_>>(), ["公积金"]);
+            assert_eq!(
+                r.top[0],
+                QueryStat {
+                    query: "低保 标准".into(),
+                    searches: 2,
+                    clicks: 1,
+                    results: 12
+                }
+            );
+            assert_eq!(
+                r.zero_results
+                    .iter()
+                    .map(|s| s.query.as_str())
+                    .collect::<Vec<_>>(),
+                ["不存在的词"]
+            );
+            assert_eq!(
+                r.no_clicks
+                    .iter()
+                    .map(|s| s.query.as_str())
+                    .collect::<Vec<_>>(),
+                ["公积金"]
+            );
             assert_eq!(weeks(&mut c).unwrap(), ["2026-W48"]);
         });
     }

@@ -33,7 +33,11 @@ pub fn random_token() -> String {
 }
 
 /// Starts a session; returns the cookie token (never stored) and the session.
-pub fn start(conn: &mut AnyConnection, user_id: i64, now: NaiveDateTime) -> Result<(String, Session)> {
+pub fn start(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> Result<(String, Session)> {
     let token = random_token();
     let session = Session {
         token_hash: token_hash(&token),
@@ -58,7 +62,11 @@ pub fn start(conn: &mut AnyConnection, user_id: i64, now: NaiveDateTime) -> Resu
 
 /// The live session for a cookie token, with its user; extends it when more than a minute has
 /// passed since it was last seen (so not every request writes).
-pub fn resume(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> Result<Option<(Session, User)>> {
+pub fn resume(
+    conn: &mut AnyConnection,
+    token: &str,
+    now: NaiveDateTime,
+) -> Result<Option<(Session, User)>> {
     let found: Option<Session> = sessions::table
         .find(token_hash(token))
         .filter(sessions::expires_at.gt(now))
@@ -74,7 +82,10 @@ pub fn resume(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> Resu
         s.expires_at = now + Duration::hours(IDLE_HOURS);
         s.last_seen_at = now;
         diesel::update(sessions::table.find(&s.token_hash))
-            .set((sessions::expires_at.eq(s.expires_at), sessions::last_seen_at.eq(now)))
+            .set((
+                sessions::expires_at.eq(s.expires_at),
+                sessions::last_seen_at.eq(now),
+            ))
             .execute(conn)?;
     }
     Ok(Some((s, user)))
@@ -101,21 +112,31 @@ mod tests {
         on_both(|db| {
             let mut c = db.conn().unwrap();
             let org = seed_org(&mut c, None, "00001434");
-            let u = user::create(&mut c, &Actor::system("t"), &user::NewUser {
-                username: "u",
-                display_name: "u",
-                password: "long enough pw",
-                org_id: org,
-                roles: &[],
-            })
+            let u = user::create(
+                &mut c,
+                &Actor::system("t"),
+                &user::NewUser {
+                    username: "u",
+                    display_name: "u",
+                    password: "long enough pw",
+                    org_id: org,
+                    roles: &[],
+                },
+            )
             .unwrap();
             let now = crate::now();
             let (token, s) = start(&mut c, u.id, now).unwrap();
             assert_ne!(s.token_hash, token, "only the hash is stored");
-            let (again, user) = resume(&mut c, &token, now + Duration::minutes(5)).unwrap().unwrap();
+            let (again, user) = resume(&mut c, &token, now + Duration::minutes(5))
+                .unwrap()
+                .unwrap();
             assert_eq!((again.csrf_token, user.id), (s.csrf_token, u.id));
             assert!(resume(&mut c, "forged", now).unwrap().is_none());
-            assert!(resume(&mut c, &token, now + Duration::hours(IDLE_HOURS + 1)).unwrap().is_none());
+            assert!(
+                resume(&mut c, &token, now + Duration::hours(IDLE_HOURS + 1))
+                    .unwrap()
+                    .is_none()
+            );
             end(&mut c, &token).unwrap();
             assert!(resume(&mut c, &token, now).unwrap().is_none());
         });

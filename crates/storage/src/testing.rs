@@ -17,7 +17,8 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some((admin_url, name)) = self.pg_drop.take() {
             if let Ok(mut c) = diesel::PgConnection::establish(&admin_url) {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c);
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut c);
             }
         }
     }
@@ -26,19 +27,37 @@ impl Drop for TestDb {
 pub fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = Database::open_sqlite_in(dir.path()).expect("open sqlite");
-    TestDb { db, _dir: Some(dir), pg_drop: None }
+    TestDb {
+        db,
+        _dir: Some(dir),
+        pg_drop: None,
+    }
 }
 
 /// `None` when no PostgreSQL is configured for tests (outside CI).
 pub fn postgres() -> Option<TestDb> {
     static N: AtomicU32 = AtomicU32::new(0);
     let admin_url = std::env::var("GONGKAI_TEST_PG_URL").ok()?;
-    let name = format!("gongkai_t{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
-    let mut admin = diesel::PgConnection::establish(&admin_url).expect("GONGKAI_TEST_PG_URL unreachable");
-    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create test database");
-    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+    let name = format!(
+        "gongkai_t{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut admin =
+        diesel::PgConnection::establish(&admin_url).expect("GONGKAI_TEST_PG_URL unreachable");
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .expect("create test database");
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(&admin_url);
     let db = Database::connect(&format!("{base}/{name}")).expect("open postgres");
-    Some(TestDb { db, _dir: None, pg_drop: Some((admin_url, name)) })
+    Some(TestDb {
+        db,
+        _dir: None,
+        pg_drop: Some((admin_url, name)),
+    })
 }
 
 /// Runs a test body on SQLite, then on PostgreSQL when configured.
@@ -53,14 +72,21 @@ pub fn on_both(body: impl Fn(&Database)) {
 /// Creates a city-level organisation with `code8` (8 characters; the check character is added).
 pub fn seed_org(conn: &mut crate::AnyConnection, parent_id: Option<i64>, code8: &str) -> i64 {
     use gongkai_domain::org::{org_code_with_check, OrgKind, OrgLevel};
-    crate::org::create(conn, &crate::org::NewOrganisation {
-        parent_id,
-        name: &format!("单位{code8}"),
-        short_name: &format!("单位{code8}"),
-        code: &org_code_with_check(code8),
-        level: OrgLevel::City,
-        kind: if parent_id.is_some() { OrgKind::Department } else { OrgKind::Government },
-    })
+    crate::org::create(
+        conn,
+        &crate::org::NewOrganisation {
+            parent_id,
+            name: &format!("单位{code8}"),
+            short_name: &format!("单位{code8}"),
+            code: &org_code_with_check(code8),
+            level: OrgLevel::City,
+            kind: if parent_id.is_some() {
+                OrgKind::Department
+            } else {
+                OrgKind::Government
+            },
+        },
+    )
     .expect("create organisation")
     .id
 }

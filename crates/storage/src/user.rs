@@ -36,7 +36,11 @@ pub struct User {
 
 impl User {
     pub fn actor(&self, ip: Option<String>) -> Actor {
-        Actor { user_id: Some(self.id), name: self.username.clone(), ip }
+        Actor {
+            user_id: Some(self.id),
+            name: self.username.clone(),
+            ip,
+        }
     }
     pub fn is_locked(&self, now: NaiveDateTime) -> bool {
         self.locked_until.is_some_and(|t| t > now)
@@ -61,7 +65,11 @@ pub fn hash_password(password: &str) -> Result<String> {
 }
 
 fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 pub struct NewUser<'a> {
@@ -75,7 +83,11 @@ pub struct NewUser<'a> {
 pub fn create(conn: &mut AnyConnection, actor: &Actor, new: &NewUser<'_>) -> Result<User> {
     let mut errors = gongkai_domain::item::FieldErrors::default();
     let username = new.username.trim();
-    if username.is_empty() || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+    if username.is_empty()
+        || !username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
         errors.add("username", "用户名只能使用字母、数字和 . _ -");
     }
     if new.password.chars().count() < MIN_PASSWORD_CHARS {
@@ -106,19 +118,31 @@ pub fn create(conn: &mut AnyConnection, actor: &Actor, new: &NewUser<'_>) -> Res
             .get_result(conn)?;
         for (role, org_id) in new.roles {
             diesel::insert_into(grants::table)
-                .values((grants::user_id.eq(id), grants::role.eq(role.as_str()), grants::org_id.eq(org_id)))
+                .values((
+                    grants::user_id.eq(id),
+                    grants::role.eq(role.as_str()),
+                    grants::org_id.eq(org_id),
+                ))
                 .execute(conn)?;
         }
-        let roles: Vec<String> = new.roles.iter().map(|(r, o)| format!("{}@{o}", r.as_str())).collect();
-        audit::record(conn, actor, Change {
-            action: "user.create",
-            entity: "user",
-            entity_id: id.to_string(),
-            org_id: Some(new.org_id),
-            summary: format!("created user {username} with roles {}", roles.join(", ")),
-            before: None,
-            after: Some(serde_json::json!({"username": username, "roles": roles})),
-        })?;
+        let roles: Vec<String> = new
+            .roles
+            .iter()
+            .map(|(r, o)| format!("{}@{o}", r.as_str()))
+            .collect();
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "user.create",
+                entity: "user",
+                entity_id: id.to_string(),
+                org_id: Some(new.org_id),
+                summary: format!("created user {username} with roles {}", roles.join(", ")),
+                before: None,
+                after: Some(serde_json::json!({"username": username, "roles": roles})),
+            },
+        )?;
         get(conn, id)
     })
 }
@@ -129,26 +153,46 @@ pub fn get(conn: &mut AnyConnection, id: i64) -> Result<User> {
         .select(User::as_select())
         .first(conn)
         .optional()?
-        .ok_or(StorageError::NotFound { what: "user", id: id.to_string() })
+        .ok_or(StorageError::NotFound {
+            what: "user",
+            id: id.to_string(),
+        })
 }
 
 pub fn find_by_username(conn: &mut AnyConnection, username: &str) -> Result<Option<User>> {
-    Ok(users::table.filter(users::username.eq(username)).select(User::as_select()).first(conn).optional()?)
+    Ok(users::table
+        .filter(users::username.eq(username))
+        .select(User::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 pub fn all(conn: &mut AnyConnection) -> Result<Vec<User>> {
-    Ok(users::table.order(users::username.asc()).select(User::as_select()).load(conn)?)
+    Ok(users::table
+        .order(users::username.asc())
+        .select(User::as_select())
+        .load(conn)?)
 }
 
 pub fn grants_of(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<UserGrant>> {
     let rows: Vec<(String, i64, String, String)> = grants::table
         .inner_join(organisations::table.on(organisations::id.eq(grants::org_id)))
         .filter(grants::user_id.eq(user_id))
-        .select((grants::role, grants::org_id, organisations::path, organisations::name))
+        .select((
+            grants::role,
+            grants::org_id,
+            organisations::path,
+            organisations::name,
+        ))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(role, org_id, org_path, org_name)| UserGrant { role, org_id, org_path, org_name })
+        .map(|(role, org_id, org_path, org_name)| UserGrant {
+            role,
+            org_id,
+            org_path,
+            org_name,
+        })
         .collect())
 }
 
@@ -156,7 +200,12 @@ pub fn grants_of(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<UserGrant
 pub fn domain_grants(grants: &[UserGrant]) -> Vec<Grant> {
     grants
         .iter()
-        .filter_map(|g| Some(Grant { role: g.role.parse().ok()?, scope_path: g.org_path.clone() }))
+        .filter_map(|g| {
+            Some(Grant {
+                role: g.role.parse().ok()?,
+                scope_path: g.org_path.clone(),
+            })
+        })
         .collect()
 }
 
@@ -192,7 +241,10 @@ pub fn authenticate(
     write_txn(conn, |conn| {
         if ok {
             diesel::update(users::table.find(user.id))
-                .set((users::failed_logins.eq(0), users::locked_until.eq(None::<NaiveDateTime>)))
+                .set((
+                    users::failed_logins.eq(0),
+                    users::locked_until.eq(None::<NaiveDateTime>),
+                ))
                 .execute(conn)?;
             return Ok(Ok(user.clone()));
         }
@@ -203,17 +255,27 @@ pub fn authenticate(
         if failures >= LOCKOUT_AFTER {
             let until = now + Duration::minutes(LOCKOUT_MINUTES);
             diesel::update(users::table.find(user.id))
-                .set((users::locked_until.eq(Some(until)), users::failed_logins.eq(0)))
+                .set((
+                    users::locked_until.eq(Some(until)),
+                    users::failed_logins.eq(0),
+                ))
                 .execute(conn)?;
-            audit::record(conn, &Actor::system("login"), Change {
-                action: "user.lock",
-                entity: "user",
-                entity_id: user.id.to_string(),
-                org_id: Some(user.org_id),
-                summary: format!("{} locked after {LOCKOUT_AFTER} failed sign-ins", user.username),
-                before: None,
-                after: None,
-            })?;
+            audit::record(
+                conn,
+                &Actor::system("login"),
+                Change {
+                    action: "user.lock",
+                    entity: "user",
+                    entity_id: user.id.to_string(),
+                    org_id: Some(user.org_id),
+                    summary: format!(
+                        "{} locked after {LOCKOUT_AFTER} failed sign-ins",
+                        user.username
+                    ),
+                    before: None,
+                    after: None,
+                },
+            )?;
             return Ok(Err(LoginFailure::Locked { until }));
         }
         Ok(Err(LoginFailure::BadCredentials))
@@ -222,27 +284,54 @@ pub fn authenticate(
 
 /// Disables or re-enables an account (a disabled account cannot sign in and its sessions stop
 /// working); re-enabling also clears a lockout.
-pub fn set_disabled(conn: &mut AnyConnection, actor: &Actor, user_id: i64, disabled: bool) -> Result<User> {
+pub fn set_disabled(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    user_id: i64,
+    disabled: bool,
+) -> Result<User> {
     write_txn(conn, |conn| {
         let u = get(conn, user_id)?;
         diesel::update(users::table.find(user_id))
-            .set((users::disabled.eq(disabled), users::failed_logins.eq(0), users::locked_until.eq(None::<NaiveDateTime>)))
+            .set((
+                users::disabled.eq(disabled),
+                users::failed_logins.eq(0),
+                users::locked_until.eq(None::<NaiveDateTime>),
+            ))
             .execute(conn)?;
-        audit::record(conn, actor, Change {
-            action: if disabled { "user.disable" } else { "user.enable" },
-            entity: "user",
-            entity_id: user_id.to_string(),
-            org_id: Some(u.org_id),
-            summary: format!("{} {}", if disabled { "disabled" } else { "enabled" }, u.username),
-            before: Some(serde_json::json!({"disabled": u.disabled})),
-            after: Some(serde_json::json!({"disabled": disabled})),
-        })?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: if disabled {
+                    "user.disable"
+                } else {
+                    "user.enable"
+                },
+                entity: "user",
+                entity_id: user_id.to_string(),
+                org_id: Some(u.org_id),
+                summary: format!(
+                    "{} {}",
+                    if disabled { "disabled" } else { "enabled" },
+                    u.username
+                ),
+                before: Some(serde_json::json!({"disabled": u.disabled})),
+                after: Some(serde_json::json!({"disabled": disabled})),
+            },
+        )?;
         get(conn, user_id)
     })
 }
 
 /// Gives a user a role over an organisation (and its children).
-pub fn grant(conn: &mut AnyConnection, actor: &Actor, user_id: i64, role: Role, org_id: i64) -> Result<()> {
+pub fn grant(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    user_id: i64,
+    role: Role,
+    org_id: i64,
+) -> Result<()> {
     write_txn(conn, |conn| {
         let u = get(conn, user_id)?;
         let exists: i64 = grants::table
@@ -252,43 +341,77 @@ pub fn grant(conn: &mut AnyConnection, actor: &Actor, user_id: i64, role: Role, 
             .count()
             .get_result(conn)?;
         if exists > 0 {
-            return Err(StorageError::Conflict("the user already holds this role there".into()));
+            return Err(StorageError::Conflict(
+                "the user already holds this role there".into(),
+            ));
         }
         diesel::insert_into(grants::table)
-            .values((grants::user_id.eq(user_id), grants::role.eq(role.as_str()), grants::org_id.eq(org_id)))
+            .values((
+                grants::user_id.eq(user_id),
+                grants::role.eq(role.as_str()),
+                grants::org_id.eq(org_id),
+            ))
             .execute(conn)?;
-        audit::record(conn, actor, Change {
-            action: "user.grant",
-            entity: "user",
-            entity_id: user_id.to_string(),
-            org_id: Some(org_id),
-            summary: format!("granted {} to {} over organisation {org_id}", role.as_str(), u.username),
-            before: None,
-            after: None,
-        })
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "user.grant",
+                entity: "user",
+                entity_id: user_id.to_string(),
+                org_id: Some(org_id),
+                summary: format!(
+                    "granted {} to {} over organisation {org_id}",
+                    role.as_str(),
+                    u.username
+                ),
+                before: None,
+                after: None,
+            },
+        )
     })
 }
 
 /// Takes a role away.
-pub fn revoke(conn: &mut AnyConnection, actor: &Actor, user_id: i64, role: Role, org_id: i64) -> Result<()> {
+pub fn revoke(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    user_id: i64,
+    role: Role,
+    org_id: i64,
+) -> Result<()> {
     write_txn(conn, |conn| {
         let u = get(conn, user_id)?;
         let n = diesel::delete(
-            grants::table.filter(grants::user_id.eq(user_id)).filter(grants::role.eq(role.as_str())).filter(grants::org_id.eq(org_id)),
+            grants::table
+                .filter(grants::user_id.eq(user_id))
+                .filter(grants::role.eq(role.as_str()))
+                .filter(grants::org_id.eq(org_id)),
         )
         .execute(conn)?;
         if n == 0 {
-            return Err(StorageError::NotFound { what: "grant", id: format!("{}@{org_id}", role.as_str()) });
+            return Err(StorageError::NotFound {
+                what: "grant",
+                id: format!("{}@{org_id}", role.as_str()),
+            });
         }
-        audit::record(conn, actor, Change {
-            action: "user.revoke",
-            entity: "user",
-            entity_id: user_id.to_string(),
-            org_id: Some(org_id),
-            summary: format!("revoked {} from {} over organisation {org_id}", role.as_str(), u.username),
-            before: None,
-            after: None,
-        })
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "user.revoke",
+                entity: "user",
+                entity_id: user_id.to_string(),
+                org_id: Some(org_id),
+                summary: format!(
+                    "revoked {} from {} over organisation {org_id}",
+                    role.as_str(),
+                    u.username
+                ),
+                before: None,
+                after: None,
+            },
+        )
     })
 }
 
@@ -297,7 +420,12 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// Issues an API token for `user_id`; the token is shown once, only its hash is stored.
-pub fn create_api_token(conn: &mut AnyConnection, actor: &Actor, user_id: i64, name: &str) -> Result<String> {
+pub fn create_api_token(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    user_id: i64,
+    name: &str,
+) -> Result<String> {
     let token = format!("gk_{}", crate::session::random_token());
     write_txn(conn, |conn| {
         diesel::insert_into(api_tokens::table)
@@ -308,15 +436,19 @@ pub fn create_api_token(conn: &mut AnyConnection, actor: &Actor, user_id: i64, n
                 api_tokens::created_at.eq(crate::now()),
             ))
             .execute(conn)?;
-        audit::record(conn, actor, Change {
-            action: "api_token.create",
-            entity: "user",
-            entity_id: user_id.to_string(),
-            org_id: None,
-            summary: format!("API token {name} issued"),
-            before: None,
-            after: None,
-        })
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "api_token.create",
+                entity: "user",
+                entity_id: user_id.to_string(),
+                org_id: None,
+                summary: format!("API token {name} issued"),
+                before: None,
+                after: None,
+            },
+        )
     })?;
     Ok(token)
 }
@@ -344,42 +476,78 @@ mod tests {
         on_both(|db| {
             let mut c = db.conn().unwrap();
             let org = seed_org(&mut c, None, "00001434");
-            let u = create(&mut c, &Actor::system("test"), &NewUser {
-                username: "editor1",
-                display_name: "编辑一",
-                password: "correct horse battery",
-                org_id: org,
-                roles: &[(Role::Editor, org)],
-            })
+            let u = create(
+                &mut c,
+                &Actor::system("test"),
+                &NewUser {
+                    username: "editor1",
+                    display_name: "编辑一",
+                    password: "correct horse battery",
+                    org_id: org,
+                    roles: &[(Role::Editor, org)],
+                },
+            )
             .unwrap();
             assert!(!u.password_hash.contains("correct"));
             let now = crate::now();
-            assert!(authenticate(&mut c, "editor1", "correct horse battery", now).unwrap().is_ok());
-            assert_eq!(authenticate(&mut c, "nobody", "x", now).unwrap().unwrap_err(), LoginFailure::BadCredentials);
+            assert!(
+                authenticate(&mut c, "editor1", "correct horse battery", now)
+                    .unwrap()
+                    .is_ok()
+            );
+            assert_eq!(
+                authenticate(&mut c, "nobody", "x", now)
+                    .unwrap()
+                    .unwrap_err(),
+                LoginFailure::BadCredentials
+            );
             for _ in 0..LOCKOUT_AFTER - 1 {
-                assert_eq!(authenticate(&mut c, "editor1", "wrong", now).unwrap().unwrap_err(), LoginFailure::BadCredentials);
+                assert_eq!(
+                    authenticate(&mut c, "editor1", "wrong", now)
+                        .unwrap()
+                        .unwrap_err(),
+                    LoginFailure::BadCredentials
+                );
             }
-            assert!(matches!(authenticate(&mut c, "editor1", "wrong", now).unwrap(), Err(LoginFailure::Locked { .. })));
+            assert!(matches!(
+                authenticate(&mut c, "editor1", "wrong", now).unwrap(),
+                Err(LoginFailure::Locked { .. })
+            ));
             // Even the right password is refused while locked, and accepted once the lock expires.
             assert!(matches!(
                 authenticate(&mut c, "editor1", "correct horse battery", now).unwrap(),
                 Err(LoginFailure::Locked { .. })
             ));
             let later = now + Duration::minutes(LOCKOUT_MINUTES + 1);
-            assert!(authenticate(&mut c, "editor1", "correct horse battery", later).unwrap().is_ok());
+            assert!(
+                authenticate(&mut c, "editor1", "correct horse battery", later)
+                    .unwrap()
+                    .is_ok()
+            );
             let g = grants_of(&mut c, u.id).unwrap();
             assert_eq!(g.len(), 1);
             assert_eq!(domain_grants(&g)[0].role, Role::Editor);
             // Re-enabling clears the lockout; a disabled account cannot sign in at all.
             let a = Actor::system("test");
             set_disabled(&mut c, &a, u.id, true).unwrap();
-            assert_eq!(authenticate(&mut c, "editor1", "correct horse battery", later).unwrap().unwrap_err(), LoginFailure::Disabled);
+            assert_eq!(
+                authenticate(&mut c, "editor1", "correct horse battery", later)
+                    .unwrap()
+                    .unwrap_err(),
+                LoginFailure::Disabled
+            );
             set_disabled(&mut c, &a, u.id, false).unwrap();
             grant(&mut c, &a, u.id, Role::Reviewer, org).unwrap();
-            assert!(grant(&mut c, &a, u.id, Role::Reviewer, org).is_err(), "no duplicate grants");
+            assert!(
+                grant(&mut c, &a, u.id, Role::Reviewer, org).is_err(),
+                "no duplicate grants"
+            );
             assert_eq!(grants_of(&mut c, u.id).unwrap().len(), 2);
             revoke(&mut c, &a, u.id, Role::Editor, org).unwrap();
-            assert_eq!(domain_grants(&grants_of(&mut c, u.id).unwrap())[0].role, Role::Reviewer);
+            assert_eq!(
+                domain_grants(&grants_of(&mut c, u.id).unwrap())[0].role,
+                Role::Reviewer
+            );
         });
     }
 
@@ -389,13 +557,33 @@ mod tests {
             let mut c = db.conn().unwrap();
             let org = seed_org(&mut c, None, "00001434");
             let mk = |c: &mut AnyConnection, name: &str, pw: &str| {
-                create(c, &Actor::system("test"), &NewUser { username: name, display_name: "x", password: pw, org_id: org, roles: &[] })
+                create(
+                    c,
+                    &Actor::system("test"),
+                    &NewUser {
+                        username: name,
+                        display_name: "x",
+                        password: pw,
+                        org_id: org,
+                        roles: &[],
+                    },
+                )
             };
-            assert!(matches!(mk(&mut c, "a", "short"), Err(StorageError::Invalid(e)) if e.get("password").is_some()));
+            assert!(
+                matches!(mk(&mut c, "a", "short"), Err(StorageError::Invalid(e)) if e.get("password").is_some())
+            );
             mk(&mut c, "a", "long enough pw").unwrap();
-            assert!(matches!(mk(&mut c, "a", "long enough pw"), Err(StorageError::Invalid(e)) if e.get("username").is_some()));
+            assert!(
+                matches!(mk(&mut c, "a", "long enough pw"), Err(StorageError::Invalid(e)) if e.get("username").is_some())
+            );
             let token = create_api_token(&mut c, &Actor::system("test"), 1, "ci").unwrap();
-            assert_eq!(user_for_api_token(&mut c, &token).unwrap().unwrap().username, "a");
+            assert_eq!(
+                user_for_api_token(&mut c, &token)
+                    .unwrap()
+                    .unwrap()
+                    .username,
+                "a"
+            );
             assert!(user_for_api_token(&mut c, "gk_forged").unwrap().is_none());
         });
     }

@@ -26,7 +26,11 @@ pub fn routes() -> Router<AppState> {
 }
 
 pub fn json_error(status: StatusCode, message: &str) -> Response {
-    (status, Json(json!({"error": {"status": status.as_u16(), "message": message}}))).into_response()
+    (
+        status,
+        Json(json!({"error": {"status": status.as_u16(), "message": message}})),
+    )
+        .into_response()
 }
 
 fn error(e: WebError) -> Response {
@@ -80,7 +84,10 @@ pub struct ListParams {
     per_page: Option<i64>,
 }
 
-async fn list(State(state): State<AppState>, params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
     let Query(p) = match params {
         Ok(p) => p,
         Err(e) => return json_error(StatusCode::UNPROCESSABLE_ENTITY, &e.body_text()),
@@ -92,12 +99,20 @@ async fn list(State(state): State<AppState>, params: Result<Query<ListParams>, a
     let site_id = match p.site.as_deref() {
         Some(slug) => match dir.site_by_slug(slug) {
             Some(s) => Some(s.id),
-            None => return json_error(StatusCode::UNPROCESSABLE_ENTITY, &format!("unknown site {slug}")),
+            None => {
+                return json_error(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &format!("unknown site {slug}"),
+                )
+            }
         },
         None => None,
     };
     if p.per_page.is_some_and(|n| !(1..=100).contains(&n)) || p.page.is_some_and(|n| n < 1) {
-        return json_error(StatusCode::UNPROCESSABLE_ENTITY, "page must be ≥ 1 and per_page between 1 and 100");
+        return json_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "page must be ≥ 1 and per_page between 1 and 100",
+        );
     }
     let q = ItemQuery {
         site_id,
@@ -149,14 +164,18 @@ async fn respond_item(state: &AppState, found: Result<Option<Item>, WebError>) -
                 Err(e) => error(e),
             }
         }
-        Ok(Some(it)) if it.status() == gongkai_domain::workflow::ItemStatus::Removed => json_error(StatusCode::GONE, "item removed"),
+        Ok(Some(it)) if it.status() == gongkai_domain::workflow::ItemStatus::Removed => {
+            json_error(StatusCode::GONE, "item removed")
+        }
         Ok(_) => json_error(StatusCode::NOT_FOUND, "item not found"),
         Err(e) => error(e),
     }
 }
 
 async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse::<i64>() else { return json_error(StatusCode::BAD_REQUEST, "id must be a number") };
+    let Ok(id) = id.parse::<i64>() else {
+        return json_error(StatusCode::BAD_REQUEST, "id must be a number");
+    };
     let found = state
         .run(move |conn| match item::get(conn, id) {
             Ok(i) => Ok(Some(i)),
@@ -168,7 +187,9 @@ async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Respo
 }
 
 async fn by_index_number(State(state): State<AppState>, Path(number): Path<String>) -> Response {
-    let found = state.run(move |conn| Ok(item::get_by_index_number(conn, &number)?)).await;
+    let found = state
+        .run(move |conn| Ok(item::get_by_index_number(conn, &number)?))
+        .await;
     respond_item(&state, found).await
 }
 
@@ -202,13 +223,22 @@ pub struct ItemInputApi {
     column_ids: Vec<i64>,
 }
 
-async fn create(State(state): State<AppState>, headers: HeaderMap, body: Result<Json<CreateItem>, axum::extract::rejection::JsonRejection>) -> Response {
+async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Json<CreateItem>, axum::extract::rejection::JsonRejection>,
+) -> Response {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::to_string);
-    let Some(token) = token else { return json_error(StatusCode::UNAUTHORIZED, "an API token is required (Authorization: Bearer …)") };
+    let Some(token) = token else {
+        return json_error(
+            StatusCode::UNAUTHORIZED,
+            "an API token is required (Authorization: Bearer …)",
+        );
+    };
     let Json(body) = match body {
         Ok(b) => b,
         Err(e) => return json_error(StatusCode::UNPROCESSABLE_ENTITY, &e.body_text()),
@@ -219,7 +249,9 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Result<
     };
     let user = match state
         .run(move |conn| {
-            let Some(u) = gongkai_storage::user::user_for_api_token(conn, &token)? else { return Ok(None) };
+            let Some(u) = gongkai_storage::user::user_for_api_token(conn, &token)? else {
+                return Ok(None);
+            };
             let g = gongkai_storage::user::grants_of(conn, u.id)?;
             Ok(Some((u, g)))
         })
@@ -229,13 +261,18 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Result<
         Ok(None) => return json_error(StatusCode::UNAUTHORIZED, "invalid or revoked API token"),
         Err(e) => return error(e),
     };
-    let Some(site) = dir.site_by_slug(&body.site).cloned() else { return json_error(StatusCode::UNPROCESSABLE_ENTITY, "unknown site") };
+    let Some(site) = dir.site_by_slug(&body.site).cloned() else {
+        return json_error(StatusCode::UNPROCESSABLE_ENTITY, "unknown site");
+    };
     let Some(org) = dir.orgs.iter().find(|o| o.code == body.org_code).cloned() else {
-        return json_error(StatusCode::UNPROCESSABLE_ENTITY, "unknown org_code")
+        return json_error(StatusCode::UNPROCESSABLE_ENTITY, "unknown org_code");
     };
     let grants = gongkai_storage::user::domain_grants(&user.1);
     if !gongkai_domain::role::allowed(&grants, Permission::EditItems, &org.path) {
-        return json_error(StatusCode::FORBIDDEN, "this token may not edit items of that organisation");
+        return json_error(
+            StatusCode::FORBIDDEN,
+            "this token may not edit items of that organisation",
+        );
     }
     let f = body.fields;
     let input = ItemInput {
@@ -260,9 +297,20 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Result<
         Err(e) => return error(WebError::Invalid(e)),
     };
     let actor = user.0.actor(None);
-    let at = Placement { site_id: site.id, org_id: org.id };
-    match state.run(move |conn| Ok(item::create_draft(conn, &actor, at, &fields)?)).await {
-        Ok(it) => (StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/items/{}", it.id))], Json(item_json(&dir, &it, &[]))).into_response(),
+    let at = Placement {
+        site_id: site.id,
+        org_id: org.id,
+    };
+    match state
+        .run(move |conn| Ok(item::create_draft(conn, &actor, at, &fields)?))
+        .await
+    {
+        Ok(it) => (
+            StatusCode::CREATED,
+            [(header::LOCATION, format!("/api/v1/items/{}", it.id))],
+            Json(item_json(&dir, &it, &[])),
+        )
+            .into_response(),
         Err(e) => error(e),
     }
 }
@@ -287,7 +335,11 @@ async fn openapi() -> Json<Value> {
     let list_params: Vec<Value> = ["site", "genre", "validity"]
         .iter()
         .map(|n| json!({"name": n, "in": "query", "schema": {"type": "string"}}))
-        .chain(["org", "year", "subject", "page", "per_page"].iter().map(|n| json!({"name": n, "in": "query", "schema": {"type": "integer"}})))
+        .chain(
+            ["org", "year", "subject", "page", "per_page"]
+                .iter()
+                .map(|n| json!({"name": n, "in": "query", "schema": {"type": "integer"}})),
+        )
         .collect();
     let error_schema = json!({"type": "object", "properties": {"error": {"type": "object", "properties": {"status": {"type": "integer"}, "message": {"type": "string"}, "fields": {"type": "object"}}}}});
     Json(json!({

@@ -30,7 +30,11 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { index_pattern: IndexPattern::default(), secure_cookies: false, public_url: String::new() }
+        Config {
+            index_pattern: IndexPattern::default(),
+            secure_cookies: false,
+            public_url: String::new(),
+        }
     }
 }
 
@@ -60,12 +64,30 @@ impl AppState {
     /// With a random personal-data key that lives as long as the process (tests); a server that
     /// keeps requests across restarts uses [`AppState::with_data_key`].
     pub fn new(db: Database, search: Option<Arc<SearchEngine>>, config: Config) -> AppState {
-        Self::with_data_key(db, search, config, gongkai_storage::crypto::DataKey::generate())
+        Self::with_data_key(
+            db,
+            search,
+            config,
+            gongkai_storage::crypto::DataKey::generate(),
+        )
     }
 
     /// With the node's data key (`DataKey::load_or_create(data_dir)`: `GONGKAI_DATA_KEY` or the key file).
-    pub fn with_data_key(db: Database, search: Option<Arc<SearchEngine>>, config: Config, data_key: gongkai_storage::crypto::DataKey) -> AppState {
-        AppState(Arc::new(Inner { db, search, config, limiter: RateLimiter::default(), directory: DirectoryCache::default(), page_cache: Default::default(), data_key }))
+    pub fn with_data_key(
+        db: Database,
+        search: Option<Arc<SearchEngine>>,
+        config: Config,
+        data_key: gongkai_storage::crypto::DataKey,
+    ) -> AppState {
+        AppState(Arc::new(Inner {
+            db,
+            search,
+            config,
+            limiter: RateLimiter::default(),
+            directory: DirectoryCache::default(),
+            page_cache: Default::default(),
+            data_key,
+        }))
     }
 
     /// Runs blocking database work off the async threads.
@@ -130,10 +152,10 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> WebResult<&'static str> {
-    state
-        .run(|conn| Ok(gongkai_storage::ping(conn)?))
-        .await?;
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> WebResult<&'static str> {
+    state.run(|conn| Ok(gongkai_storage::ping(conn)?)).await?;
     Ok("ok")
 }
 
@@ -156,5 +178,9 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
 
 pub async fn serve_on(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     crate::background::spawn(state.clone());
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
 }

@@ -48,7 +48,11 @@ impl Staff {
     }
 
     pub fn require(&self, p: Permission, org_path: &str) -> WebResult<()> {
-        if self.can(p, org_path) { Ok(()) } else { Err(WebError::Forbidden) }
+        if self.can(p, org_path) {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden)
+        }
     }
 
     /// Whether the user holds `p` anywhere (to show a menu entry or a list page at all).
@@ -57,12 +61,18 @@ impl Staff {
     }
 
     pub fn is_platform_admin(&self) -> bool {
-        self.domain_grants.iter().any(|g| g.role == gongkai_domain::role::Role::PlatformAdmin)
+        self.domain_grants
+            .iter()
+            .any(|g| g.role == gongkai_domain::role::Role::PlatformAdmin)
     }
 
     /// Refuses a state-changing request whose form token is not this session's.
     pub fn check_csrf(&self, token: &str) -> WebResult<()> {
-        if constant_time_eq(token.as_bytes(), self.csrf.as_bytes()) { Ok(()) } else { Err(WebError::Csrf) }
+        if constant_time_eq(token.as_bytes(), self.csrf.as_bytes()) {
+            Ok(())
+        } else {
+            Err(WebError::Csrf)
+        }
     }
 }
 
@@ -71,7 +81,10 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 pub fn client_ip(parts: &Parts) -> Option<String> {
-    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
 }
 
 /// The client's address when the server knows it (always, under `serve`).
@@ -87,22 +100,40 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 impl FromRequestParts<AppState> for Staff {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
-        let back = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/admin".into());
+        let back = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/admin".into());
         let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) else {
             return Err(WebError::SignInRequired { back });
         };
         let ip = client_ip(parts);
         let found = state
             .run(move |conn| {
-                let Some((s, user)) = session::resume(conn, &token, gongkai_storage::now())? else { return Ok(None) };
+                let Some((s, user)) = session::resume(conn, &token, gongkai_storage::now())? else {
+                    return Ok(None);
+                };
                 let grants = user::grants_of(conn, user.id)?;
                 Ok(Some((s, user, grants)))
             })
             .await?;
-        let Some((s, user, grants)) = found else { return Err(WebError::SignInRequired { back }) };
-        Ok(Staff { domain_grants: user::domain_grants(&grants), user, grants, csrf: s.csrf_token, ip, large_text: large_text(&jar) })
+        let Some((s, user, grants)) = found else {
+            return Err(WebError::SignInRequired { back });
+        };
+        Ok(Staff {
+            domain_grants: user::domain_grants(&grants),
+            user,
+            grants,
+            csrf: s.csrf_token,
+            ip,
+            large_text: large_text(&jar),
+        })
     }
 }
 
@@ -114,7 +145,14 @@ pub fn large_text(jar: &CookieJar) -> bool {
 /// A local path to return to; anything else (other hosts, `//evil`) becomes `/`.
 pub fn safe_back(back: Option<&str>) -> String {
     match back {
-        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.starts_with("/\\") && b.len() < 2000 => b.to_string(),
+        Some(b)
+            if b.starts_with('/')
+                && !b.starts_with("//")
+                && !b.starts_with("/\\")
+                && b.len() < 2000 =>
+        {
+            b.to_string()
+        }
         _ => "/".into(),
     }
 }
@@ -125,7 +163,11 @@ pub struct BackParam {
 }
 
 /// `GET /large-text?back=/path`: flips the preference (a year-long cookie) and returns.
-pub async fn toggle_large_text(State(state): State<AppState>, jar: CookieJar, Query(q): Query<BackParam>) -> impl IntoResponse {
+pub async fn toggle_large_text(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Query(q): Query<BackParam>,
+) -> impl IntoResponse {
     let on = !large_text(&jar);
     let cookie = Cookie::build((LARGE_TEXT_COOKIE, if on { "1" } else { "0" }))
         .path("/")
@@ -153,7 +195,12 @@ pub fn anon_csrf(jar: CookieJar, secure: bool) -> (CookieJar, String) {
 
 pub fn check_anon_csrf(jar: &CookieJar, form_token: &str) -> WebResult<()> {
     match jar.get(CSRF_COOKIE) {
-        Some(c) if !form_token.is_empty() && constant_time_eq(c.value().as_bytes(), form_token.as_bytes()) => Ok(()),
+        Some(c)
+            if !form_token.is_empty()
+                && constant_time_eq(c.value().as_bytes(), form_token.as_bytes()) =>
+        {
+            Ok(())
+        }
         _ => Err(WebError::Csrf),
     }
 }
@@ -170,7 +217,14 @@ pub struct LoginForm {
     back: Option<String>,
 }
 
-fn login_page(jar: CookieJar, secure: bool, username: &str, back: &str, message: Option<&str>, errors: serde_json::Value) -> WebResult<Response> {
+fn login_page(
+    jar: CookieJar,
+    secure: bool,
+    username: &str,
+    back: &str,
+    message: Option<&str>,
+    errors: serde_json::Value,
+) -> WebResult<Response> {
     let (jar, csrf) = anon_csrf(jar, secure);
     let html = page::render(
         "admin/login.html",
@@ -188,7 +242,11 @@ fn login_page(jar: CookieJar, secure: bool, username: &str, back: &str, message:
     Ok((jar, html).into_response())
 }
 
-pub async fn login_form(State(state): State<AppState>, jar: CookieJar, Query(q): Query<BackParam>) -> WebResult<Response> {
+pub async fn login_form(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Query(q): Query<BackParam>,
+) -> WebResult<Response> {
     let back = safe_back(q.back.as_deref().or(Some("/admin")));
     login_page(jar, state.config.secure_cookies, "", &back, None, json!({}))
 }
@@ -201,7 +259,10 @@ pub async fn login(
 ) -> WebResult<Response> {
     check_anon_csrf(&jar, &form.csrf)?;
     let back = safe_back(form.back.as_deref().or(Some("/admin")));
-    if !state.limiter.allow(&format!("login:{}", ip.clone().unwrap_or_default())) {
+    if !state
+        .limiter
+        .allow(&format!("login:{}", ip.clone().unwrap_or_default()))
+    {
         return Err(WebError::TooManyRequests);
     }
     let username = form.username.trim().to_string();
@@ -213,15 +274,19 @@ pub async fn login(
             match user::authenticate(conn, &username, &password, now)? {
                 Ok(u) => {
                     let (token, _) = session::start(conn, u.id, now)?;
-                    audit::record(conn, &u.actor(ip2), Change {
-                        action: "user.login",
-                        entity: "user",
-                        entity_id: u.id.to_string(),
-                        org_id: Some(u.org_id),
-                        summary: format!("{} signed in", u.username),
-                        before: None,
-                        after: None,
-                    })?;
+                    audit::record(
+                        conn,
+                        &u.actor(ip2),
+                        Change {
+                            action: "user.login",
+                            entity: "user",
+                            entity_id: u.id.to_string(),
+                            org_id: Some(u.org_id),
+                            summary: format!("{} signed in", u.username),
+                            before: None,
+                            after: None,
+                        },
+                    )?;
                     Ok(Ok(token))
                 }
                 Err(f) => Ok(Err(f)),
@@ -246,7 +311,14 @@ pub async fn login(
                     page::datetime(until)
                 ),
             };
-            let mut resp = login_page(jar, state.config.secure_cookies, form.username.trim(), &back, Some(&message), json!({"_form": message}))?;
+            let mut resp = login_page(
+                jar,
+                state.config.secure_cookies,
+                form.username.trim(),
+                &back,
+                Some(&message),
+                json!({"_form": message}),
+            )?;
             *resp.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
             Ok(resp)
         }
@@ -259,12 +331,23 @@ pub struct CsrfOnly {
     pub csrf: String,
 }
 
-pub async fn logout(State(state): State<AppState>, staff: Staff, jar: CookieJar, Form(form): Form<CsrfOnly>) -> WebResult<Response> {
+pub async fn logout(
+    State(state): State<AppState>,
+    staff: Staff,
+    jar: CookieJar,
+    Form(form): Form<CsrfOnly>,
+) -> WebResult<Response> {
     staff.check_csrf(&form.csrf)?;
     if let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) {
-        state.run(move |conn| Ok(session::end(conn, &token)?)).await?;
+        state
+            .run(move |conn| Ok(session::end(conn, &token)?))
+            .await?;
     }
-    Ok((jar.remove(Cookie::build(SESSION_COOKIE).path("/")), Redirect::to("/admin/login")).into_response())
+    Ok((
+        jar.remove(Cookie::build(SESSION_COOKIE).path("/")),
+        Redirect::to("/admin/login"),
+    )
+        .into_response())
 }
 
 #[cfg(test)]
@@ -278,6 +361,10 @@ mod tests {
         assert_eq!(safe_back(Some("https://evil.example/")), "/");
         assert_eq!(safe_back(Some("/\\evil")), "/");
         assert_eq!(safe_back(None), "/");
-        assert!(constant_time_eq(b"abc", b"abc") && !constant_time_eq(b"abc", b"abd") && !constant_time_eq(b"a", b"ab"));
+        assert!(
+            constant_time_eq(b"abc", b"abc")
+                && !constant_time_eq(b"abc", b"abd")
+                && !constant_time_eq(b"a", b"ab")
+        );
     }
 }

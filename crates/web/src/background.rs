@@ -11,7 +11,10 @@ pub fn spawn(state: AppState) {
         let s = state.clone();
         tokio::spawn(async move {
             if let Some(engine) = s.search.clone() {
-                if let Err(e) = s.run(move |conn| crate::search::apply_config(conn, &engine)).await {
+                if let Err(e) = s
+                    .run(move |conn| crate::search::apply_config(conn, &engine))
+                    .await
+                {
                     tracing::warn!("search settings not loaded: {e}");
                 }
             }
@@ -33,7 +36,10 @@ pub fn spawn(state: AppState) {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            match s.run(|conn| Ok(gongkai_storage::outbox::last_id(conn)?)).await {
+            match s
+                .run(|conn| Ok(gongkai_storage::outbox::last_id(conn)?))
+                .await
+            {
                 Ok(last) if seen != Some(last) => {
                     if seen.is_some() {
                         s.page_cache.invalidate();
@@ -60,7 +66,9 @@ pub fn spawn(state: AppState) {
                 })
                 .await;
             match r {
-                Ok(ids) if !ids.is_empty() => tracing::info!("published {} scheduled items", ids.len()),
+                Ok(ids) if !ids.is_empty() => {
+                    tracing::info!("published {} scheduled items", ids.len())
+                }
                 Ok(_) => {}
                 Err(e) => tracing::warn!("scheduler: {e}"),
             }
@@ -70,7 +78,11 @@ pub fn spawn(state: AppState) {
 
 /// One follower pass: applies whatever the outbox holds beyond this index's position.
 pub async fn follow_once(state: &AppState) -> crate::error::WebResult<usize> {
-    let Some(engine) = state.search.clone() else { return Ok(0) };
+    let Some(engine) = state.search.clone() else {
+        return Ok(0);
+    };
     let dir = state.directory().await?;
-    state.run(move |conn| crate::search::sync_outbox(conn, &dir, &engine)).await
+    state
+        .run(move |conn| crate::search::sync_outbox(conn, &dir, &engine))
+        .await
 }

@@ -41,7 +41,10 @@ impl PageCache {
     fn get(&self, key: &str) -> Option<(HeaderMap, Bytes)> {
         let g = self.generation.load(Ordering::SeqCst);
         let pages = self.pages.read().expect("page cache lock");
-        pages.get(key).filter(|(gen, at, _, _)| *gen == g && at.elapsed() < TTL).map(|(_, _, h, b)| (h.clone(), b.clone()))
+        pages
+            .get(key)
+            .filter(|(gen, at, _, _)| *gen == g && at.elapsed() < TTL)
+            .map(|(_, _, h, b)| (h.clone(), b.clone()))
     }
 
     fn put(&self, key: String, generation: u64, headers: HeaderMap, body: Bytes) {
@@ -67,7 +70,11 @@ fn cacheable(req: &Request) -> bool {
         && !path.starts_with("/request")
         && !path.starts_with("/large-text")
         && !path.starts_with("/healthz")
-        && !req.headers().get(header::COOKIE).and_then(|c| c.to_str().ok()).is_some_and(|c| c.contains(crate::auth::SESSION_COOKIE))
+        && !req
+            .headers()
+            .get(header::COOKIE)
+            .and_then(|c| c.to_str().ok())
+            .is_some_and(|c| c.contains(crate::auth::SESSION_COOKIE))
 }
 
 /// The middleware. Writes (any non-GET request) invalidate the cache once they have run.
@@ -80,13 +87,15 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     if !cacheable(&req) {
         return next.run(req).await;
     }
-    let large = crate::auth::large_text(&axum_extra::extract::CookieJar::from_headers(req.headers()));
+    let large =
+        crate::auth::large_text(&axum_extra::extract::CookieJar::from_headers(req.headers()));
     let key = format!("{}|{}", u8::from(large), req.uri());
     if let Some((headers, body)) = state.page_cache.get(&key) {
         let mut resp = Response::new(Body::from(body));
         *resp.headers_mut() = headers;
         // Says where the page came from, for operators and tests.
-        resp.headers_mut().insert("x-cache", axum::http::HeaderValue::from_static("hit"));
+        resp.headers_mut()
+            .insert("x-cache", axum::http::HeaderValue::from_static("hit"));
         return resp;
     }
     let generation = state.page_cache.generation.load(Ordering::SeqCst);
@@ -95,14 +104,18 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         return resp;
     }
     // Rendered pages are whole strings, so their exact size is known before reading them.
-    let small = http_body::Body::size_hint(resp.body()).upper().is_some_and(|n| n as usize <= MAX_PAGE_BYTES);
+    let small = http_body::Body::size_hint(resp.body())
+        .upper()
+        .is_some_and(|n| n as usize <= MAX_PAGE_BYTES);
     if !small {
         return resp;
     }
     let (parts, body) = resp.into_parts();
     match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
         Ok(bytes) => {
-            state.page_cache.put(key, generation, parts.headers.clone(), bytes.clone());
+            state
+                .page_cache
+                .put(key, generation, parts.headers.clone(), bytes.clone());
             Response::from_parts(parts, Body::from(bytes))
         }
         Err(e) => {

@@ -79,23 +79,38 @@ impl Directory {
     /// Ids of the organisation and all below it.
     pub fn org_subtree(&self, id: i64) -> Vec<i64> {
         match self.org(id) {
-            Some(root) => self.orgs.iter().filter(|o| o.path.starts_with(&root.path)).map(|o| o.id).collect(),
+            Some(root) => self
+                .orgs
+                .iter()
+                .filter(|o| o.path.starts_with(&root.path))
+                .map(|o| o.id)
+                .collect(),
             None => vec![],
         }
     }
     /// Organisations whose path starts with any of `paths` (a user's scopes).
     pub fn orgs_within(&self, paths: &[String]) -> Vec<&Organisation> {
-        self.orgs.iter().filter(|o| paths.iter().any(|p| o.path.starts_with(p.as_str()))).collect()
+        self.orgs
+            .iter()
+            .filter(|o| paths.iter().any(|p| o.path.starts_with(p.as_str())))
+            .collect()
     }
 
     pub fn site_url(&self, site: &Site) -> String {
-        if site.is_portal { "/".into() } else { format!("/s/{}/", site.slug) }
+        if site.is_portal {
+            "/".into()
+        } else {
+            format!("/s/{}/", site.slug)
+        }
     }
     pub fn column_url(&self, column: &Column) -> String {
         if let Some(link) = &column.link_url {
             return link.clone();
         }
-        let slug = self.site(column.site_id).map(|s| s.slug.as_str()).unwrap_or("");
+        let slug = self
+            .site(column.site_id)
+            .map(|s| s.slug.as_str())
+            .unwrap_or("");
         format!("/s/{slug}/c/{}/", column.slug)
     }
 }
@@ -106,7 +121,10 @@ pub struct DirectoryCache(RwLock<Option<(Instant, Arc<Directory>)>>);
 impl DirectoryCache {
     pub fn get(&self) -> Option<Arc<Directory>> {
         let guard = self.0.read().expect("directory lock");
-        guard.as_ref().filter(|(at, _)| at.elapsed() < TTL).map(|(_, d)| d.clone())
+        guard
+            .as_ref()
+            .filter(|(at, _)| at.elapsed() < TTL)
+            .map(|(_, d)| d.clone())
     }
     pub fn put(&self, d: Arc<Directory>) {
         *self.0.write().expect("directory lock") = Some((Instant::now(), d));

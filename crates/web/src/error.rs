@@ -100,7 +100,8 @@ impl From<minijinja::Error> for WebError {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         if let WebError::SignInRequired { back } = &self {
-            return Redirect::to(&format!("/admin/login?back={}", urlencoding::encode(back))).into_response();
+            return Redirect::to(&format!("/admin/login?back={}", urlencoding::encode(back)))
+                .into_response();
         }
         let status = self.status();
         if status.is_server_error() {
@@ -111,10 +112,17 @@ impl IntoResponse for WebError {
             WebError::Internal(_) => "服务器处理请求时出错，请稍后再试。".to_string(),
             other => other.to_string(),
         };
-        let mut resp = (status, crate::page::error_page(status, self.title(), &message, false, "/")).into_response();
+        let mut resp = (
+            status,
+            crate::page::error_page(status, self.title(), &message, false, "/"),
+        )
+            .into_response();
         // The page is rendered again with the visitor's large-text preference and the right
         // back link by `restyle_errors`, which sees the request.
-        resp.extensions_mut().insert(ErrorInfo { title: self.title(), message });
+        resp.extensions_mut().insert(ErrorInfo {
+            title: self.title(),
+            message,
+        });
         resp
     }
 }
@@ -128,7 +136,8 @@ pub struct ErrorInfo {
 
 /// Middleware: error pages honour the large-text cookie and toggle back to the page they are on.
 pub async fn restyle_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let large = crate::auth::large_text(&axum_extra::extract::CookieJar::from_headers(req.headers()));
+    let large =
+        crate::auth::large_text(&axum_extra::extract::CookieJar::from_headers(req.headers()));
     let path = req.uri().path().to_string();
     let resp = next.run(req).await;
     match resp.extensions().get::<ErrorInfo>().cloned() {

@@ -17,7 +17,13 @@ pub fn render(name: &str, ctx: &Value) -> WebResult<Html<String>> {
 }
 
 /// The styled error page. Rendering it must not fail; if it does, a plain page is returned.
-pub fn error_page(status: StatusCode, title: &str, message: &str, large_text: bool, path: &str) -> Html<String> {
+pub fn error_page(
+    status: StatusCode,
+    title: &str,
+    message: &str,
+    large_text: bool,
+    path: &str,
+) -> Html<String> {
     let ctx = json!({
         "status": status.as_u16(),
         "title": title,
@@ -77,17 +83,25 @@ pub fn merge(mut base: Value, extra: Value) -> Value {
 }
 
 pub fn date(d: Option<chrono::NaiveDate>) -> String {
-    d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
 }
 
 pub fn datetime(t: chrono::NaiveDateTime) -> String {
     // Stored in UTC; shown in China Standard Time.
-    (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()
+    (t + chrono::Duration::hours(8))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// The `published_at` of an item as a Chinese-time date.
 pub fn published_date(t: Option<chrono::NaiveDateTime>) -> String {
-    t.map(|t| (t + chrono::Duration::hours(8)).format("%Y-%m-%d").to_string()).unwrap_or_default()
+    t.map(|t| {
+        (t + chrono::Duration::hours(8))
+            .format("%Y-%m-%d")
+            .to_string()
+    })
+    .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -98,10 +112,21 @@ mod tests {
     fn pagination_elides_distant_pages() {
         let p = pagination(10, 20, 1000, |n| format!("?page={n}"));
         assert_eq!(p["pages"], 50);
-        let ns: Vec<String> = p["pages_list"].as_array().unwrap().iter().map(|x| x["n"].to_string()).collect();
-        assert_eq!(ns, ["1", "\"…\"", "8", "9", "10", "11", "12", "\"…\"", "50"]);
+        let ns: Vec<String> = p["pages_list"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["n"].to_string())
+            .collect();
+        assert_eq!(
+            ns,
+            ["1", "\"…\"", "8", "9", "10", "11", "12", "\"…\"", "50"]
+        );
         assert_eq!(p["prev_url"], "?page=9");
         let one = pagination(1, 20, 0, |n| format!("?page={n}"));
-        assert_eq!((one["pages"].as_i64(), one["next_url"].is_null()), (Some(1), true));
+        assert_eq!(
+            (one["pages"].as_i64(), one["next_url"].is_null()),
+            (Some(1), true)
+        );
     }
 }

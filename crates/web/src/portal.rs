@@ -38,9 +38,18 @@ pub fn routes() -> Router<AppState> {
         .route("/annual-reports", get(annual_reports))
         .route("/guide", get(guide))
         .route("/sitemap.xml", get(sitemap))
-        .route("/report-error", get(report_error_form).post(report_error_submit))
-        .route("/request", get(crate::request::form).post(crate::request::submit))
-        .route("/request/track", get(crate::request::track_form).post(crate::request::track))
+        .route(
+            "/report-error",
+            get(report_error_form).post(report_error_submit),
+        )
+        .route(
+            "/request",
+            get(crate::request::form).post(crate::request::submit),
+        )
+        .route(
+            "/request/track",
+            get(crate::request::track_form).post(crate::request::track),
+        )
 }
 
 /// Everything a public page needs to know about where it is.
@@ -52,33 +61,73 @@ pub struct Here {
 }
 
 impl Here {
-    pub async fn of_site(state: &AppState, site: Option<Site>, jar: &CookieJar, path: &str) -> WebResult<Here> {
+    pub async fn of_site(
+        state: &AppState,
+        site: Option<Site>,
+        jar: &CookieJar,
+        path: &str,
+    ) -> WebResult<Here> {
         let dir = state.directory().await?;
         let site = match site {
             Some(s) => s,
             None => dir.portal().cloned().ok_or(WebError::NotFound)?,
         };
-        Ok(Here { dir, site, large_text: large_text(jar), path: path.to_string() })
+        Ok(Here {
+            dir,
+            site,
+            large_text: large_text(jar),
+            path: path.to_string(),
+        })
     }
 
-    pub async fn of_slug(state: &AppState, slug: &str, jar: &CookieJar, path: &str) -> WebResult<Here> {
+    pub async fn of_slug(
+        state: &AppState,
+        slug: &str,
+        jar: &CookieJar,
+        path: &str,
+    ) -> WebResult<Here> {
         let dir = state.directory().await?;
         let site = dir.site_by_slug(slug).cloned().ok_or(WebError::NotFound)?;
-        Ok(Here { dir, site, large_text: large_text(jar), path: path.to_string() })
+        Ok(Here {
+            dir,
+            site,
+            large_text: large_text(jar),
+            path: path.to_string(),
+        })
     }
 
     /// The context keys of `base.html`.
-    pub fn base(&self, page_title: Option<&str>, current_column: Option<i64>, crumbs: Vec<(String, String)>) -> Value {
+    pub fn base(
+        &self,
+        page_title: Option<&str>,
+        current_column: Option<i64>,
+        crumbs: Vec<(String, String)>,
+    ) -> Value {
         let portal = self.dir.portal();
         let site_url = self.dir.site_url(&self.site);
-        let mut nav = vec![json!({"name": "首页", "url": site_url, "current": current_column.is_none() && self.path == site_url})];
-        for c in self.dir.columns_of(self.site.id).filter(|c| c.parent_id.is_none()).take(9) {
+        let mut nav = vec![
+            json!({"name": "首页", "url": site_url, "current": current_column.is_none() && self.path == site_url}),
+        ];
+        for c in self
+            .dir
+            .columns_of(self.site.id)
+            .filter(|c| c.parent_id.is_none())
+            .take(9)
+        {
             let url = self.dir.column_url(c);
             nav.push(json!({"name": c.name, "url": url, "current": Some(c.id) == current_column}));
         }
         let mut breadcrumbs = vec![json!({"name": "首页", "url": site_url})];
-        breadcrumbs.extend(crumbs.into_iter().map(|(name, url)| json!({"name": name, "url": url})));
-        let search_url = if self.site.is_portal { "/search".to_string() } else { format!("/search?site={}", self.site.slug) };
+        breadcrumbs.extend(
+            crumbs
+                .into_iter()
+                .map(|(name, url)| json!({"name": name, "url": url})),
+        );
+        let search_url = if self.site.is_portal {
+            "/search".to_string()
+        } else {
+            format!("/search?site={}", self.site.slug)
+        };
         json!({
             "site": {"title": self.site.title, "slug": self.site.slug, "url": site_url, "is_portal": self.site.is_portal},
             "portal": {"title": portal.map(|p| p.title.clone()).unwrap_or_default(), "url": "/"},
@@ -99,8 +148,18 @@ impl Here {
         })
     }
 
-    pub fn render(&self, template: &str, page_title: Option<&str>, column: Option<i64>, crumbs: Vec<(String, String)>, extra: Value) -> WebResult<Html<String>> {
-        page::render(template, &merge(self.base(page_title, column, crumbs), extra))
+    pub fn render(
+        &self,
+        template: &str,
+        page_title: Option<&str>,
+        column: Option<i64>,
+        crumbs: Vec<(String, String)>,
+        extra: Value,
+    ) -> WebResult<Html<String>> {
+        page::render(
+            template,
+            &merge(self.base(page_title, column, crumbs), extra),
+        )
     }
 }
 
@@ -117,7 +176,10 @@ pub fn item_row(dir: &Directory, i: &ItemSummary) -> Value {
     })
 }
 
-fn latest_in(conn: &mut gongkai_storage::AnyConnection, q: ItemQuery) -> WebResult<Vec<ItemSummary>> {
+fn latest_in(
+    conn: &mut gongkai_storage::AnyConnection,
+    q: ItemQuery,
+) -> WebResult<Vec<ItemSummary>> {
     Ok(item::latest(conn, &q)?)
 }
 
@@ -125,15 +187,25 @@ fn latest_in(conn: &mut gongkai_storage::AnyConnection, q: ItemQuery) -> WebResu
 fn site_groups(dir: &Directory) -> Value {
     let mut groups: BTreeMap<u8, (&str, Vec<Value>)> = BTreeMap::new();
     for s in dir.sites.iter().filter(|s| !s.is_portal) {
-        let level = dir.org(s.org_id).and_then(|o| o.level.parse::<OrgLevel>().ok()).unwrap_or(OrgLevel::City);
+        let level = dir
+            .org(s.org_id)
+            .and_then(|o| o.level.parse::<OrgLevel>().ok())
+            .unwrap_or(OrgLevel::City);
         let (key, label) = match level {
             OrgLevel::City => (0, "市政府部门"),
             OrgLevel::County => (1, "县（市、区）"),
             OrgLevel::Township => (2, "乡镇（街道）"),
         };
-        groups.entry(key).or_insert((label, vec![])).1.push(json!({"title": s.title, "url": dir.site_url(s)}));
+        groups
+            .entry(key)
+            .or_insert((label, vec![]))
+            .1
+            .push(json!({"title": s.title, "url": dir.site_url(s)}));
     }
-    json!(groups.into_values().map(|(label, sites)| json!({"label": label, "sites": sites})).collect::<Vec<_>>())
+    json!(groups
+        .into_values()
+        .map(|(label, sites)| json!({"label": label, "sites": sites}))
+        .collect::<Vec<_>>())
 }
 
 async fn portal_home(State(state): State<AppState>, jar: CookieJar) -> WebResult<Html<String>> {
@@ -141,13 +213,33 @@ async fn portal_home(State(state): State<AppState>, jar: CookieJar) -> WebResult
     let dir = here.dir.clone();
     let site_id = here.site.id;
     // Top-level columns of the portal, by module, each with its five latest items.
-    let columns: Vec<Column> = dir.columns_of(site_id).filter(|c| c.parent_id.is_none() && c.module.is_some()).cloned().collect();
+    let columns: Vec<Column> = dir
+        .columns_of(site_id)
+        .filter(|c| c.parent_id.is_none() && c.module.is_some())
+        .cloned()
+        .collect();
     let (latest, per_column) = state
         .run(move |conn| {
-            let latest = latest_in(conn, ItemQuery { per_page: 10, ..ItemQuery::public() })?;
+            let latest = latest_in(
+                conn,
+                ItemQuery {
+                    per_page: 10,
+                    ..ItemQuery::public()
+                },
+            )?;
             let mut per_column = Vec::new();
             for c in &columns {
-                per_column.push((c.clone(), latest_in(conn, ItemQuery { column_id: Some(c.id), per_page: 5, ..ItemQuery::public() })?));
+                per_column.push((
+                    c.clone(),
+                    latest_in(
+                        conn,
+                        ItemQuery {
+                            column_id: Some(c.id),
+                            per_page: 5,
+                            ..ItemQuery::public()
+                        },
+                    )?,
+                ));
             }
             Ok((latest, per_column))
         })
@@ -183,25 +275,47 @@ async fn portal_home(State(state): State<AppState>, jar: CookieJar) -> WebResult
 async fn site_list(State(state): State<AppState>, jar: CookieJar) -> WebResult<Html<String>> {
     let here = Here::of_site(&state, None, &jar, "/sites").await?;
     let groups = site_groups(&here.dir);
-    here.render("site_list.html", Some("网站群导航"), None, vec![("网站群导航".into(), "/sites".into())], json!({"site_groups": groups}))
+    here.render(
+        "site_list.html",
+        Some("网站群导航"),
+        None,
+        vec![("网站群导航".into(), "/sites".into())],
+        json!({"site_groups": groups}),
+    )
 }
 
 async fn site_home_redirect(Path(slug): Path<String>) -> Redirect {
     Redirect::permanent(&format!("/s/{}/", urlencoding::encode(&slug)))
 }
 
-async fn site_home(State(state): State<AppState>, jar: CookieJar, Path(slug): Path<String>) -> WebResult<Response> {
+async fn site_home(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Path(slug): Path<String>,
+) -> WebResult<Response> {
     let here = Here::of_slug(&state, &slug, &jar, &format!("/s/{slug}/")).await?;
     if here.site.is_portal {
         return Ok(Redirect::permanent("/").into_response());
     }
     let dir = here.dir.clone();
-    let columns: Vec<Column> = dir.columns_of(here.site.id).filter(|c| c.kind().holds_content() && c.body_html.is_none()).take(12).cloned().collect();
+    let columns: Vec<Column> = dir
+        .columns_of(here.site.id)
+        .filter(|c| c.kind().holds_content() && c.body_html.is_none())
+        .take(12)
+        .cloned()
+        .collect();
     let boxes = state
         .run(move |conn| {
             let mut out = Vec::new();
             for c in columns {
-                let items = latest_in(conn, ItemQuery { column_id: Some(c.id), per_page: 6, ..ItemQuery::public() })?;
+                let items = latest_in(
+                    conn,
+                    ItemQuery {
+                        column_id: Some(c.id),
+                        per_page: 6,
+                        ..ItemQuery::public()
+                    },
+                )?;
                 out.push((c, items));
             }
             Ok(out)
@@ -211,7 +325,15 @@ async fn site_home(State(state): State<AppState>, jar: CookieJar, Path(slug): Pa
         .iter()
         .map(|(c, items)| json!({"name": c.name, "url": dir.column_url(c), "items": items.iter().map(|i| item_row(&dir, i)).collect::<Vec<_>>()}))
         .collect();
-    Ok(here.render("site_home.html", None, None, vec![], json!({"columns": columns}))?.into_response())
+    Ok(here
+        .render(
+            "site_home.html",
+            None,
+            None,
+            vec![],
+            json!({"columns": columns}),
+        )?
+        .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -226,7 +348,10 @@ pub fn parse_page(raw: Option<&str>, max: i64) -> WebResult<i64> {
         None => Ok(1),
         Some(s) => match s.parse::<i64>() {
             Ok(n) if n >= 1 && n <= max => Ok(n),
-            _ => Err(WebError::BadRequest(format!("页码 page=“{}”无效：须为 1 到 {max} 之间的整数", truncate(s, 20)))),
+            _ => Err(WebError::BadRequest(format!(
+                "页码 page=“{}”无效：须为 1 到 {max} 之间的整数",
+                truncate(s, 20)
+            ))),
         },
     }
 }
@@ -243,10 +368,16 @@ async fn column_page(
     Path((slug, column_slug)): Path<(String, String)>,
     query: Result<Query<PageParam>, axum::extract::rejection::QueryRejection>,
 ) -> WebResult<Html<String>> {
-    let Query(q) = query.map_err(|e| WebError::BadRequest(format!("查询参数无效：{}", e.body_text())))?;
+    let Query(q) =
+        query.map_err(|e| WebError::BadRequest(format!("查询参数无效：{}", e.body_text())))?;
     let path = format!("/s/{slug}/c/{column_slug}/");
     let here = Here::of_slug(&state, &slug, &jar, &path).await?;
-    let column = here.dir.columns_of(here.site.id).find(|c| c.slug == column_slug).cloned().ok_or(WebError::NotFound)?;
+    let column = here
+        .dir
+        .columns_of(here.site.id)
+        .find(|c| c.slug == column_slug)
+        .cloned()
+        .ok_or(WebError::NotFound)?;
     let page_no = parse_page(q.page.as_deref(), 10_000)?;
     let mut crumbs = vec![];
     if let Some(parent) = column.parent_id.and_then(|p| here.dir.column(p)) {
@@ -262,15 +393,31 @@ async fn column_page(
         }));
     }
     // A parent column lists its children's items too.
-    let child_ids: Vec<i64> = here.dir.columns_of(here.site.id).filter(|c| c.parent_id == Some(column.id)).map(|c| c.id).collect();
+    let child_ids: Vec<i64> = here
+        .dir
+        .columns_of(here.site.id)
+        .filter(|c| c.parent_id == Some(column.id))
+        .map(|c| c.id)
+        .collect();
     let cid = column.id;
     let result = state
         .run(move |conn| {
-            let q = ItemQuery { column_id: Some(cid), page: page_no, per_page: PER_PAGE, ..ItemQuery::public() };
+            let q = ItemQuery {
+                column_id: Some(cid),
+                page: page_no,
+                per_page: PER_PAGE,
+                ..ItemQuery::public()
+            };
             let mut page = item::list(conn, &q)?;
             if page.total == 0 && !child_ids.is_empty() {
                 // Lists of a parent without items of its own show the first child's items.
-                page = item::list(conn, &ItemQuery { column_id: Some(child_ids[0]), ..q })?;
+                page = item::list(
+                    conn,
+                    &ItemQuery {
+                        column_id: Some(child_ids[0]),
+                        ..q
+                    },
+                )?;
             }
             Ok(page)
         })
@@ -280,7 +427,9 @@ async fn column_page(
     }
     let dir = &here.dir;
     let items: Vec<Value> = result.rows.iter().map(|i| item_row(dir, i)).collect();
-    let pag = pagination(page_no, PER_PAGE, result.total, |n| format!("{path}?page={n}"));
+    let pag = pagination(page_no, PER_PAGE, result.total, |n| {
+        format!("{path}?page={n}")
+    });
     here.render("column.html", Some(&column.name), Some(top), crumbs, json!({
         "column": {"name": column.name, "kind": column.kind, "kind_label": column.kind().label_zh(), "description": null},
         "items": items,
@@ -300,7 +449,8 @@ async fn item_page(
     Path(id): Path<String>,
     query: Result<Query<ItemParams>, axum::extract::rejection::QueryRejection>,
 ) -> WebResult<Html<String>> {
-    let Query(params) = query.map_err(|e| WebError::BadRequest(format!("查询参数无效：{}", e.body_text())))?;
+    let Query(params) =
+        query.map_err(|e| WebError::BadRequest(format!("查询参数无效：{}", e.body_text())))?;
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let (it, attachments, related, interpretations, columns) = state
         .run(move |conn| {
@@ -321,7 +471,11 @@ async fn item_page(
     let site = dir.site(it.site_id).cloned();
     let path = format!("/items/{id}");
     let here = Here::of_site(&state, site, &jar, &path).await?;
-    let column = columns.iter().filter_map(|c| dir.column(*c)).find(|c| c.site_id == here.site.id).cloned();
+    let column = columns
+        .iter()
+        .filter_map(|c| dir.column(*c))
+        .find(|c| c.site_id == here.site.id)
+        .cloned();
     let mut crumbs = vec![];
     if let Some(c) = &column {
         crumbs.push((c.name.clone(), dir.column_url(c)));
@@ -329,11 +483,16 @@ async fn item_page(
     crumbs.push(("正文".into(), path.clone()));
     let validity = it.validity();
     let validity_note = match (validity, it.invalid_from) {
-        (Some(Validity::Expired | Validity::Repealed), Some(d)) => Some(format!("{} 起{}", d, validity.map(|v| v.label_zh()).unwrap_or(""))),
+        (Some(Validity::Expired | Validity::Repealed), Some(d)) => Some(format!(
+            "{} 起{}",
+            d,
+            validity.map(|v| v.label_zh()).unwrap_or("")
+        )),
         _ => None,
     };
-    let withdrawn = (it.status() == ItemStatus::Withdrawn)
-        .then(|| json!({"date": page::published_date(Some(it.updated_at)), "reason": it.status_reason}));
+    let withdrawn = (it.status() == ItemStatus::Withdrawn).then(
+        || json!({"date": page::published_date(Some(it.updated_at)), "reason": it.status_reason}),
+    );
     let ctx = json!({
         "item": {
             "id": it.id,
@@ -366,15 +525,28 @@ async fn item_page(
         },
         "print": params.print.is_some(),
     });
-    here.render("item.html", Some(&it.title), column.as_ref().map(|c| c.parent_id.unwrap_or(c.id)), crumbs, ctx)
+    here.render(
+        "item.html",
+        Some(&it.title),
+        column.as_ref().map(|c| c.parent_id.unwrap_or(c.id)),
+        crumbs,
+        ctx,
+    )
 }
 
-async fn attachment(State(state): State<AppState>, Path((id, aid)): Path<(i64, i64)>) -> WebResult<Response> {
+async fn attachment(
+    State(state): State<AppState>,
+    Path((id, aid)): Path<(i64, i64)>,
+) -> WebResult<Response> {
     let (a, bytes) = state
         .run(move |conn| {
             let it = item::get(conn, id)?;
             if !it.status().is_public() {
-                return Err(if it.status() == ItemStatus::Removed { WebError::Gone } else { WebError::NotFound });
+                return Err(if it.status() == ItemStatus::Removed {
+                    WebError::Gone
+                } else {
+                    WebError::NotFound
+                });
             }
             let a = gongkai_storage::attachment::get(conn, aid)?;
             if a.item_id != id {
@@ -384,7 +556,10 @@ async fn attachment(State(state): State<AppState>, Path((id, aid)): Path<(i64, i
             Ok((a, bytes))
         })
         .await?;
-    let disposition = format!("attachment; filename*=UTF-8''{}", urlencoding::encode(&a.file_name));
+    let disposition = format!(
+        "attachment; filename*=UTF-8''{}",
+        urlencoding::encode(&a.file_name)
+    );
     Ok((
         [
             (header::CONTENT_TYPE, a.content_type.clone()),
@@ -412,8 +587,18 @@ pub struct CatalogueParams {
 impl CatalogueParams {
     fn url(&self, change: (&str, Option<String>)) -> String {
         let mut pairs: Vec<(&str, String)> = vec![];
-        for (k, v) in [("org", &self.org), ("subject", &self.subject), ("genre", &self.genre), ("year", &self.year), ("validity", &self.validity)] {
-            let v = if k == change.0 { change.1.clone() } else { v.clone() };
+        for (k, v) in [
+            ("org", &self.org),
+            ("subject", &self.subject),
+            ("genre", &self.genre),
+            ("year", &self.year),
+            ("validity", &self.validity),
+        ] {
+            let v = if k == change.0 {
+                change.1.clone()
+            } else {
+                v.clone()
+            };
             if let Some(v) = v.filter(|v| !v.is_empty()) {
                 pairs.push((k, v));
             }
@@ -423,15 +608,25 @@ impl CatalogueParams {
                 pairs.push(("page", p));
             }
         }
-        let qs: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", urlencoding::encode(v))).collect();
-        if qs.is_empty() { "/catalogue".into() } else { format!("/catalogue?{}", qs.join("&")) }
+        let qs: Vec<String> = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencoding::encode(v)))
+            .collect();
+        if qs.is_empty() {
+            "/catalogue".into()
+        } else {
+            format!("/catalogue?{}", qs.join("&"))
+        }
     }
 }
 
 fn parse_id(name: &str, raw: &Option<String>) -> WebResult<Option<i64>> {
     match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => s.parse().map(Some).map_err(|_| WebError::BadRequest(format!("参数 {name}=“{}”无效", truncate(s, 20)))),
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| WebError::BadRequest(format!("参数 {name}=“{}”无效", truncate(s, 20)))),
     }
 }
 
@@ -440,18 +635,24 @@ async fn catalogue(
     jar: CookieJar,
     query: Result<Query<CatalogueParams>, axum::extract::rejection::QueryRejection>,
 ) -> WebResult<Html<String>> {
-    let Query(p) = query.map_err(|e| WebError::BadRequest(format!("查询参数无效：{}", e.body_text())))?;
+    let Query(p) =
+        query.map_err(|e| WebError::BadRequest(format!("查询参数无效：{}", e.body_text())))?;
     let here = Here::of_site(&state, None, &jar, "/catalogue").await?;
     let dir = here.dir.clone();
     let org = parse_id("org", &p.org)?;
     let subject = parse_id("subject", &p.subject)?;
     let year = parse_id("year", &p.year)?.map(|y| y as i32);
-    let genre = match p.genre.as_deref().filter(|s| !s.is_empty()) {
-        Some(g) => Some(g.parse::<Genre>().map_err(|_| WebError::BadRequest(format!("参数 genre=“{}”无效", truncate(g, 20))))?),
-        None => None,
-    };
+    let genre =
+        match p.genre.as_deref().filter(|s| !s.is_empty()) {
+            Some(g) => Some(g.parse::<Genre>().map_err(|_| {
+                WebError::BadRequest(format!("参数 genre=“{}”无效", truncate(g, 20)))
+            })?),
+            None => None,
+        };
     let validity = match p.validity.as_deref().filter(|s| !s.is_empty()) {
-        Some(v) => Some(v.parse::<Validity>().map_err(|_| WebError::BadRequest(format!("参数 validity=“{}”无效", truncate(v, 20))))?),
+        Some(v) => Some(v.parse::<Validity>().map_err(|_| {
+            WebError::BadRequest(format!("参数 validity=“{}”无效", truncate(v, 20)))
+        })?),
         None => None,
     };
     let page_no = parse_page(p.page.as_deref(), 10_000)?;
@@ -469,7 +670,13 @@ async fn catalogue(
         .run(move |conn| {
             let result = item::list(conn, &q)?;
             let mut facets = vec![];
-            for f in [Facet::Org, Facet::Subject, Facet::Genre, Facet::Year, Facet::Validity] {
+            for f in [
+                Facet::Org,
+                Facet::Subject,
+                Facet::Genre,
+                Facet::Year,
+                Facet::Validity,
+            ] {
                 facets.push((f, item::facet_counts(conn, &q, f)?));
             }
             Ok((result, facets))
@@ -514,22 +721,45 @@ async fn catalogue(
         }
     }
     let items: Vec<Value> = result.rows.iter().map(|i| item_row(&dir, i)).collect();
-    let pag = pagination(page_no, PER_PAGE, result.total, |n| p.url(("page", Some(n.to_string()))));
-    here.render("catalogue.html", Some("政府信息公开目录"), None, vec![("政府信息公开目录".into(), "/catalogue".into())], json!({
-        "facets": facet_groups,
-        "active_filters": active,
-        "items": items,
-        "pagination": pag,
-        "total": result.total,
-    }))
+    let pag = pagination(page_no, PER_PAGE, result.total, |n| {
+        p.url(("page", Some(n.to_string())))
+    });
+    here.render(
+        "catalogue.html",
+        Some("政府信息公开目录"),
+        None,
+        vec![("政府信息公开目录".into(), "/catalogue".into())],
+        json!({
+            "facets": facet_groups,
+            "active_filters": active,
+            "items": items,
+            "pagination": pag,
+            "total": result.total,
+        }),
+    )
 }
 
 fn facet_label(dir: &Directory, f: Facet, value: &str) -> String {
     match f {
-        Facet::Org => value.parse().ok().and_then(|id| dir.org(id)).map(|o| o.name.clone()).unwrap_or_else(|| value.into()),
-        Facet::Subject => value.parse().ok().map(|id| dir.subject_path(id)).unwrap_or_else(|| value.into()),
-        Facet::Genre => value.parse::<Genre>().map(|g| g.label_zh().to_string()).unwrap_or_else(|_| value.into()),
-        Facet::Validity => value.parse::<Validity>().map(|v| v.label_zh().to_string()).unwrap_or_else(|_| value.into()),
+        Facet::Org => value
+            .parse()
+            .ok()
+            .and_then(|id| dir.org(id))
+            .map(|o| o.name.clone())
+            .unwrap_or_else(|| value.into()),
+        Facet::Subject => value
+            .parse()
+            .ok()
+            .map(|id| dir.subject_path(id))
+            .unwrap_or_else(|| value.into()),
+        Facet::Genre => value
+            .parse::<Genre>()
+            .map(|g| g.label_zh().to_string())
+            .unwrap_or_else(|_| value.into()),
+        Facet::Validity => value
+            .parse::<Validity>()
+            .map(|v| v.label_zh().to_string())
+            .unwrap_or_else(|_| value.into()),
         Facet::Year => format!("{value}年"),
     }
 }
@@ -538,17 +768,37 @@ async fn annual_reports(State(state): State<AppState>, jar: CookieJar) -> WebRes
     let here = Here::of_site(&state, None, &jar, "/annual-reports").await?;
     let rows = state
         .run(|conn| {
-            Ok(item::list(conn, &ItemQuery { genre: Some(Genre::AnnualReport.as_str().into()), per_page: 100, ..ItemQuery::public() })?.rows)
+            Ok(item::list(
+                conn,
+                &ItemQuery {
+                    genre: Some(Genre::AnnualReport.as_str().into()),
+                    per_page: 100,
+                    ..ItemQuery::public()
+                },
+            )?
+            .rows)
         })
         .await?;
     let reports: Vec<Value> = rows
         .iter()
         .map(|r| {
-            let year = r.title.chars().filter(|c| c.is_ascii_digit()).collect::<String>().get(..4).and_then(|y| y.parse::<i32>().ok());
+            let year = r
+                .title
+                .chars()
+                .filter(|c| c.is_ascii_digit())
+                .collect::<String>()
+                .get(..4)
+                .and_then(|y| y.parse::<i32>().ok());
             json!({"year": year.unwrap_or(0), "title": r.title, "url": format!("/items/{}", r.id)})
         })
         .collect();
-    here.render("annual_reports.html", Some("政府信息公开年报"), None, vec![("政府信息公开年报".into(), "/annual-reports".into())], json!({"reports": reports}))
+    here.render(
+        "annual_reports.html",
+        Some("政府信息公开年报"),
+        None,
+        vec![("政府信息公开年报".into(), "/annual-reports".into())],
+        json!({"reports": reports}),
+    )
 }
 
 /// 政府信息公开指南: the portal's single-page column with slug `gkzn`, or a default text.
@@ -560,7 +810,13 @@ async fn guide(State(state): State<AppState>, jar: CookieJar) -> WebResult<Html<
         .find(|c| c.slug == "gkzn")
         .and_then(|c| c.body_html.clone())
         .unwrap_or_else(|| "<p>本机关依照《中华人民共和国政府信息公开条例》主动公开政府信息，并受理政府信息公开申请。申请可通过网上、信函、当面等方式提出。</p>".into());
-    here.render("page.html", Some("政府信息公开指南"), None, vec![("政府信息公开指南".into(), "/guide".into())], json!({"body_html": body}))
+    here.render(
+        "page.html",
+        Some("政府信息公开指南"),
+        None,
+        vec![("政府信息公开指南".into(), "/guide".into())],
+        json!({"body_html": body}),
+    )
 }
 
 const ERROR_CATEGORIES: &[(&str, &str)] = &[
@@ -572,7 +828,10 @@ const ERROR_CATEGORIES: &[(&str, &str)] = &[
 ];
 
 fn categories() -> Value {
-    json!(ERROR_CATEGORIES.iter().map(|(v, l)| json!({"value": v, "label": l})).collect::<Vec<_>>())
+    json!(ERROR_CATEGORIES
+        .iter()
+        .map(|(v, l)| json!({"value": v, "label": l}))
+        .collect::<Vec<_>>())
 }
 
 #[derive(Deserialize, Default, serde::Serialize)]
@@ -612,7 +871,10 @@ async fn report_error_submit(
     }
     let mut errors = serde_json::Map::new();
     if form.description.trim().chars().count() < 5 {
-        errors.insert("description".into(), json!("请描述发现的问题（至少 5 个字）"));
+        errors.insert(
+            "description".into(),
+            json!("请描述发现的问题（至少 5 个字）"),
+        );
     }
     if form.description.chars().count() > 1000 {
         errors.insert("description".into(), json!("问题描述不能超过 1000 字"));
@@ -635,7 +897,14 @@ async fn report_error_submit(
     let site_id = here.site.id;
     let code = state
         .run(move |conn| {
-            Ok(gongkai_storage::feedback::create(conn, site_id, &form.page_url, &form.category, form.description.trim(), Some(form.contact.trim()).filter(|c| !c.is_empty()))?)
+            Ok(gongkai_storage::feedback::create(
+                conn,
+                site_id,
+                &form.page_url,
+                &form.category,
+                form.description.trim(),
+                Some(form.contact.trim()).filter(|c| !c.is_empty()),
+            )?)
         })
         .await?;
     let html = here.render("report_error.html", Some("我为政府网站找错"), None, crumbs, json!({
@@ -648,12 +917,18 @@ async fn report_error_submit(
 /// published items (the protocol's limit for one file).
 async fn sitemap(State(state): State<AppState>) -> WebResult<Response> {
     let dir = state.directory().await?;
-    let items = state.run(|conn| Ok(item::public_changes(conn, 50_000 - 2_000)?)).await?;
+    let items = state
+        .run(|conn| Ok(item::public_changes(conn, 50_000 - 2_000)?))
+        .await?;
     let base = &state.config.public_url;
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     let mut url = |loc: &str, lastmod: Option<String>| {
         xml.push_str("<url><loc>");
-        xml.push_str(&format!("{base}{loc}").replace('&', "&amp;").replace('<', "&lt;"));
+        xml.push_str(
+            &format!("{base}{loc}")
+                .replace('&', "&amp;")
+                .replace('<', "&lt;"),
+        );
         xml.push_str("</loc>");
         if let Some(m) = lastmod {
             xml.push_str(&format!("<lastmod>{m}</lastmod>"));
@@ -663,14 +938,26 @@ async fn sitemap(State(state): State<AppState>) -> WebResult<Response> {
     for s in &dir.sites {
         url(&dir.site_url(s), None);
     }
-    for c in dir.columns.iter().filter(|c| c.link_url.is_none()).take(1_900) {
+    for c in dir
+        .columns
+        .iter()
+        .filter(|c| c.link_url.is_none())
+        .take(1_900)
+    {
         url(&dir.column_url(c), None);
     }
     for (id, at) in items {
-        url(&format!("/items/{id}"), Some(at.format("%Y-%m-%d").to_string()));
+        url(
+            &format!("/items/{id}"),
+            Some(at.format("%Y-%m-%d").to_string()),
+        );
     }
     xml.push_str("</urlset>\n");
-    Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        xml,
+    )
+        .into_response())
 }
 
 /// Unknown paths: the styled 404.

@@ -13,7 +13,11 @@ pub struct RateLimiter {
 
 impl Default for RateLimiter {
     fn default() -> Self {
-        RateLimiter { windows: Mutex::new(HashMap::new()), limit: 10, window: Duration::from_secs(60) }
+        RateLimiter {
+            windows: Mutex::new(HashMap::new()),
+            limit: 10,
+            window: Duration::from_secs(60),
+        }
     }
 }
 
@@ -40,7 +44,10 @@ mod tests {
 
     #[test]
     fn blocks_after_the_limit_per_key() {
-        let r = RateLimiter { limit: 3, ..Default::default() };
+        let r = RateLimiter {
+            limit: 3,
+            ..Default::default()
+        };
         assert!((0..3).all(|_| r.allow("1.2.3.4")));
         assert!(!r.allow("1.2.3.4"));
         assert!(r.allow("5.6.7.8"), "other clients are unaffected");

@@ -30,12 +30,18 @@ pub fn today() -> NaiveDate {
 }
 
 fn pairs(list: &[(&str, &str)]) -> Vec<Value> {
-    list.iter().map(|(v, l)| json!({"value": v, "label": l})).collect()
+    list.iter()
+        .map(|(v, l)| json!({"value": v, "label": l}))
+        .collect()
 }
 
 /// The shared option lists of the form.
 fn options(dir: &Directory) -> Value {
-    let orgs: Vec<Value> = dir.orgs.iter().map(|o| json!({"value": o.id.to_string(), "label": o.name})).collect();
+    let orgs: Vec<Value> = dir
+        .orgs
+        .iter()
+        .map(|o| json!({"value": o.id.to_string(), "label": o.name}))
+        .collect();
     let organisation_types: Vec<Value> = ApplicantType::ALL
         .iter()
         .filter(|t| t.is_organization())
@@ -51,7 +57,12 @@ fn options(dir: &Directory) -> Value {
     })
 }
 
-async fn form_page(state: &AppState, jar: CookieJar, values: &RequestInput, errors: &FieldErrors) -> WebResult<(CookieJar, Html<String>)> {
+async fn form_page(
+    state: &AppState,
+    jar: CookieJar,
+    values: &RequestInput,
+    errors: &FieldErrors,
+) -> WebResult<(CookieJar, Html<String>)> {
     let here = Here::of_site(state, None, &jar, "/request").await?;
     let (jar, csrf) = anon_csrf(jar, state.config.secure_cookies);
     let mut extra = options(&here.dir);
@@ -60,13 +71,27 @@ async fn form_page(state: &AppState, jar: CookieJar, values: &RequestInput, erro
     extra["values"] = serde_json::to_value(values).expect("form serialises");
     extra["errors"] = json!(errors);
     extra["track_url"] = json!("/request/track");
-    let html = here.render("request_form.html", Some(TITLE), None, vec![(TITLE.into(), "/request".into())], extra)?;
+    let html = here.render(
+        "request_form.html",
+        Some(TITLE),
+        None,
+        vec![(TITLE.into(), "/request".into())],
+        extra,
+    )?;
     Ok((jar, html))
 }
 
 pub async fn form(State(state): State<AppState>, jar: CookieJar) -> WebResult<Response> {
-    let values = RequestInput { applicant_type: ApplicantType::NaturalPerson.as_str().into(), id_type: IdType::ResidentId.as_str().into(), delivery: "online".into(), preferred_form: "electronic".into(), ..Default::default() };
-    Ok(form_page(&state, jar, &values, &FieldErrors::default()).await?.into_response())
+    let values = RequestInput {
+        applicant_type: ApplicantType::NaturalPerson.as_str().into(),
+        id_type: IdType::ResidentId.as_str().into(),
+        delivery: "online".into(),
+        preferred_form: "electronic".into(),
+        ..Default::default()
+    };
+    Ok(form_page(&state, jar, &values, &FieldErrors::default())
+        .await?
+        .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -77,7 +102,12 @@ pub struct RequestForm {
     csrf: String,
 }
 
-pub async fn submit(State(state): State<AppState>, ClientIp(ip): ClientIp, jar: CookieJar, Form(form): Form<RequestForm>) -> WebResult<Response> {
+pub async fn submit(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    jar: CookieJar,
+    Form(form): Form<RequestForm>,
+) -> WebResult<Response> {
     check_anon_csrf(&jar, &form.csrf)?;
     let ip = ip.unwrap_or_default();
     if !state.limiter.allow(&format!("request:{ip}")) {
@@ -97,9 +127,22 @@ pub async fn submit(State(state): State<AppState>, ClientIp(ip): ClientIp, jar: 
     let today = today();
     let receipt = ReceiptFacts::new(ReceiptChannel::Online, today).confirmed(today);
     let key = state.data_key.clone();
-    let actor = Actor { user_id: None, name: "public".into(), ip: Some(ip).filter(|i| !i.is_empty()) };
+    let actor = Actor {
+        user_id: None,
+        name: "public".into(),
+        ip: Some(ip).filter(|i| !i.is_empty()),
+    };
     let stored = state
-        .run(move |conn| Ok(request::intake(conn, &key, &WorkingCalendar::builtin(), &actor, &new, &receipt)))
+        .run(move |conn| {
+            Ok(request::intake(
+                conn,
+                &key,
+                &WorkingCalendar::builtin(),
+                &actor,
+                &new,
+                &receipt,
+            ))
+        })
         .await?;
     let ack = match stored {
         Ok(a) => a,
@@ -135,16 +178,32 @@ fn public_view(dir: &Directory, r: &Request) -> Value {
     })
 }
 
-async fn track_page(state: &AppState, jar: CookieJar, code: &str, errors: Value, result: Value, status: StatusCode) -> WebResult<Response> {
+async fn track_page(
+    state: &AppState,
+    jar: CookieJar,
+    code: &str,
+    errors: Value,
+    result: Value,
+    status: StatusCode,
+) -> WebResult<Response> {
     let here = Here::of_site(state, None, &jar, "/request/track").await?;
     let (jar, csrf) = anon_csrf(jar, state.config.secure_cookies);
-    let html = here.render("request_track.html", Some(TRACK_TITLE), None, vec![(TITLE.into(), "/request".into()), (TRACK_TITLE.into(), "/request/track".into())], json!({
-        "csrf": csrf,
-        "form_action": "/request/track",
-        "values": {"code": code},
-        "errors": errors,
-        "result": result,
-    }))?;
+    let html = here.render(
+        "request_track.html",
+        Some(TRACK_TITLE),
+        None,
+        vec![
+            (TITLE.into(), "/request".into()),
+            (TRACK_TITLE.into(), "/request/track".into()),
+        ],
+        json!({
+            "csrf": csrf,
+            "form_action": "/request/track",
+            "values": {"code": code},
+            "errors": errors,
+            "result": result,
+        }),
+    )?;
     Ok((status, jar, html).into_response())
 }
 
@@ -160,9 +219,17 @@ pub struct TrackForm {
     csrf: String,
 }
 
-pub async fn track(State(state): State<AppState>, ClientIp(ip): ClientIp, jar: CookieJar, Form(form): Form<TrackForm>) -> WebResult<Response> {
+pub async fn track(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    jar: CookieJar,
+    Form(form): Form<TrackForm>,
+) -> WebResult<Response> {
     check_anon_csrf(&jar, &form.csrf)?;
-    if !state.limiter.allow(&format!("request-track:{}", ip.unwrap_or_default())) {
+    if !state
+        .limiter
+        .allow(&format!("request-track:{}", ip.unwrap_or_default()))
+    {
         return Err(WebError::TooManyRequests);
     }
     let code = form.code.trim().to_string();
@@ -174,16 +241,44 @@ pub async fn track(State(state): State<AppState>, ClientIp(ip): ClientIp, jar: C
         errors.add("password", "请填写查询密码");
     }
     if !errors.is_empty() {
-        return track_page(&state, jar, &code, json!(errors), Value::Null, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return track_page(
+            &state,
+            jar,
+            &code,
+            json!(errors),
+            Value::Null,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let (c, p) = (code.clone(), form.password.clone());
-    let found = state.run(move |conn| Ok(request::track(conn, &c, &p)?)).await?;
+    let found = state
+        .run(move |conn| Ok(request::track(conn, &c, &p)?))
+        .await?;
     match found {
         Some(r) => {
             let dir = state.directory().await?;
-            track_page(&state, jar, &code, json!({}), public_view(&dir, &r), StatusCode::OK).await
+            track_page(
+                &state,
+                jar,
+                &code,
+                json!({}),
+                public_view(&dir, &r),
+                StatusCode::OK,
+            )
+            .await
         }
         // The same answer for an unknown code and a wrong password.
-        None => track_page(&state, jar, &code, json!({"_form": "查询码或密码不正确，请核对后重试。"}), Value::Null, StatusCode::OK).await,
+        None => {
+            track_page(
+                &state,
+                jar,
+                &code,
+                json!({"_form": "查询码或密码不正确，请核对后重试。"}),
+                Value::Null,
+                StatusCode::OK,
+            )
+            .await
+        }
     }
 }

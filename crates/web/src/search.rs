@@ -21,12 +21,20 @@ use crate::page::pagination;
 use crate::portal::Here;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/search", get(search_page)).route("/search/go", get(click)).route("/api/v1/search", get(search_api))
+    Router::new()
+        .route("/search", get(search_page))
+        .route("/search/go", get(click))
+        .route("/api/v1/search", get(search_api))
 }
 
 /// The search document of a published item: metadata for filters and facets, body text without
 /// tags, and the text of plain-text attachments.
-pub fn item_doc(dir: &Directory, it: &Item, column_ids: &[i64], attachment_text: &str) -> SearchDoc {
+pub fn item_doc(
+    dir: &Directory,
+    it: &Item,
+    column_ids: &[i64],
+    attachment_text: &str,
+) -> SearchDoc {
     let mut body = html_to_text(&it.body_html);
     if !it.summary.is_empty() {
         body = format!("{}\n{}", it.summary, body);
@@ -38,7 +46,11 @@ pub fn item_doc(dir: &Directory, it: &Item, column_ids: &[i64], attachment_text:
     let mut d = SearchDoc::new(DocKind::Item, it.id, it.title.clone(), body);
     d.url = format!("/items/{}", it.id);
     d.published = it.published_at;
-    d.site_slugs = dir.site(it.site_id).map(|s| s.slug.clone()).into_iter().collect();
+    d.site_slugs = dir
+        .site(it.site_id)
+        .map(|s| s.slug.clone())
+        .into_iter()
+        .collect();
     for cid in column_ids {
         if let Some(c) = dir.column(*cid) {
             if let Some(s) = dir.site(c.site_id) {
@@ -46,14 +58,21 @@ pub fn item_doc(dir: &Directory, it: &Item, column_ids: &[i64], attachment_text:
                     d.site_slugs.push(s.slug.clone());
                 }
             }
-            d.columns.push(format!("{}/{}", dir.site(c.site_id).map(|s| s.slug.as_str()).unwrap_or(""), c.slug));
+            d.columns.push(format!(
+                "{}/{}",
+                dir.site(c.site_id).map(|s| s.slug.as_str()).unwrap_or(""),
+                c.slug
+            ));
         }
     }
     if let Some(o) = dir.org(it.org_id) {
         d.org_code = Some(o.code.clone());
         d.org_name = Some(o.name.clone());
     }
-    d.subject = it.subject_id.and_then(|s| dir.subject(s)).map(|s| s.name.clone());
+    d.subject = it
+        .subject_id
+        .and_then(|s| dir.subject(s))
+        .map(|s| s.name.clone());
     d.genre = Some(it.genre.clone());
     d.year = it.published_year;
     d.validity = Some(it.validity.clone());
@@ -76,8 +95,17 @@ pub fn html_to_text(html: &str) -> String {
             (true, '>') => {
                 in_tag = false;
                 let closing = tag.starts_with('/');
-                let t = tag.trim_start_matches('/').split_whitespace().next().unwrap_or("").trim_end_matches('/').to_ascii_lowercase();
-                let block = matches!(t.as_str(), "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "table");
+                let t = tag
+                    .trim_start_matches('/')
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .trim_end_matches('/')
+                    .to_ascii_lowercase();
+                let block = matches!(
+                    t.as_str(),
+                    "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "table"
+                );
                 if (closing && block) || t == "br" {
                     out.push('\n');
                 }
@@ -86,10 +114,19 @@ pub fn html_to_text(html: &str) -> String {
             (false, c) => out.push(c),
         }
     }
-    out.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    out.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
-fn docs_for(conn: &mut AnyConnection, dir: &Directory, ids: &[i64]) -> WebResult<(Vec<SearchDoc>, Vec<String>)> {
+fn docs_for(
+    conn: &mut AnyConnection,
+    dir: &Directory,
+    ids: &[i64],
+) -> WebResult<(Vec<SearchDoc>, Vec<String>)> {
     let items = item::get_many(conn, ids)?;
     let placements = item::placements(conn, ids)?;
     let mut cols: HashMap<i64, Vec<i64>> = HashMap::new();
@@ -105,7 +142,12 @@ fn docs_for(conn: &mut AnyConnection, dir: &Directory, ids: &[i64]) -> WebResult
                 .filter_map(|a| a.text_content)
                 .collect::<Vec<_>>()
                 .join("\n");
-            docs.push(item_doc(dir, it, cols.get(&it.id).map(Vec::as_slice).unwrap_or(&[]), &text));
+            docs.push(item_doc(
+                dir,
+                it,
+                cols.get(&it.id).map(Vec::as_slice).unwrap_or(&[]),
+                &text,
+            ));
         } else {
             gone.push(format!("item:{}", it.id));
         }
@@ -121,16 +163,29 @@ fn docs_for(conn: &mut AnyConnection, dir: &Directory, ids: &[i64]) -> WebResult
 
 /// Applies outbox entries after the index's stored position; returns how many were applied.
 /// Each batch is committed with its last outbox id, so a node that was down resumes where it was.
-pub fn sync_outbox(conn: &mut AnyConnection, dir: &Directory, engine: &gongkai_search::SearchEngine) -> WebResult<usize> {
+pub fn sync_outbox(
+    conn: &mut AnyConnection,
+    dir: &Directory,
+    engine: &gongkai_search::SearchEngine,
+) -> WebResult<usize> {
     let mut applied = 0;
     loop {
         let cursor = engine.applied_seq().unwrap_or(0);
         let batch = outbox::since(conn, cursor, 500)?;
-        let Some(last) = batch.last().map(|e| e.id) else { return Ok(applied) };
-        if batch.iter().any(|e| e.entity == gongkai_storage::search_tools::CONFIG_ENTITY) {
+        let Some(last) = batch.last().map(|e| e.id) else {
+            return Ok(applied);
+        };
+        if batch
+            .iter()
+            .any(|e| e.entity == gongkai_storage::search_tools::CONFIG_ENTITY)
+        {
             apply_config(conn, engine)?;
         }
-        let mut ids: Vec<i64> = batch.iter().filter(|e| e.entity == "item").map(|e| e.entity_id).collect();
+        let mut ids: Vec<i64> = batch
+            .iter()
+            .filter(|e| e.entity == "item")
+            .map(|e| e.entity_id)
+            .collect();
         ids.sort_unstable();
         ids.dedup();
         // The current state decides: an upsert of an item withdrawn since is a delete.
@@ -148,18 +203,29 @@ pub fn sync_outbox(conn: &mut AnyConnection, dir: &Directory, engine: &gongkai_s
 }
 
 /// Loads the editors' synonyms (on top of the built-in groups) and best bets into the engine.
-pub fn apply_config(conn: &mut AnyConnection, engine: &gongkai_search::SearchEngine) -> WebResult<()> {
+pub fn apply_config(
+    conn: &mut AnyConnection,
+    engine: &gongkai_search::SearchEngine,
+) -> WebResult<()> {
     use gongkai_storage::search_tools;
     let mut groups = gongkai_search::default_synonyms();
     groups.extend(search_tools::synonyms(conn)?.iter().map(|g| g.terms()));
     engine.set_synonyms(groups);
-    let bets: HashMap<String, Vec<String>> = search_tools::best_bets(conn)?.into_iter().map(|b| (b.query.clone(), b.doc_ids())).collect();
+    let bets: HashMap<String, Vec<String>> = search_tools::best_bets(conn)?
+        .into_iter()
+        .map(|b| (b.query.clone(), b.doc_ids()))
+        .collect();
     engine.set_best_bets(bets);
     Ok(())
 }
 
 /// Re-indexes every published item from the database; `progress` is called with (done, total).
-pub fn rebuild(conn: &mut AnyConnection, dir: &Directory, engine: &gongkai_search::SearchEngine, progress: &dyn Fn(usize, usize)) -> WebResult<usize> {
+pub fn rebuild(
+    conn: &mut AnyConnection,
+    dir: &Directory,
+    engine: &gongkai_search::SearchEngine,
+    progress: &dyn Fn(usize, usize),
+) -> WebResult<usize> {
     let err = |e: SearchError| WebError::Internal(format!("search index: {e}"));
     // Read the outbox position first: changes after it are replayed by the follower afterwards.
     let through = outbox::last_id(conn)?;
@@ -175,10 +241,7 @@ pub fn rebuild(conn: &mut AnyConnection, dir: &Directory, engine: &gongkai_searc
 }
 
 fn parse_request(raw: Option<String>) -> Result<(SearchRequest, Vec<(String, String)>), WebError> {
-    let pairs: Vec<(String, String)> = raw
-        .as_deref()
-        .map(|q| url_pairs(q))
-        .unwrap_or_default();
+    let pairs: Vec<(String, String)> = raw.as_deref().map(|q| url_pairs(q)).unwrap_or_default();
     let req = SearchRequest::from_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(|e| WebError::Unprocessable(e.message_zh()))?;
     Ok((req, pairs))
@@ -189,7 +252,11 @@ fn url_pairs(q: &str) -> Vec<(String, String)> {
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            let dec = |s: &str| urlencoding::decode(&s.replace('+', " ")).map(|c| c.into_owned()).unwrap_or_else(|_| s.to_string());
+            let dec = |s: &str| {
+                urlencoding::decode(&s.replace('+', " "))
+                    .map(|c| c.into_owned())
+                    .unwrap_or_else(|_| s.to_string())
+            };
             (dec(k), dec(v))
         })
         .collect()
@@ -198,12 +265,19 @@ fn url_pairs(q: &str) -> Vec<(String, String)> {
 fn link(req: &SearchRequest, change: impl FnOnce(&mut SearchRequest)) -> String {
     let mut r = req.clone();
     change(&mut r);
-    let qs: Vec<String> = r.to_params().iter().map(|(k, v)| format!("{k}={}", urlencoding::encode(v))).collect();
+    let qs: Vec<String> = r
+        .to_params()
+        .iter()
+        .map(|(k, v)| format!("{k}={}", urlencoding::encode(v)))
+        .collect();
     format!("/search?{}", qs.join("&"))
 }
 
 fn run_search(state: &AppState, req: &SearchRequest) -> Result<SearchResults, WebError> {
-    let engine = state.search.as_ref().ok_or_else(|| WebError::Internal("search is not enabled on this node".into()))?;
+    let engine = state
+        .search
+        .as_ref()
+        .ok_or_else(|| WebError::Internal("search is not enabled on this node".into()))?;
     engine.search(req).map_err(|e| match e {
         SearchError::Query(p) => WebError::BadRequest(p.message_zh()),
         SearchError::Params(p) => WebError::Unprocessable(p.message_zh()),
@@ -211,18 +285,36 @@ fn run_search(state: &AppState, req: &SearchRequest) -> Result<SearchResults, We
     })
 }
 
-async fn search_page(State(state): State<AppState>, jar: CookieJar, RawQuery(raw): RawQuery) -> WebResult<Response> {
+async fn search_page(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    RawQuery(raw): RawQuery,
+) -> WebResult<Response> {
     let here = Here::of_site(&state, None, &jar, "/search").await?;
     let crumbs = vec![("站内搜索".to_string(), "/search".to_string())];
     let (req, _) = match parse_request(raw) {
         Ok(r) => r,
         Err(e) => {
-            let html = here.render("search.html", Some("站内搜索"), None, crumbs, empty_results(&e.to_string(), ""))?;
+            let html = here.render(
+                "search.html",
+                Some("站内搜索"),
+                None,
+                crumbs,
+                empty_results(&e.to_string(), ""),
+            )?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
         }
     };
     if req.q.trim().is_empty() {
-        return Ok(here.render("search.html", Some("站内搜索"), None, crumbs, empty_results_quiet())?.into_response());
+        return Ok(here
+            .render(
+                "search.html",
+                Some("站内搜索"),
+                None,
+                crumbs,
+                empty_results_quiet(),
+            )?
+            .into_response());
     }
     let state2 = state.clone();
     let req2 = req.clone();
@@ -233,7 +325,9 @@ async fn search_page(State(state): State<AppState>, jar: CookieJar, RawQuery(raw
         Ok(r) => r,
         Err(WebError::BadRequest(m)) => {
             let ctx = merge_q(empty_results(&m, &req.q), &req.q);
-            return Ok(here.render("search.html", Some("站内搜索"), None, crumbs, ctx)?.into_response());
+            return Ok(here
+                .render("search.html", Some("站内搜索"), None, crumbs, ctx)?
+                .into_response());
         }
         Err(e) => return Err(e),
     };
@@ -241,7 +335,17 @@ async fn search_page(State(state): State<AppState>, jar: CookieJar, RawQuery(raw
     // so paging through results does not count as searching again.
     let qid = if req.page == 1 {
         let (q, n) = (req.q.clone(), results.total as i64);
-        state.run(move |conn| Ok(gongkai_storage::search_tools::log_query(conn, &q, n, gongkai_storage::now())?)).await.ok()
+        state
+            .run(move |conn| {
+                Ok(gongkai_storage::search_tools::log_query(
+                    conn,
+                    &q,
+                    n,
+                    gongkai_storage::now(),
+                )?)
+            })
+            .await
+            .ok()
     } else {
         None
     };
@@ -297,7 +401,12 @@ async fn search_page(State(state): State<AppState>, jar: CookieJar, RawQuery(raw
         group("体裁", "genre", &f.genre, fl.genre.clone()),
         group("年份", "year", &f.year, fl.year.map(|y| y.to_string())),
         group("有效性", "validity", &f.validity, fl.validity.clone()),
-        group("类型", "kind", &f.kind, fl.kind.map(|k| k.as_str().to_string())),
+        group(
+            "类型",
+            "kind",
+            &f.kind,
+            fl.kind.map(|k| k.as_str().to_string()),
+        ),
     ];
     let mut active = vec![];
     for (key, name, value) in [
@@ -314,7 +423,12 @@ async fn search_page(State(state): State<AppState>, jar: CookieJar, RawQuery(raw
     }
     let per_page = req.per_page as i64;
     let total = results.total as i64;
-    let pag = pagination(req.page as i64, per_page, total.min(gongkai_search::MAX_RESULT_WINDOW as i64), |n| link(&req, |r| r.page = n as u32));
+    let pag = pagination(
+        req.page as i64,
+        per_page,
+        total.min(gongkai_search::MAX_RESULT_WINDOW as i64),
+        |n| link(&req, |r| r.page = n as u32),
+    );
     let ctx = json!({
         "q": req.q,
         "error": null,
@@ -332,7 +446,9 @@ async fn search_page(State(state): State<AppState>, jar: CookieJar, RawQuery(raw
         },
         "pagination": pag,
     });
-    Ok(here.render("search.html", Some("站内搜索"), None, crumbs, ctx)?.into_response())
+    Ok(here
+        .render("search.html", Some("站内搜索"), None, crumbs, ctx)?
+        .into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -343,10 +459,15 @@ pub struct ClickParams {
 
 /// `GET /search/go?qid=…&to=/items/42`: counts a click on a result, then goes there. Only local
 /// paths are followed, so the link cannot be used as an open redirect.
-async fn click(State(state): State<AppState>, axum::extract::Query(p): axum::extract::Query<ClickParams>) -> WebResult<axum::response::Redirect> {
+async fn click(
+    State(state): State<AppState>,
+    axum::extract::Query(p): axum::extract::Query<ClickParams>,
+) -> WebResult<axum::response::Redirect> {
     let to = crate::auth::safe_back(Some(&p.to));
     let qid = p.qid;
-    state.run(move |conn| Ok(gongkai_storage::search_tools::log_click(conn, qid)?)).await?;
+    state
+        .run(move |conn| Ok(gongkai_storage::search_tools::log_click(conn, qid)?))
+        .await?;
     Ok(axum::response::Redirect::to(&to))
 }
 
@@ -413,11 +534,20 @@ mod tests {
 
     #[test]
     fn html_becomes_text() {
-        assert_eq!(html_to_text("<p>第一条&nbsp;规定</p><p>A &amp; B</p>"), "第一条 规定\nA & B\n");
+        assert_eq!(
+            html_to_text("<p>第一条&nbsp;规定</p><p>A &amp; B</p>"),
+            "第一条 规定\nA & B\n"
+        );
     }
 
     #[test]
     fn query_strings_decode_plus_and_percent() {
-        assert_eq!(url_pairs("q=%E4%BD%8E%E4%BF%9D+%E6%A0%87%E5%87%86&page=2"), [("q".to_string(), "低保 标准".to_string()), ("page".into(), "2".into())]);
+        assert_eq!(
+            url_pairs("q=%E4%BD%8E%E4%BF%9D+%E6%A0%87%E5%87%86&page=2"),
+            [
+                ("q".to_string(), "低保 标准".to_string()),
+                ("page".into(), "2".into())
+            ]
+        );
     }
 }

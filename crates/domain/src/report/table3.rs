@@ -829,7 +829,10 @@ mod tests {
         next.compute_totals();
         let found = check_carry_over(&this, &next);
         assert_eq!(found.len(), 2, "自然人 and 总计: {found:#?}");
-        assert_eq!(found[1].location, "表三 / 二、上年结转政府信息公开申请数量 / 总计");
+        assert_eq!(
+            found[1].location,
+            "表三 / 二、上年结转政府信息公开申请数量 / 总计"
+        );
         assert_eq!(
             found[0].location,
             "表三 / 二、上年结转政府信息公开申请数量 / 自然人"

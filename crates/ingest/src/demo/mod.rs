@@ -35,9 +35,13 @@ use gongkai_domain::site::{ColumnKind, Module, SiteSlug};
 use gongkai_domain::workflow::{ItemStatus, WorkflowAction};
 use gongkai_storage::audit::Actor;
 use gongkai_storage::item::{self, Placement};
-use gongkai_storage::schema::{item_relations, items, organisations, site_columns, sites, subjects, users};
+use gongkai_storage::schema::{
+    item_relations, items, organisations, site_columns, sites, subjects, users,
+};
 use gongkai_storage::site::{self as site_store, NewColumn, NewSite};
-use gongkai_storage::{org as org_store, subject as subject_store, user as user_store, AnyConnection, Database};
+use gongkai_storage::{
+    org as org_store, subject as subject_store, user as user_store, AnyConnection, Database,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::distributions::Alphanumeric;
 use rand::Rng;
@@ -60,7 +64,11 @@ pub struct DemoOptions {
 
 impl Default for DemoOptions {
     fn default() -> Self {
-        DemoOptions { max_items: 4_000, pattern: IndexPattern::default(), structure_only: false }
+        DemoOptions {
+            max_items: 4_000,
+            pattern: IndexPattern::default(),
+            structure_only: false,
+        }
     }
 }
 
@@ -68,7 +76,11 @@ impl Default for DemoOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DataSource {
     /// `shared/data/`: so many laws and policy documents were read.
-    Shared { dir: PathBuf, laws: usize, policies: usize },
+    Shared {
+        dir: PathBuf,
+        laws: usize,
+        policies: usize,
+    },
     /// The shared data was absent: only the built-in sample.
     BuiltIn,
 }
@@ -109,7 +121,11 @@ pub struct DemoSummary {
 impl fmt::Display for DemoSummary {
     /// The lines `serve --demo` prints: counts, then one line per account.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let verb = if self.already_loaded { "already loaded" } else { "loaded" };
+        let verb = if self.already_loaded {
+            "already loaded"
+        } else {
+            "loaded"
+        };
         writeln!(
             f,
             "demo city {verb}: {} organisations, {} sites, {} columns, {} subjects; {} published items ({} withdrawn, {} in the workflow, {} interpretations) in {:.1} s",
@@ -124,16 +140,33 @@ impl fmt::Display for DemoSummary {
             self.elapsed.as_secs_f64()
         )?;
         match &self.source {
-            Some(DataSource::Shared { dir, laws, policies }) => {
-                writeln!(f, "documents from {}: {laws} laws and regulations, {policies} policy documents", dir.display())?
+            Some(DataSource::Shared {
+                dir,
+                laws,
+                policies,
+            }) => writeln!(
+                f,
+                "documents from {}: {laws} laws and regulations, {policies} policy documents",
+                dir.display()
+            )?,
+            Some(DataSource::BuiltIn) => {
+                writeln!(f, "shared data not found: built-in sample only")?
             }
-            Some(DataSource::BuiltIn) => writeln!(f, "shared data not found: built-in sample only")?,
             None => {}
         }
         for u in &self.users {
-            let pw = u.password.as_deref().unwrap_or("(set when the demo was first loaded)");
+            let pw = u
+                .password
+                .as_deref()
+                .unwrap_or("(set when the demo was first loaded)");
             // Username and password first and in fixed columns: they are what people copy.
-            writeln!(f, "  {:<14} password: {pw:<18} {} · {}", u.username, u.role.label_zh(), u.org_name)?;
+            writeln!(
+                f,
+                "  {:<14} password: {pw:<18} {} · {}",
+                u.username,
+                u.role.label_zh(),
+                u.org_name
+            )?;
         }
         Ok(())
     }
@@ -148,7 +181,12 @@ pub fn load_demo_city(db: &Database, shared: Option<&Path>, progress: bool) -> R
 }
 
 /// [`load_demo_city`] with options (tests load a small city).
-pub fn load_demo_city_with(db: &Database, shared: Option<&Path>, progress: bool, opts: &DemoOptions) -> Result<DemoSummary> {
+pub fn load_demo_city_with(
+    db: &Database,
+    shared: Option<&Path>,
+    progress: bool,
+    opts: &DemoOptions,
+) -> Result<DemoSummary> {
     let started = Instant::now();
     let mut conn = db.conn()?;
     if is_loaded(&mut conn)? {
@@ -171,7 +209,11 @@ pub fn load_demo_city_with(db: &Database, shared: Option<&Path>, progress: bool,
     };
     // Files are read before the transaction opens, so the database is not locked while parsing.
     bar.set_message("reading shared data");
-    let (docs, source) = if opts.structure_only { (Vec::new(), DataSource::BuiltIn) } else { read_sources(shared, opts, now.date())? };
+    let (docs, source) = if opts.structure_only {
+        (Vec::new(), DataSource::BuiltIn)
+    } else {
+        read_sources(shared, opts, now.date())?
+    };
     let mut skipped = 0;
     let users = conn.transaction::<_, IngestError, _>(|c| {
         take_write_lock(c)?;
@@ -200,18 +242,24 @@ pub fn load_demo_city_with(db: &Database, shared: Option<&Path>, progress: bool,
 fn take_write_lock(c: &mut AnyConnection) -> Result<()> {
     if matches!(c, AnyConnection::Sqlite(_)) {
         use gongkai_storage::schema::write_lock;
-        diesel::update(write_lock::table.find(1)).set(write_lock::n.eq(write_lock::n + 1)).execute(c)?;
+        diesel::update(write_lock::table.find(1))
+            .set(write_lock::n.eq(write_lock::n + 1))
+            .execute(c)?;
     }
     Ok(())
 }
 
 fn government_code() -> String {
-    org_code_with_check(city::GOVERNMENT_CODE8).as_str().to_string()
+    org_code_with_check(city::GOVERNMENT_CODE8)
+        .as_str()
+        .to_string()
 }
 
 /// Whether the demo city is there; refuses a database whose portal is someone else's.
 fn is_loaded(c: &mut AnyConnection) -> Result<bool> {
-    let Some(portal) = site_store::portal(c)? else { return Ok(false) };
+    let Some(portal) = site_store::portal(c)? else {
+        return Ok(false);
+    };
     let org = org_store::get(c, portal.org_id)?;
     if portal.slug == city::PORTAL_SLUG && org.code == government_code() {
         Ok(true)
@@ -234,20 +282,46 @@ fn existing_users(c: &mut AnyConnection) -> Result<Vec<DemoUser>> {
             .optional()?;
         if let Some((dn, org_name)) = row {
             let _ = display_name;
-            out.push(DemoUser { username: username.to_string(), display_name: dn, role: *role, org_name, password: None });
+            out.push(DemoUser {
+                username: username.to_string(),
+                display_name: dn,
+                role: *role,
+                org_name,
+                password: None,
+            });
         }
     }
     Ok(out)
 }
 
-fn summarise(c: &mut AnyConnection, already_loaded: bool, source: Option<DataSource>, skipped: usize, users: Vec<DemoUser>) -> Result<DemoSummary> {
-    let by_status: Vec<(String, i64)> =
-        items::table.group_by(items::status).select((items::status, diesel::dsl::count_star())).load(c)?;
-    let count = |s: ItemStatus| by_status.iter().filter(|(k, _)| k == s.as_str()).map(|(_, n)| *n).sum::<i64>();
-    let in_workflow = [ItemStatus::Draft, ItemStatus::Submitted, ItemStatus::Approved, ItemStatus::Rejected, ItemStatus::Scheduled]
-        .into_iter()
-        .map(count)
-        .sum();
+fn summarise(
+    c: &mut AnyConnection,
+    already_loaded: bool,
+    source: Option<DataSource>,
+    skipped: usize,
+    users: Vec<DemoUser>,
+) -> Result<DemoSummary> {
+    let by_status: Vec<(String, i64)> = items::table
+        .group_by(items::status)
+        .select((items::status, diesel::dsl::count_star()))
+        .load(c)?;
+    let count = |s: ItemStatus| {
+        by_status
+            .iter()
+            .filter(|(k, _)| k == s.as_str())
+            .map(|(_, n)| *n)
+            .sum::<i64>()
+    };
+    let in_workflow = [
+        ItemStatus::Draft,
+        ItemStatus::Submitted,
+        ItemStatus::Approved,
+        ItemStatus::Rejected,
+        ItemStatus::Scheduled,
+    ]
+    .into_iter()
+    .map(count)
+    .sum();
     Ok(DemoSummary {
         already_loaded,
         source,
@@ -258,7 +332,10 @@ fn summarise(c: &mut AnyConnection, already_loaded: bool, source: Option<DataSou
         published: count(ItemStatus::Published),
         withdrawn: count(ItemStatus::Withdrawn),
         in_workflow,
-        interpretations: item_relations::table.filter(item_relations::kind.eq(item::INTERPRETATION)).count().get_result(c)?,
+        interpretations: item_relations::table
+            .filter(item_relations::kind.eq(item::INTERPRETATION))
+            .count()
+            .get_result(c)?,
         skipped,
         users,
         elapsed: Duration::ZERO,
@@ -270,30 +347,53 @@ fn summarise(c: &mut AnyConnection, already_loaded: bool, source: Option<DataSou
 
 fn data_dir(shared: Option<&Path>) -> Option<PathBuf> {
     let p = shared?;
-    [p.join("data"), p.to_path_buf()].into_iter().find(|d| d.join("laws").is_dir() || d.join("policies").is_dir())
+    [p.join("data"), p.to_path_buf()]
+        .into_iter()
+        .find(|d| d.join("laws").is_dir() || d.join("policies").is_dir())
 }
 
-fn read_sources(shared: Option<&Path>, opts: &DemoOptions, today: NaiveDate) -> Result<(Vec<Doc>, DataSource)> {
-    let Some(dir) = data_dir(shared) else { return Ok((Vec::new(), DataSource::BuiltIn)) };
+fn read_sources(
+    shared: Option<&Path>,
+    opts: &DemoOptions,
+    today: NaiveDate,
+) -> Result<(Vec<Doc>, DataSource)> {
+    let Some(dir) = data_dir(shared) else {
+        return Ok((Vec::new(), DataSource::BuiltIn));
+    };
     let laws_file = dir.join("laws/lawrefbook_laws.jsonl");
     let policies_dir = dir.join("policies");
     let have_laws = laws_file.is_file();
-    let have_policies = policies_dir.join("ptc_gov_doc_metadata.jsonl").is_file() || policies_dir.join("ptc_sample50_with_body.jsonl").is_file();
+    let have_policies = policies_dir.join("ptc_gov_doc_metadata.jsonl").is_file()
+        || policies_dir.join("ptc_sample50_with_body.jsonl").is_file();
     // A quarter laws, a twenty-fifth interpretations (made from policies), the rest policies.
     let interp = opts.max_items / 25;
     let (n_laws, n_policies) = match (have_laws, have_policies) {
-        (true, true) => (opts.max_items / 4, opts.max_items - opts.max_items / 4 - interp),
+        (true, true) => (
+            opts.max_items / 4,
+            opts.max_items - opts.max_items / 4 - interp,
+        ),
         (true, false) => (opts.max_items, 0),
         (false, true) => (0, opts.max_items - interp),
         (false, false) => return Ok((Vec::new(), DataSource::BuiltIn)),
     };
-    let mut docs = if have_laws { sources::read_laws(&laws_file, n_laws)? } else { Vec::new() };
+    let mut docs = if have_laws {
+        sources::read_laws(&laws_file, n_laws)?
+    } else {
+        Vec::new()
+    };
     let laws = docs.len();
     if have_policies {
         docs.extend(sources::read_policies(&policies_dir, n_policies, today)?);
     }
     let policies = docs.len() - laws;
-    Ok((docs, DataSource::Shared { dir, laws, policies }))
+    Ok((
+        docs,
+        DataSource::Shared {
+            dir,
+            laws,
+            policies,
+        },
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -319,10 +419,15 @@ struct City {
 
 impl City {
     fn org(&self, key: &str) -> &OrgRef {
-        self.orgs.get(key).unwrap_or_else(|| panic!("demo organisation key {key}"))
+        self.orgs
+            .get(key)
+            .unwrap_or_else(|| panic!("demo organisation key {key}"))
     }
     fn column(&self, site: &str, slug: &str) -> i64 {
-        *self.columns.get(&(site.to_string(), slug.to_string())).unwrap_or_else(|| panic!("demo column {site}/{slug}"))
+        *self
+            .columns
+            .get(&(site.to_string(), slug.to_string()))
+            .unwrap_or_else(|| panic!("demo column {site}/{slug}"))
     }
 }
 
@@ -356,7 +461,12 @@ fn township_name(county: &str, town: &str) -> String {
 
 fn build_structure(c: &mut AnyConnection) -> Result<City> {
     let actor = Actor::system("demo");
-    let mut city = City { orgs: BTreeMap::new(), sites: BTreeMap::new(), columns: HashMap::new(), subjects: HashMap::new() };
+    let mut city = City {
+        orgs: BTreeMap::new(),
+        sites: BTreeMap::new(),
+        columns: HashMap::new(),
+        subjects: HashMap::new(),
+    };
 
     for (code, name, parent) in city::SUBJECTS {
         let parent_id = parent.map(|p| city.subjects[p]);
@@ -364,60 +474,162 @@ fn build_structure(c: &mut AnyConnection) -> Result<City> {
         city.subjects.insert(code, s.id);
     }
 
-    let add_org = |c: &mut AnyConnection, city: &mut City, key: String, parent: Option<&str>, name: &str, short: &str, code8: &str, level, kind| -> Result<()> {
+    let add_org = |c: &mut AnyConnection,
+                   city: &mut City,
+                   key: String,
+                   parent: Option<&str>,
+                   name: &str,
+                   short: &str,
+                   code8: &str,
+                   level,
+                   kind|
+     -> Result<()> {
         let parent_id = parent.map(|p| city.org(p).id);
-        let o = org_store::create(c, &org_store::NewOrganisation {
-            parent_id,
-            name,
-            short_name: short,
-            code: &org_code_with_check(code8),
-            level,
-            kind,
-        })?;
-        city.orgs.insert(key, OrgRef { id: o.id, name: name.to_string() });
+        let o = org_store::create(
+            c,
+            &org_store::NewOrganisation {
+                parent_id,
+                name,
+                short_name: short,
+                code: &org_code_with_check(code8),
+                level,
+                kind,
+            },
+        )?;
+        city.orgs.insert(
+            key,
+            OrgRef {
+                id: o.id,
+                name: name.to_string(),
+            },
+        );
         Ok(())
     };
-    add_org(c, &mut city, "gov".into(), None, city::GOVERNMENT, "市政府", city::GOVERNMENT_CODE8, OrgLevel::City, OrgKind::Government)?;
-    add_org(c, &mut city, "office".into(), Some("gov"), city::OFFICE, "市政府办公室", city::OFFICE_CODE8, OrgLevel::City, OrgKind::Department)?;
+    add_org(
+        c,
+        &mut city,
+        "gov".into(),
+        None,
+        city::GOVERNMENT,
+        "市政府",
+        city::GOVERNMENT_CODE8,
+        OrgLevel::City,
+        OrgKind::Government,
+    )?;
+    add_org(
+        c,
+        &mut city,
+        "office".into(),
+        Some("gov"),
+        city::OFFICE,
+        "市政府办公室",
+        city::OFFICE_CODE8,
+        OrgLevel::City,
+        OrgKind::Department,
+    )?;
     for (i, d) in DEPARTMENTS.iter().enumerate() {
         let name = format!("{}{}", city::CITY, d.name);
-        add_org(c, &mut city, d.slug.into(), Some("gov"), &name, &short_name(d.name), &city::department_code8(i), OrgLevel::City, OrgKind::Department)?;
+        add_org(
+            c,
+            &mut city,
+            d.slug.into(),
+            Some("gov"),
+            &name,
+            &short_name(d.name),
+            &city::department_code8(i),
+            OrgLevel::City,
+            OrgKind::Department,
+        )?;
     }
     for (ci, county) in COUNTIES.iter().enumerate() {
         let name = format!("{}人民政府", county.name);
-        add_org(c, &mut city, county.slug.into(), Some("gov"), &name, &format!("{}政府", county.name), &city::county_code8(ci), OrgLevel::County, OrgKind::Government)?;
+        add_org(
+            c,
+            &mut city,
+            county.slug.into(),
+            Some("gov"),
+            &name,
+            &format!("{}政府", county.name),
+            &city::county_code8(ci),
+            OrgLevel::County,
+            OrgKind::Government,
+        )?;
         for (di, (dname, mirror)) in county.departments.iter().enumerate() {
             let name = format!("{}{dname}", county.name);
             let key = format!("{}.{mirror}", county.slug);
-            add_org(c, &mut city, key, Some(county.slug), &name, &name, &city::county_department_code8(ci, di), OrgLevel::County, OrgKind::Department)?;
+            add_org(
+                c,
+                &mut city,
+                key,
+                Some(county.slug),
+                &name,
+                &name,
+                &city::county_department_code8(ci, di),
+                OrgLevel::County,
+                OrgKind::Department,
+            )?;
         }
         for (ti, town) in county.townships.iter().enumerate() {
             let key = format!("{}.t{ti}", county.slug);
-            add_org(c, &mut city, key, Some(county.slug), &township_name(county.name, town), town, &city::township_code8(ci, ti), OrgLevel::Township, OrgKind::Township)?;
+            add_org(
+                c,
+                &mut city,
+                key,
+                Some(county.slug),
+                &township_name(county.name, town),
+                town,
+                &city::township_code8(ci, ti),
+                OrgLevel::Township,
+                OrgKind::Township,
+            )?;
         }
     }
 
-    let subject_name = |code: &str| city::SUBJECTS.iter().find(|s| s.0 == code).map(|s| s.1).unwrap_or("综合政务");
+    let subject_name = |code: &str| {
+        city::SUBJECTS
+            .iter()
+            .find(|s| s.0 == code)
+            .map(|s| s.1)
+            .unwrap_or("综合政务")
+    };
     let mut n = 0;
-    let mut add_site = |c: &mut AnyConnection, city: &mut City, slug: &str, org_key: &str, title: &str, portal: bool, business: &str| -> Result<()> {
-        let site = site_store::create_site(c, &actor, &NewSite {
-            org_id: city.org(org_key).id,
-            slug: &SiteSlug::parse(slug)?,
-            title,
-            is_portal: portal,
-        })?;
+    let mut add_site = |c: &mut AnyConnection,
+                        city: &mut City,
+                        slug: &str,
+                        org_key: &str,
+                        title: &str,
+                        portal: bool,
+                        business: &str|
+     -> Result<()> {
+        let site = site_store::create_site(
+            c,
+            &actor,
+            &NewSite {
+                org_id: city.org(org_key).id,
+                slug: &SiteSlug::parse(slug)?,
+                title,
+                is_portal: portal,
+            },
+        )?;
         let org_name = city.org(org_key).name.clone();
         let columns: Vec<&ColumnSpec> = if portal {
             city::PORTAL_COLUMNS.iter().collect()
         } else if COUNTIES.iter().any(|c| c.slug == slug) {
-            city::SUBSITE_COLUMNS.iter().chain(city::COUNTY_EXTRA_COLUMNS).collect()
+            city::SUBSITE_COLUMNS
+                .iter()
+                .chain(city::COUNTY_EXTRA_COLUMNS)
+                .collect()
         } else {
             city::SUBSITE_COLUMNS.iter().collect()
         };
         let key_columns: &[KeyColumn] = if portal {
             city::PORTAL_KEY_COLUMNS
         } else {
-            DEPARTMENTS.iter().find(|d| d.slug == slug).map(|d| d.key_columns).unwrap_or(&[])
+            DEPARTMENTS
+                .iter()
+                .find(|d| d.slug == slug)
+                .map(|d| d.key_columns)
+                .unwrap_or(&[])
         };
         let guide = texts::guide(&org_name, title, n);
         let functions = texts::functions(&org_name, business);
@@ -432,50 +644,94 @@ fn build_structure(c: &mut AnyConnection) -> Result<City> {
                 _ => None,
             };
             let parent_id = spec.parent.map(|p| city.column(slug, p));
-            let col = site_store::create_column(c, &actor, &NewColumn {
-                site_id: site.id,
-                parent_id,
-                slug: spec.slug,
-                name: spec.name,
-                kind: spec.kind,
-                module: Some(spec.module),
-                update_days: spec.update_days,
-                link_url: spec.link_url,
-                body_html: body,
-            })?;
-            city.columns.insert((slug.to_string(), spec.slug.to_string()), col.id);
+            let col = site_store::create_column(
+                c,
+                &actor,
+                &NewColumn {
+                    site_id: site.id,
+                    parent_id,
+                    slug: spec.slug,
+                    name: spec.name,
+                    kind: spec.kind,
+                    module: Some(spec.module),
+                    update_days: spec.update_days,
+                    link_url: spec.link_url,
+                    body_html: body,
+                },
+            )?;
+            city.columns
+                .insert((slug.to_string(), spec.slug.to_string()), col.id);
         }
         for k in key_columns {
-            let col = site_store::create_column(c, &actor, &NewColumn {
-                site_id: site.id,
-                parent_id: None,
-                slug: k.slug,
-                name: k.name,
-                kind: ColumnKind::Catalogue,
-                module: Some(Module::KeyAreas),
-                update_days: Some(30),
-                link_url: None,
-                body_html: None,
-            })?;
-            city.columns.insert((slug.to_string(), k.slug.to_string()), col.id);
+            let col = site_store::create_column(
+                c,
+                &actor,
+                &NewColumn {
+                    site_id: site.id,
+                    parent_id: None,
+                    slug: k.slug,
+                    name: k.name,
+                    kind: ColumnKind::Catalogue,
+                    module: Some(Module::KeyAreas),
+                    update_days: Some(30),
+                    link_url: None,
+                    body_html: None,
+                },
+            )?;
+            city.columns
+                .insert((slug.to_string(), k.slug.to_string()), col.id);
         }
-        city.sites.insert(slug.to_string(), SiteRef { id: site.id, org_key: org_key.to_string() });
+        city.sites.insert(
+            slug.to_string(),
+            SiteRef {
+                id: site.id,
+                org_key: org_key.to_string(),
+            },
+        );
         Ok(())
     };
-    add_site(c, &mut city, city::PORTAL_SLUG, "gov", city::PORTAL_TITLE, true, "综合政务")?;
+    add_site(
+        c,
+        &mut city,
+        city::PORTAL_SLUG,
+        "gov",
+        city::PORTAL_TITLE,
+        true,
+        "综合政务",
+    )?;
     for d in DEPARTMENTS {
         let title = format!("{}{}", city::CITY, d.name);
-        add_site(c, &mut city, d.slug, d.slug, &title, false, subject_name(d.subject))?;
+        add_site(
+            c,
+            &mut city,
+            d.slug,
+            d.slug,
+            &title,
+            false,
+            subject_name(d.subject),
+        )?;
     }
     for county in COUNTIES {
         let title = format!("{}人民政府", county.name);
-        add_site(c, &mut city, county.slug, county.slug, &title, false, "本行政区域内经济社会发展")?;
+        add_site(
+            c,
+            &mut city,
+            county.slug,
+            county.slug,
+            &title,
+            false,
+            "本行政区域内经济社会发展",
+        )?;
     }
     Ok(city)
 }
 
 fn random_password() -> String {
-    rand::thread_rng().sample_iter(&Alphanumeric).take(16).map(char::from).collect()
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(16)
+        .map(char::from)
+        .collect()
 }
 
 fn create_users(c: &mut AnyConnection, city: &City) -> Result<Vec<DemoUser>> {
@@ -484,13 +740,17 @@ fn create_users(c: &mut AnyConnection, city: &City) -> Result<Vec<DemoUser>> {
     for (username, display_name, role, org_key) in sample::USERS {
         let org = city.org(org_key);
         let password = random_password();
-        user_store::create(c, &actor, &user_store::NewUser {
-            username,
-            display_name,
-            password: &password,
-            org_id: org.id,
-            roles: &[(*role, org.id)],
-        })?;
+        user_store::create(
+            c,
+            &actor,
+            &user_store::NewUser {
+                username,
+                display_name,
+                password: &password,
+                org_id: org.id,
+                roles: &[(*role, org.id)],
+            },
+        )?;
         list.push(DemoUser {
             username: username.to_string(),
             display_name: display_name.to_string(),
@@ -523,7 +783,11 @@ struct Planned {
 /// as they were when city portals first filled their catalogues.
 fn posting_time(date: NaiveDate, key: u64) -> NaiveDateTime {
     let start = NaiveDate::from_ymd_opt(2008, 5, 1).expect("valid date");
-    let day = if date < start { start + chrono::Duration::days((key % 180) as i64) } else { date };
+    let day = if date < start {
+        start + chrono::Duration::days((key % 180) as i64)
+    } else {
+        date
+    };
     // Office hours, 08:30-17:30, spread by the record's hash.
     let minutes = 8 * 60 + 30 + (key / 7 % 540) as u32;
     day.and_time(NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0).expect("valid time"))
@@ -544,7 +808,9 @@ fn subsite_column(genre: Genre) -> &'static str {
 
 fn portal_columns(genre: Genre, office: bool) -> Vec<&'static str> {
     match genre {
-        Genre::Regulation | Genre::NormativeDocument => vec![if office { "szfbwj" } else { "szfwj" }, "gfxwj"],
+        Genre::Regulation | Genre::NormativeDocument => {
+            vec![if office { "szfbwj" } else { "szfwj" }, "gfxwj"]
+        }
         Genre::OtherDocument | Genre::Other => vec![if office { "szfbwj" } else { "szfwj" }],
         Genre::Statistics => vec!["tjxx"],
         g => vec![subsite_column(g)],
@@ -568,15 +834,27 @@ fn channels(key: u64, gazette: bool) -> Vec<String> {
     ch.into_iter().map(String::from).collect()
 }
 
-const WITHDRAW_REASONS: &[&str] = &["该文件已被新发布的文件替代", "发布栏目有误，已调整后重新发布", "文件内容依申请更正后重新发布"];
+const WITHDRAW_REASONS: &[&str] = &[
+    "该文件已被新发布的文件替代",
+    "发布栏目有误，已调整后重新发布",
+    "文件内容依申请更正后重新发布",
+];
 
 /// Decides site, organisation, columns and subject of each document and adds the generated
 /// items (interpretations, annual reports) and the built-in sample.
 fn plan_items(city: &City, docs: &[Doc], now: NaiveDateTime) -> Vec<Planned> {
     let mut plan: Vec<Planned> = Vec::with_capacity(docs.len() + 200);
-    let n_interpretations = docs.iter().filter(|d| matches!(d.origin, Origin::Policy { .. })).count() / 24;
+    let n_interpretations = docs
+        .iter()
+        .filter(|d| matches!(d.origin, Origin::Policy { .. }))
+        .count()
+        / 24;
     for doc in docs {
-        let hit = if doc.genre == Genre::PersonnelNotice { None } else { city::classify(&doc.title) };
+        let hit = if doc.genre == Genre::PersonnelNotice {
+            None
+        } else {
+            city::classify(&doc.title)
+        };
         let keyword = hit.map(|(_, k)| k).unwrap_or("");
         let rule_dept = hit.map(|(r, _)| r.dept);
         let mut columns: Vec<(String, String)> = Vec::new();
@@ -602,12 +880,17 @@ fn plan_items(city: &City, docs: &[Doc], now: NaiveDateTime) -> Vec<Planned> {
                     // About a quarter goes to the counties, as in the seed (29,836 of 106,144).
                     let county = &COUNTIES[(h / 100 % COUNTIES.len() as u64) as usize];
                     site = county.slug.into();
-                    let dept = rule_dept.and_then(|d| county.departments.iter().find(|(_, m)| *m == d));
+                    let dept =
+                        rule_dept.and_then(|d| county.departments.iter().find(|(_, m)| *m == d));
                     if let Some((_, mirror)) = dept {
                         org = format!("{}.{mirror}", county.slug);
                         columns.push((site.clone(), subsite_column(doc.genre).into()));
                     } else if h / 600 % 4 == 0 {
-                        org = format!("{}.t{}", county.slug, h / 2400 % county.townships.len() as u64);
+                        org = format!(
+                            "{}.t{}",
+                            county.slug,
+                            h / 2400 % county.townships.len() as u64
+                        );
                         columns.push((site.clone(), "xzxx".into()));
                     } else {
                         org = county.slug.into();
@@ -617,16 +900,34 @@ fn plan_items(city: &City, docs: &[Doc], now: NaiveDateTime) -> Vec<Planned> {
                     site = d.into();
                     org = d.into();
                     columns.push((site.clone(), subsite_column(doc.genre).into()));
-                    let dept = DEPARTMENTS.iter().find(|x| x.slug == d).expect("rules name departments");
-                    for k in dept.key_columns.iter().filter(|k| k.keywords.iter().any(|w| doc.title.contains(w))) {
+                    let dept = DEPARTMENTS
+                        .iter()
+                        .find(|x| x.slug == d)
+                        .expect("rules name departments");
+                    for k in dept
+                        .key_columns
+                        .iter()
+                        .filter(|k| k.keywords.iter().any(|w| doc.title.contains(w)))
+                    {
                         columns.push((site.clone(), k.slug.into()));
                     }
                 } else {
                     site = city::PORTAL_SLUG.into();
-                    org = if office { "office".into() } else { "gov".into() };
-                    columns.extend(portal_columns(doc.genre, office).into_iter().map(|c| (site.clone(), c.to_string())));
+                    org = if office {
+                        "office".into()
+                    } else {
+                        "gov".into()
+                    };
+                    columns.extend(
+                        portal_columns(doc.genre, office)
+                            .into_iter()
+                            .map(|c| (site.clone(), c.to_string())),
+                    );
                 }
-                for k in city::PORTAL_KEY_COLUMNS.iter().filter(|k| k.keywords.iter().any(|w| doc.title.contains(w))) {
+                for k in city::PORTAL_KEY_COLUMNS
+                    .iter()
+                    .filter(|k| k.keywords.iter().any(|w| doc.title.contains(w)))
+                {
                     let pair = (city::PORTAL_SLUG.to_string(), k.slug.to_string());
                     if !columns.contains(&pair) {
                         columns.push(pair);
@@ -634,9 +935,13 @@ fn plan_items(city: &City, docs: &[Doc], now: NaiveDateTime) -> Vec<Planned> {
                 }
             }
         }
-        let gazette = site == city::PORTAL_SLUG && matches!(doc.genre, Genre::Regulation | Genre::NormativeDocument) && !matches!(doc.origin, Origin::Law { .. });
+        let gazette = site == city::PORTAL_SLUG
+            && matches!(doc.genre, Genre::Regulation | Genre::NormativeDocument)
+            && !matches!(doc.origin, Origin::Law { .. });
         // A 施行 date after the law was superseded is a data error; keep the supersession.
-        let valid_from = doc.valid_from.filter(|v| doc.invalid_from.is_none_or(|i| *v <= i));
+        let valid_from = doc
+            .valid_from
+            .filter(|v| doc.invalid_from.is_none_or(|i| *v <= i));
         let input = ItemInput {
             title: doc.title.clone(),
             body_html: doc.body_html.clone(),
@@ -650,7 +955,8 @@ fn plan_items(city: &City, docs: &[Doc], now: NaiveDateTime) -> Vec<Planned> {
             channels: channels(doc.key, gazette),
             ..Default::default()
         };
-        let withdraw = (doc.key % 397 == 11).then(|| WITHDRAW_REASONS[(doc.key / 397 % 3) as usize].to_string());
+        let withdraw = (doc.key % 397 == 11)
+            .then(|| WITHDRAW_REASONS[(doc.key / 397 % 3) as usize].to_string());
         plan.push(Planned {
             site,
             org,
@@ -666,7 +972,9 @@ fn plan_items(city: &City, docs: &[Doc], now: NaiveDateTime) -> Vec<Planned> {
 
     // Interpretations of the normative documents with the smallest keys.
     let mut normative: Vec<usize> = (0..plan.len())
-        .filter(|i| plan[*i].input.genre == Genre::NormativeDocument.as_str() && plan[*i].withdraw.is_none())
+        .filter(|i| {
+            plan[*i].input.genre == Genre::NormativeDocument.as_str() && plan[*i].withdraw.is_none()
+        })
         .collect();
     normative.sort_by_key(|i| plan[*i].key);
     for i in normative.into_iter().take(n_interpretations) {
@@ -709,7 +1017,9 @@ fn plan_items(city: &City, docs: &[Doc], now: NaiveDateTime) -> Vec<Planned> {
     let latest = now - chrono::Duration::hours(1);
     let sample_start = plan.len();
     for (n, s) in sample::ITEMS.iter().enumerate() {
-        let published_at = NaiveDateTime::parse_from_str(s.published_at, "%Y-%m-%d %H:%M").expect("sample dates are valid").min(latest);
+        let published_at = NaiveDateTime::parse_from_str(s.published_at, "%Y-%m-%d %H:%M")
+            .expect("sample dates are valid")
+            .min(latest);
         let columns = s
             .columns
             .iter()
@@ -718,7 +1028,13 @@ fn plan_items(city: &City, docs: &[Doc], now: NaiveDateTime) -> Vec<Planned> {
                 None => (s.site.to_string(), c.to_string()),
             })
             .collect();
-        let interprets = s.interprets.map(|t| sample_start + sample::ITEMS.iter().position(|x| x.title == t).expect("sample policy exists"));
+        let interprets = s.interprets.map(|t| {
+            sample_start
+                + sample::ITEMS
+                    .iter()
+                    .position(|x| x.title == t)
+                    .expect("sample policy exists")
+        });
         plan.push(Planned {
             site: s.site.into(),
             org: s.org.into(),
@@ -731,8 +1047,15 @@ fn plan_items(city: &City, docs: &[Doc], now: NaiveDateTime) -> Vec<Planned> {
                 doc_number: s.doc_number.into(),
                 genre: s.genre.as_str().into(),
                 keywords: s.keywords.into(),
-                valid_from: if s.genre == Genre::NormativeDocument { s.made_on.into() } else { String::new() },
-                channels: channels(n as u64, s.genre == Genre::NormativeDocument && s.site == city::PORTAL_SLUG),
+                valid_from: if s.genre == Genre::NormativeDocument {
+                    s.made_on.into()
+                } else {
+                    String::new()
+                },
+                channels: channels(
+                    n as u64,
+                    s.genre == Genre::NormativeDocument && s.site == city::PORTAL_SLUG,
+                ),
                 ..Default::default()
             },
             published_at,
@@ -746,7 +1069,9 @@ fn plan_items(city: &City, docs: &[Doc], now: NaiveDateTime) -> Vec<Planned> {
     // generated from the records, never typed in).
     let mut per_site_year: BTreeMap<(String, i32), (usize, usize, usize)> = BTreeMap::new();
     for p in &plan {
-        let e = per_site_year.entry((p.site.clone(), p.published_at.year())).or_default();
+        let e = per_site_year
+            .entry((p.site.clone(), p.published_at.year()))
+            .or_default();
         e.0 += 1;
         if p.input.genre == Genre::NormativeDocument.as_str() {
             e.1 += 1;
@@ -756,15 +1081,29 @@ fn plan_items(city: &City, docs: &[Doc], now: NaiveDateTime) -> Vec<Planned> {
         }
     }
     let last_year = now.year() - 1;
-    let mut reports: Vec<(String, i32)> = (2019..=last_year).map(|y| (city::PORTAL_SLUG.to_string(), y)).collect();
-    reports.extend(city.sites.keys().filter(|s| *s != city::PORTAL_SLUG).map(|s| (s.clone(), last_year)));
+    let mut reports: Vec<(String, i32)> = (2019..=last_year)
+        .map(|y| (city::PORTAL_SLUG.to_string(), y))
+        .collect();
+    reports.extend(
+        city.sites
+            .keys()
+            .filter(|s| *s != city::PORTAL_SLUG)
+            .map(|s| (s.clone(), last_year)),
+    );
     for (site, year) in reports {
         let s = &city.sites[&site];
         let org_name = &city.org(&s.org_key).name;
-        let (published, normative, interpretations) = per_site_year.get(&(site.clone(), year)).copied().unwrap_or_default();
+        let (published, normative, interpretations) = per_site_year
+            .get(&(site.clone(), year))
+            .copied()
+            .unwrap_or_default();
         let key = sources::stable_hash(&format!("{site}{year}"));
         let day = 10 + (key % 15) as u32;
-        let at = NaiveDate::from_ymd_opt(year + 1, 1, day).expect("valid date").and_hms_opt(10, 0, 0).expect("valid time").min(latest);
+        let at = NaiveDate::from_ymd_opt(year + 1, 1, day)
+            .expect("valid date")
+            .and_hms_opt(10, 0, 0)
+            .expect("valid time")
+            .min(latest);
         plan.push(Planned {
             site: site.clone(),
             org: s.org_key.clone(),
@@ -772,7 +1111,13 @@ fn plan_items(city: &City, docs: &[Doc], now: NaiveDateTime) -> Vec<Planned> {
             subject: "0101",
             input: ItemInput {
                 title: format!("{org_name}{year}年政府信息公开工作年度报告"),
-                body_html: texts::annual_report(org_name, year, published, normative, interpretations),
+                body_html: texts::annual_report(
+                    org_name,
+                    year,
+                    published,
+                    normative,
+                    interpretations,
+                ),
                 made_on: at.date().to_string(),
                 genre: Genre::AnnualReport.as_str().into(),
                 keywords: "年度报告".into(),
@@ -790,7 +1135,14 @@ fn plan_items(city: &City, docs: &[Doc], now: NaiveDateTime) -> Vec<Planned> {
 
 /// Publishes the plan in date order (so 索引号 serials follow publication dates within each
 /// organisation and year), links interpretations, then withdraws the chosen few.
-fn publish_plan(c: &mut AnyConnection, city: &City, plan: Vec<Planned>, opts: &DemoOptions, now: NaiveDateTime, bar: &ProgressBar) -> Result<usize> {
+fn publish_plan(
+    c: &mut AnyConnection,
+    city: &City,
+    plan: Vec<Planned>,
+    opts: &DemoOptions,
+    now: NaiveDateTime,
+    bar: &ProgressBar,
+) -> Result<usize> {
     let actor = Actor::system("demo");
     let mut order: Vec<usize> = (0..plan.len()).collect();
     order.sort_by_key(|i| (plan[*i].published_at, plan[*i].key, *i));
@@ -801,15 +1153,30 @@ fn publish_plan(c: &mut AnyConnection, city: &City, plan: Vec<Planned>, opts: &D
         bar.inc(1);
         let mut input = p.input.clone();
         input.subject_id = city.subjects[p.subject].to_string();
-        input.column_ids = p.columns.iter().map(|(s, col)| city.column(s, col).to_string()).collect();
+        input.column_ids = p
+            .columns
+            .iter()
+            .map(|(s, col)| city.column(s, col).to_string())
+            .collect();
         let Ok(fields) = input.validate() else {
             // Real metadata is messy; a record that does not validate is left out, as an
             // import would refuse it.
             skipped += 1;
             continue;
         };
-        let at = Placement { site_id: city.sites[&p.site].id, org_id: city.org(&p.org).id };
-        let published = item::import_published(c, &actor, at, &fields, p.published_at.min(now), None, &opts.pattern)?;
+        let at = Placement {
+            site_id: city.sites[&p.site].id,
+            org_id: city.org(&p.org).id,
+        };
+        let published = item::import_published(
+            c,
+            &actor,
+            at,
+            &fields,
+            p.published_at.min(now),
+            None,
+            &opts.pattern,
+        )?;
         ids[i] = Some(published.id);
     }
     for (i, p) in plan.iter().enumerate() {
@@ -821,7 +1188,16 @@ fn publish_plan(c: &mut AnyConnection, city: &City, plan: Vec<Planned>, opts: &D
     }
     for (i, p) in plan.iter().enumerate() {
         if let (Some(reason), Some(id)) = (&p.withdraw, ids[i]) {
-            item::transition(c, &actor, id, &WorkflowAction::Withdraw { reason: reason.clone() }, None, &opts.pattern)?;
+            item::transition(
+                c,
+                &actor,
+                id,
+                &WorkflowAction::Withdraw {
+                    reason: reason.clone(),
+                },
+                None,
+                &opts.pattern,
+            )?;
         }
     }
     Ok(skipped)
@@ -829,7 +1205,13 @@ fn publish_plan(c: &mut AnyConnection, city: &City, plan: Vec<Planned>, opts: &D
 
 /// Drafts, submissions, approvals, a rejection and a scheduled item, made by the demo's editors
 /// and reviewers, so each role's dashboard has something in it.
-fn workflow_items(c: &mut AnyConnection, city: &City, opts: &DemoOptions, now: NaiveDateTime, bar: &ProgressBar) -> Result<()> {
+fn workflow_items(
+    c: &mut AnyConnection,
+    city: &City,
+    opts: &DemoOptions,
+    now: NaiveDateTime,
+    bar: &ProgressBar,
+) -> Result<()> {
     for w in sample::WORKFLOW {
         bar.inc(1);
         let author = actor_for(c, w.author)?;
@@ -844,14 +1226,28 @@ fn workflow_items(c: &mut AnyConnection, city: &City, opts: &DemoOptions, now: N
         }
         .validate()
         .map_err(|e| IngestError::Conflict(format!("demo workflow item {}: {e}", w.title)))?;
-        let at = Placement { site_id: city.sites[w.site].id, org_id: city.org(w.org).id };
+        let at = Placement {
+            site_id: city.sites[w.site].id,
+            org_id: city.org(w.org).id,
+        };
         let draft = item::create_draft(c, &author, at, &fields)?;
         let p = &opts.pattern;
         let steps: Vec<(WorkflowAction, &Actor)> = match w.state {
             ItemStatus::Draft => vec![],
             ItemStatus::Submitted => vec![(WorkflowAction::Submit, &author)],
-            ItemStatus::Approved => vec![(WorkflowAction::Submit, &author), (WorkflowAction::Approve, &reviewer)],
-            ItemStatus::Rejected => vec![(WorkflowAction::Submit, &author), (WorkflowAction::Reject { reason: w.reason.into() }, &reviewer)],
+            ItemStatus::Approved => vec![
+                (WorkflowAction::Submit, &author),
+                (WorkflowAction::Approve, &reviewer),
+            ],
+            ItemStatus::Rejected => vec![
+                (WorkflowAction::Submit, &author),
+                (
+                    WorkflowAction::Reject {
+                        reason: w.reason.into(),
+                    },
+                    &reviewer,
+                ),
+            ],
             ItemStatus::Scheduled => vec![
                 (WorkflowAction::Submit, &author),
                 (WorkflowAction::Approve, &reviewer),
@@ -860,7 +1256,8 @@ fn workflow_items(c: &mut AnyConnection, city: &City, opts: &DemoOptions, now: N
             other => unreachable!("workflow samples do not use {other}"),
         };
         for (action, who) in steps {
-            let when = matches!(action, WorkflowAction::Schedule).then(|| now + chrono::Duration::days(3));
+            let when =
+                matches!(action, WorkflowAction::Schedule).then(|| now + chrono::Duration::days(3));
             item::transition(c, who, draft.id, &action, when, p)?;
         }
     }

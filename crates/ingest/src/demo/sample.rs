@@ -43,7 +43,21 @@ const fn item(
     keywords: &'static str,
     body: &'static str,
 ) -> SampleItem {
-    SampleItem { site, org, columns, title, doc_number, genre, subject, made_on, published_at, keywords, body, interprets: None, withdrawn: None }
+    SampleItem {
+        site,
+        org,
+        columns,
+        title,
+        doc_number,
+        genre,
+        subject,
+        made_on,
+        published_at,
+        keywords,
+        body,
+        interprets: None,
+        withdrawn: None,
+    }
 }
 
 pub const YINGSHANG: &str = "示范市人民政府关于印发示范市优化营商环境若干措施的通知";
@@ -137,7 +151,12 @@ pub const USERS: &[(&str, &str, Role, &str)] = &[
     ("mzj-editor", "市民政局编辑", Role::Editor, "mzj"),
     ("cdq-editor", "城东区编辑", Role::Editor, "cdq"),
     ("cdq-reviewer", "城东区审核员", Role::Reviewer, "cdq"),
-    ("ysq-handler", "依申请公开办理员", Role::RequestHandler, "gov"),
+    (
+        "ysq-handler",
+        "依申请公开办理员",
+        Role::RequestHandler,
+        "gov",
+    ),
 ];
 
 /// An item in the back office's queues: drafted by `author`, then moved to `state` by the
@@ -170,7 +189,19 @@ const fn wf(
     reason: &'static str,
     body: &'static str,
 ) -> WorkflowSample {
-    WorkflowSample { site, org, column, title, genre, subject, author, reviewer, state, reason, body }
+    WorkflowSample {
+        site,
+        org,
+        column,
+        title,
+        genre,
+        subject,
+        author,
+        reviewer,
+        state,
+        reason,
+        body,
+    }
 }
 
 pub const WORKFLOW: &[WorkflowSample] = &[

@@ -63,7 +63,11 @@ static CN_DATE: Lazy<Regex> = Lazy::new(|| Regex::new(r"(\d{4})年(\d{1,2})月(\
 static ORDER_NUMBER: Lazy<Regex> = Lazy::new(|| Regex::new(r"\p{Han}{2,24}?令第[0-9]+号").unwrap());
 
 fn cn_date(caps: &regex::Captures) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(caps[1].parse().ok()?, caps[2].parse().ok()?, caps[3].parse().ok()?)
+    NaiveDate::from_ymd_opt(
+        caps[1].parse().ok()?,
+        caps[2].parse().ok()?,
+        caps[3].parse().ok()?,
+    )
 }
 
 fn iso_date(s: Option<&str>) -> Option<NaiveDate> {
@@ -95,7 +99,12 @@ fn markdown_to_html(md: &str) -> String {
             continue;
         }
         let hashes = line.chars().take_while(|c| *c == '#').count();
-        let text = escape(line.trim_start_matches('#').trim().replace("**", "").as_str());
+        let text = escape(
+            line.trim_start_matches('#')
+                .trim()
+                .replace("**", "")
+                .as_str(),
+        );
         if text.is_empty() {
             continue;
         }
@@ -132,8 +141,12 @@ const MAX_LAW_CHARS: u64 = 30_000;
 
 /// The date a law version carries: its version date, else the last date of its issue notes.
 fn law_date(m: &LawMeta) -> Option<NaiveDate> {
-    iso_date(m.version_date.as_deref())
-        .or_else(|| m.issue_info.iter().rev().find_map(|i| CN_DATE.captures(i).and_then(|c| cn_date(&c))))
+    iso_date(m.version_date.as_deref()).or_else(|| {
+        m.issue_info
+            .iter()
+            .rev()
+            .find_map(|i| CN_DATE.captures(i).and_then(|c| cn_date(&c)))
+    })
 }
 
 /// Reads `n` laws (fewer if the file has fewer that qualify). Cases (案例) are left out: they are
@@ -145,8 +158,11 @@ pub fn read_laws(path: &Path, n: usize) -> Result<Vec<Doc>> {
     let lines = read_lines(path)?;
     let mut metas: Vec<(usize, LawMeta, NaiveDate)> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        let m: LawMeta = serde_json::from_str(line)
-            .map_err(|e| IngestError::Data { path: path.into(), line: i + 1, message: e.to_string() })?;
+        let m: LawMeta = serde_json::from_str(line).map_err(|e| IngestError::Data {
+            path: path.into(),
+            line: i + 1,
+            message: e.to_string(),
+        })?;
         if let Some(d) = law_date(&m) {
             metas.push((i, m, d));
         }
@@ -164,18 +180,32 @@ pub fn read_laws(path: &Path, n: usize) -> Result<Vec<Doc>> {
     eligible.sort_by_key(|(_, m, _)| (stable_hash(&m.id), m.id.clone()));
     let mut docs = Vec::with_capacity(n.min(eligible.len()));
     for (i, m, date) in eligible.into_iter().take(n) {
-        let body: LawBody = serde_json::from_str(&lines[*i])
-            .map_err(|e| IngestError::Data { path: path.into(), line: i + 1, message: e.to_string() })?;
-        let next = versions[m.title.as_str()].range(date.succ_opt().unwrap_or(*date)..).next().copied();
+        let body: LawBody = serde_json::from_str(&lines[*i]).map_err(|e| IngestError::Data {
+            path: path.into(),
+            line: i + 1,
+            message: e.to_string(),
+        })?;
+        let next = versions[m.title.as_str()]
+            .range(date.succ_opt().unwrap_or(*date)..)
+            .next()
+            .copied();
         let doc_number = m
             .issue_info
             .iter()
             .rev()
-            .find_map(|info| ORDER_NUMBER.find_iter(info).last().map(|x| x.as_str().to_string()))
+            .find_map(|info| {
+                ORDER_NUMBER
+                    .find_iter(info)
+                    .last()
+                    .map(|x| x.as_str().to_string())
+            })
             .filter(|d| DocNumber::parse(d).is_ok());
         let is_rule = m.category == "部门规章"
             || doc_number.as_deref().is_some_and(|d| {
-                d.contains("人民政府令") || ["部令", "局令", "委员会令", "总局令", "署令", "行令"].iter().any(|s| d.contains(s))
+                d.contains("人民政府令")
+                    || ["部令", "局令", "委员会令", "总局令", "署令", "行令"]
+                        .iter()
+                        .any(|s| d.contains(s))
             });
         // 施行 date from the notes ("2021年1月1日 施行"), when it is not before the version.
         let valid_from = m
@@ -186,7 +216,11 @@ pub fn read_laws(path: &Path, n: usize) -> Result<Vec<Doc>> {
             .filter(|d| d >= date);
         let mut html = String::new();
         if !m.issue_info.is_empty() {
-            let notes: Vec<String> = m.issue_info.iter().map(|i| escape(i.trim().trim_end_matches('）'))).collect();
+            let notes: Vec<String> = m
+                .issue_info
+                .iter()
+                .map(|i| escape(i.trim().trim_end_matches('）')))
+                .collect();
             html.push_str(&format!("<p>（{}）</p>\n", notes.join("　")));
         }
         html.push_str(&markdown_to_html(body.body.as_deref().unwrap_or("")));
@@ -197,11 +231,21 @@ pub fn read_laws(path: &Path, n: usize) -> Result<Vec<Doc>> {
             made_on: *date,
             published_on: *date,
             body_html: html,
-            genre: if is_rule { Genre::Regulation } else { Genre::OtherDocument },
-            validity: if next.is_some() { Validity::Expired } else { Validity::Valid },
+            genre: if is_rule {
+                Genre::Regulation
+            } else {
+                Genre::OtherDocument
+            },
+            validity: if next.is_some() {
+                Validity::Expired
+            } else {
+                Validity::Valid
+            },
             valid_from,
             invalid_from: next,
-            origin: Origin::Law { national: m.collection == "国家" },
+            origin: Origin::Law {
+                national: m.collection == "国家",
+            },
         });
     }
     Ok(docs)
@@ -233,7 +277,9 @@ struct PolicyWithBody {
 /// 体裁 of a policy document from its title and 文号: what a records officer would file it as.
 pub fn policy_genre(title: &str, doc_number: &str) -> Genre {
     let has = |words: &[&str]| words.iter().any(|w| title.contains(w));
-    let issuer = DocNumber::parse(doc_number).map(|d| d.issuer().to_string()).unwrap_or_default();
+    let issuer = DocNumber::parse(doc_number)
+        .map(|d| d.issuer().to_string())
+        .unwrap_or_default();
     if has(&["任免", "任职", "免职", "职务的通知", "聘任", "退休的通知"]) {
         Genre::PersonnelNotice
     } else if has(&["预算", "决算"]) && !has(&["审计"]) {
@@ -247,7 +293,15 @@ pub fn policy_genre(title: &str, doc_number: &str) -> Genre {
         Genre::Plan
     } else if has(&["通告", "公告"]) {
         Genre::Notice
-    } else if has(&["办法", "规定", "细则", "若干措施", "实施意见", "指导意见", "规则"]) {
+    } else if has(&[
+        "办法",
+        "规定",
+        "细则",
+        "若干措施",
+        "实施意见",
+        "指导意见",
+        "规则",
+    ]) {
         Genre::NormativeDocument
     } else {
         Genre::OtherDocument
@@ -258,7 +312,13 @@ pub fn policy_genre(title: &str, doc_number: &str) -> Genre {
 /// rules real catalogues show: temporary rules (暂行, 试行) lapse (three years here, a common
 /// term), and a fifth of the normative documents made before 2010 were repealed (废止) in a
 /// clean-up of normative documents dated 2017-06-30.
-fn policy_validity(title: &str, genre: Genre, made_on: NaiveDate, key: u64, today: NaiveDate) -> (Validity, Option<NaiveDate>) {
+fn policy_validity(
+    title: &str,
+    genre: Genre,
+    made_on: NaiveDate,
+    key: u64,
+    today: NaiveDate,
+) -> (Validity, Option<NaiveDate>) {
     if genre != Genre::NormativeDocument {
         return (Validity::Valid, None);
     }
@@ -284,7 +344,9 @@ fn source_note(url: Option<&str>) -> String {
         Some(u) => format!("<p>原文链接：<a href=\"{0}\">{0}</a></p>", escape(u)),
         None => String::new(),
     };
-    format!("<p>（演示数据：本条目的标题、文号和日期取自公开的政策文件目录，正文未收录。）</p>{link}")
+    format!(
+        "<p>（演示数据：本条目的标题、文号和日期取自公开的政策文件目录，正文未收录。）</p>{link}"
+    )
 }
 
 /// Reads up to `n` policy documents with both a title and a 文号 that parses: first the few with
@@ -302,20 +364,33 @@ pub fn read_policies(dir: &Path, n: usize, today: NaiveDate) -> Result<Vec<Doc>>
             if docs.len() >= n / 10 {
                 break;
             }
-            let p: PolicyWithBody = serde_json::from_str(line)
-                .map_err(|e| IngestError::Data { path: with_body.clone(), line: i + 1, message: e.to_string() })?;
-            let (Some(title), Some(body)) = (p.title, p.body) else { continue };
-            let Some(made_on) = iso_date(p.date.as_deref()).or_else(|| iso_date(p.publishing_date.as_deref())) else { continue };
+            let p: PolicyWithBody = serde_json::from_str(line).map_err(|e| IngestError::Data {
+                path: with_body.clone(),
+                line: i + 1,
+                message: e.to_string(),
+            })?;
+            let (Some(title), Some(body)) = (p.title, p.body) else {
+                continue;
+            };
+            let Some(made_on) =
+                iso_date(p.date.as_deref()).or_else(|| iso_date(p.publishing_date.as_deref()))
+            else {
+                continue;
+            };
             let published_on = iso_date(p.publishing_date.as_deref()).unwrap_or(made_on);
             // The 文号 is one of the first lines of the text.
             let doc_number = body
                 .lines()
                 .take(12)
                 .map(str::trim)
-                .find(|l| l.chars().count() <= 30 && l.ends_with('号') && DocNumber::parse(l).is_ok())
+                .find(|l| {
+                    l.chars().count() <= 30 && l.ends_with('号') && DocNumber::parse(l).is_ok()
+                })
                 .map(String::from);
             let title = title.trim().to_string();
-            if title.chars().count() > gongkai_domain::item::MAX_TITLE_CHARS || !seen.insert(title.clone()) {
+            if title.chars().count() > gongkai_domain::item::MAX_TITLE_CHARS
+                || !seen.insert(title.clone())
+            {
                 continue;
             }
             let mut html = String::new();
@@ -338,7 +413,9 @@ pub fn read_policies(dir: &Path, n: usize, today: NaiveDate) -> Result<Vec<Doc>>
                 validity,
                 valid_from: (genre == Genre::NormativeDocument).then_some(made_on),
                 invalid_from,
-                origin: Origin::Policy { office: doc_number.as_deref().is_some_and(is_office_number) },
+                origin: Origin::Policy {
+                    office: doc_number.as_deref().is_some_and(is_office_number),
+                },
                 doc_number,
             });
         }
@@ -349,8 +426,11 @@ pub fn read_policies(dir: &Path, n: usize, today: NaiveDate) -> Result<Vec<Doc>>
     }
     let mut candidates: Vec<(u64, String, PolicyMeta)> = Vec::new();
     for (i, line) in read_lines(&meta_path)?.iter().enumerate() {
-        let p: PolicyMeta = serde_json::from_str(line)
-            .map_err(|e| IngestError::Data { path: meta_path.clone(), line: i + 1, message: e.to_string() })?;
+        let p: PolicyMeta = serde_json::from_str(line).map_err(|e| IngestError::Data {
+            path: meta_path.clone(),
+            line: i + 1,
+            message: e.to_string(),
+        })?;
         let id = format!("{}|{}", p.url.as_deref().unwrap_or(""), i);
         candidates.push((stable_hash(&id), id, p));
     }
@@ -359,15 +439,27 @@ pub fn read_policies(dir: &Path, n: usize, today: NaiveDate) -> Result<Vec<Doc>>
         if docs.len() >= n {
             break;
         }
-        let (Some(title), Some(number)) = (p.title.as_deref().map(str::trim), p.doc_number.as_deref().map(str::trim)) else {
+        let (Some(title), Some(number)) = (
+            p.title.as_deref().map(str::trim),
+            p.doc_number.as_deref().map(str::trim),
+        ) else {
             continue;
         };
-        if title.is_empty() || title.chars().count() > gongkai_domain::item::MAX_TITLE_CHARS || DocNumber::parse(number).is_err() {
+        if title.is_empty()
+            || title.chars().count() > gongkai_domain::item::MAX_TITLE_CHARS
+            || DocNumber::parse(number).is_err()
+        {
             continue;
         }
-        let Some(published_on) = iso_date(p.publish_date.as_deref()).or_else(|| iso_date(p.issue_date.as_deref())) else { continue };
+        let Some(published_on) =
+            iso_date(p.publish_date.as_deref()).or_else(|| iso_date(p.issue_date.as_deref()))
+        else {
+            continue;
+        };
         // An issue date after the publication date is a crawl error; trust the publication date then.
-        let made_on = iso_date(p.issue_date.as_deref()).filter(|d| *d <= published_on).unwrap_or(published_on);
+        let made_on = iso_date(p.issue_date.as_deref())
+            .filter(|d| *d <= published_on)
+            .unwrap_or(published_on);
         if !seen.insert(title.to_string()) {
             continue;
         }
@@ -384,7 +476,9 @@ pub fn read_policies(dir: &Path, n: usize, today: NaiveDate) -> Result<Vec<Doc>>
             validity,
             valid_from: (genre == Genre::NormativeDocument).then_some(made_on),
             invalid_from,
-            origin: Origin::Policy { office: is_office_number(number) },
+            origin: Origin::Policy {
+                office: is_office_number(number),
+            },
         });
     }
     Ok(docs)
@@ -405,18 +499,53 @@ mod tests {
 
     #[test]
     fn genres_from_titles_and_numbers() {
-        assert_eq!(policy_genre("关于任免张三同志职务的通知", "示政任〔2024〕1号"), Genre::PersonnelNotice);
-        assert_eq!(policy_genre("上海市人民政府办公厅印发《关于……的实施意见》的通知", "沪府办规〔2018〕34号"), Genre::NormativeDocument);
-        assert_eq!(policy_genre("关于印发广东省碳达峰实施方案的通知", "粤府〔2022〕56号"), Genre::OtherDocument);
-        assert_eq!(policy_genre("关于印发四川省遏制与防治艾滋病“十二五”行动计划的通知", "川办发〔2012〕52号"), Genre::Plan);
-        assert_eq!(policy_genre("关于印发云南省救灾资金管理办法的通知", "云政办发〔2007〕196号"), Genre::NormativeDocument);
-        assert_eq!(policy_genre("关于禁止在新庄水库工程建设征地区新增建设项目的通告", "云政发〔2018〕58号"), Genre::Notice);
+        assert_eq!(
+            policy_genre("关于任免张三同志职务的通知", "示政任〔2024〕1号"),
+            Genre::PersonnelNotice
+        );
+        assert_eq!(
+            policy_genre(
+                "上海市人民政府办公厅印发《关于……的实施意见》的通知",
+                "沪府办规〔2018〕34号"
+            ),
+            Genre::NormativeDocument
+        );
+        assert_eq!(
+            policy_genre("关于印发广东省碳达峰实施方案的通知", "粤府〔2022〕56号"),
+            Genre::OtherDocument
+        );
+        assert_eq!(
+            policy_genre(
+                "关于印发四川省遏制与防治艾滋病“十二五”行动计划的通知",
+                "川办发〔2012〕52号"
+            ),
+            Genre::Plan
+        );
+        assert_eq!(
+            policy_genre(
+                "关于印发云南省救灾资金管理办法的通知",
+                "云政办发〔2007〕196号"
+            ),
+            Genre::NormativeDocument
+        );
+        assert_eq!(
+            policy_genre(
+                "关于禁止在新庄水库工程建设征地区新增建设项目的通告",
+                "云政发〔2018〕58号"
+            ),
+            Genre::Notice
+        );
     }
 
     #[test]
     fn markdown_bodies_become_escaped_html() {
-        let html = markdown_to_html("## 第一章  总则\n\n第一条 为了<规范>管理，制定本条例。\n<!-- x -->\n");
-        assert_eq!(html, "<h2>第一章  总则</h2>\n<p>第一条 为了&lt;规范&gt;管理，制定本条例。</p>\n");
+        let html = markdown_to_html(
+            "## 第一章  总则\n\n第一条 为了<规范>管理，制定本条例。\n<!-- x -->\n",
+        );
+        assert_eq!(
+            html,
+            "<h2>第一章  总则</h2>\n<p>第一条 为了&lt;规范&gt;管理，制定本条例。</p>\n"
+        );
     }
 
     #[test]
@@ -424,6 +553,11 @@ mod tests {
         // Pinned: changing the hash reshuffles the whole demo city.
         assert_eq!(stable_hash("abc"), stable_hash("abc"));
         assert_ne!(stable_hash("abc"), stable_hash("abd"));
-        assert_eq!(stable_hash(""), 0xcbf2_9ce4_8422_2325 ^ (0xcbf2_9ce4_8422_2325u64 >> 29) ^ (0xcbf2_9ce4_8422_2325u64 >> 47));
+        assert_eq!(
+            stable_hash(""),
+            0xcbf2_9ce4_8422_2325
+                ^ (0xcbf2_9ce4_8422_2325u64 >> 29)
+                ^ (0xcbf2_9ce4_8422_2325u64 >> 47)
+        );
     }
 }

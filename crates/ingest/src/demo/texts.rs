@@ -54,7 +54,9 @@ pub const DISCLOSURE_RULES: &str = "<p>示范市政府信息公开工作遵循�
 
 /// 政策解读 of a policy, written from its metadata. The page says that it is demo text.
 pub fn interpretation(title: &str, doc_number: Option<&str>, org_name: &str) -> String {
-    let number = doc_number.map(|d| format!("（{}）", escape(d))).unwrap_or_default();
+    let number = doc_number
+        .map(|d| format!("（{}）", escape(d)))
+        .unwrap_or_default();
     format!(
         "<h2>一、制定背景</h2><p>为贯彻落实党中央、国务院决策部署，结合本地实际，{org}印发了《{title}》{number}。</p>\
 <h2>二、主要内容</h2><p>文件明确了工作目标、主要任务、保障措施和责任分工，对有关单位的职责作出了规定。</p>\
@@ -67,7 +69,13 @@ pub fn interpretation(title: &str, doc_number: Option<&str>, org_name: &str) -> 
 }
 
 /// 政府信息公开工作年度报告 of a site for a year, with the counts of what it published that year.
-pub fn annual_report(org_name: &str, year: i32, published: usize, normative: usize, interpretations: usize) -> String {
+pub fn annual_report(
+    org_name: &str,
+    year: i32,
+    published: usize,
+    normative: usize,
+    interpretations: usize,
+) -> String {
     format!(
         "<h2>一、总体情况</h2><p>{year}年，{org}认真贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、不公开为例外，持续推进政务公开工作。</p>\
 <h2>二、主动公开政府信息情况</h2><p>本年度通过本网站主动公开政府信息{published}条，其中行政规范性文件{normative}件，政策解读{interpretations}篇。（由平台按发布记录统计）</p>\

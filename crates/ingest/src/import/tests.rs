@@ -5,13 +5,34 @@ use gongkai_storage::testing::{on_both, postgres, sqlite, TestDb};
 use gongkai_storage::Backend;
 
 fn empty_city(db: &Database) {
-    load_demo_city_with(db, None, false, &DemoOptions { structure_only: true, ..Default::default() }).unwrap();
+    load_demo_city_with(
+        db,
+        None,
+        false,
+        &DemoOptions {
+            structure_only: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
 }
 
 fn run(db: &Database, text: &str) -> ImportReport {
     let mut seen = Vec::new();
-    let r = import_items(db, text.as_bytes(), &ImportOptions { batch: 3, ..Default::default() }, &mut |p| seen.push(p.done)).unwrap();
-    assert!(seen.windows(2).all(|w| w[0] < w[1]), "progress goes forward: {seen:?}");
+    let r = import_items(
+        db,
+        text.as_bytes(),
+        &ImportOptions {
+            batch: 3,
+            ..Default::default()
+        },
+        &mut |p| seen.push(p.done),
+    )
+    .unwrap();
+    assert!(
+        seen.windows(2).all(|w| w[0] < w[1]),
+        "progress goes forward: {seen:?}"
+    );
     r
 }
 
@@ -53,32 +74,77 @@ fn bad_lines_are_reported_by_number_and_good_lines_imported() {
             r#"{"site":"www","title":"字段写错","genre":"notice","colour":"red"}"#,
         ];
         let code = |slug: &str| {
-            let i = crate::demo::city::DEPARTMENTS.iter().position(|d| d.slug == slug).unwrap();
-            gongkai_domain::org::org_code_with_check(&crate::demo::city::department_code8(i)).as_str().to_string()
+            let i = crate::demo::city::DEPARTMENTS
+                .iter()
+                .position(|d| d.slug == slug)
+                .unwrap();
+            gongkai_domain::org::org_code_with_check(&crate::demo::city::department_code8(i))
+                .as_str()
+                .to_string()
         };
-        let text = lines.join("\n").replace("JYJ_CODE", &code("jyj")).replace("MZJ_CODE", &code("mzj"));
+        let text = lines
+            .join("\n")
+            .replace("JYJ_CODE", &code("jyj"))
+            .replace("MZJ_CODE", &code("mzj"));
         let report = run(db, &text);
         assert_eq!(report.imported, 3, "{report:?}");
         let lines_with_errors: Vec<usize> = report.errors.iter().map(|(n, _)| *n).collect();
         assert_eq!(lines_with_errors, [2, 3, 4, 7, 9, 10, 11, 12], "{report:?}");
-        let msg = |n: usize| report.errors.iter().find(|(l, _)| *l == n).unwrap().1.clone();
+        let msg = |n: usize| {
+            report
+                .errors
+                .iter()
+                .find(|(l, _)| *l == n)
+                .unwrap()
+                .1
+                .clone()
+        };
         assert!(msg(2).starts_with("JSON"), "{}", msg(2));
-        assert!(msg(3).contains("site") && msg(3).contains("nowhere"), "{}", msg(3));
+        assert!(
+            msg(3).contains("site") && msg(3).contains("nowhere"),
+            "{}",
+            msg(3)
+        );
         for field in ["title", "made_on", "genre", "columns"] {
-            assert!(msg(4).contains(&format!("{field}:")), "line 4 lacks {field}: {}", msg(4));
+            assert!(
+                msg(4).contains(&format!("{field}:")),
+                "line 4 lacks {field}: {}",
+                msg(4)
+            );
         }
-        assert!(msg(4).contains("no-such-column") && msg(4).contains("2024-13-45"), "{}", msg(4));
-        assert!(msg(7).contains("status_reason") && msg(7).contains("org:"), "{}", msg(7));
-        assert!(msg(9).contains("related") && msg(9).contains("1999-00001"), "{}", msg(9));
+        assert!(
+            msg(4).contains("no-such-column") && msg(4).contains("2024-13-45"),
+            "{}",
+            msg(4)
+        );
+        assert!(
+            msg(7).contains("status_reason") && msg(7).contains("org:"),
+            "{}",
+            msg(7)
+        );
+        assert!(
+            msg(9).contains("related") && msg(9).contains("1999-00001"),
+            "{}",
+            msg(9)
+        );
         assert!(msg(12).contains("colour"), "{}", msg(12));
-        assert!(msg(10).contains("index_number") && msg(10).contains("已被使用"), "{}", msg(10));
+        assert!(
+            msg(10).contains("index_number") && msg(10).contains("已被使用"),
+            "{}",
+            msg(10)
+        );
         assert!(msg(11).contains("channels"), "{}", msg(11));
 
         let mut c = db.conn().unwrap();
-        let policy = item::get_by_index_number(&mut c, "000014349/2024-00007").unwrap().unwrap();
+        let policy = item::get_by_index_number(&mut c, "000014349/2024-00007")
+            .unwrap()
+            .unwrap();
         assert_eq!(policy.doc_number.as_deref(), Some("示政发[2024] 7号"));
         assert_eq!(policy.doc_number_key.as_deref(), Some("示政发〔2024〕7号"));
-        assert_eq!(policy.published_at.unwrap().to_string(), "2024-03-05 09:00:00");
+        assert_eq!(
+            policy.published_at.unwrap().to_string(),
+            "2024-03-05 09:00:00"
+        );
         assert_eq!(item::column_ids(&mut c, policy.id).unwrap().len(), 2);
         assert_eq!(policy.keywords, "河道 管理");
         let interpretations = item::related(&mut c, policy.id, INTERPRETATION).unwrap();
@@ -89,7 +155,10 @@ fn bad_lines_are_reported_by_number_and_good_lines_imported() {
         let interp = item::get(&mut c, interpretations[0].id).unwrap();
         assert_eq!(interp.index_number.as_deref(), Some("000014349/2024-00008"));
         // Nothing of a bad line was left behind.
-        let n: i64 = gongkai_storage::schema::items::table.count().get_result(&mut c).unwrap();
+        let n: i64 = gongkai_storage::schema::items::table
+            .count()
+            .get_result(&mut c)
+            .unwrap();
         assert_eq!(n, 3);
     });
 }
@@ -104,19 +173,38 @@ fn export_then_import_gives_the_same_items() {
         assert!(n > 50, "{n}");
         let text = String::from_utf8(first.clone()).unwrap();
         assert_eq!(text.lines().count(), n);
-        for status in ["\"status\":\"withdrawn\"", "\"status\":\"draft\"", "\"status\":\"rejected\"", "\"status\":\"scheduled\"", "\"interprets\":"] {
+        for status in [
+            "\"status\":\"withdrawn\"",
+            "\"status\":\"draft\"",
+            "\"status\":\"rejected\"",
+            "\"status\":\"scheduled\"",
+            "\"interprets\":",
+        ] {
             assert!(text.contains(status), "export lacks {status}");
         }
 
         let target = twin(db);
         empty_city(&target.db);
-        let report = import_items(&target.db, first.as_slice(), &ImportOptions::default(), &mut |_| {}).unwrap();
-        assert!(report.is_clean(), "{:?}", &report.errors[..report.errors.len().min(5)]);
+        let report = import_items(
+            &target.db,
+            first.as_slice(),
+            &ImportOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+        assert!(
+            report.is_clean(),
+            "{:?}",
+            &report.errors[..report.errors.len().min(5)]
+        );
         assert_eq!(report.imported, n);
 
         let mut second = Vec::new();
         export_items(&target.db, &mut second, &ExportFilter::default()).unwrap();
-        let (a, b) = (String::from_utf8(first).unwrap(), String::from_utf8(second).unwrap());
+        let (a, b) = (
+            String::from_utf8(first).unwrap(),
+            String::from_utf8(second).unwrap(),
+        );
         for (i, (x, y)) in a.lines().zip(b.lines()).enumerate() {
             assert_eq!(x, y, "line {} differs", i + 1);
         }
@@ -124,17 +212,40 @@ fn export_then_import_gives_the_same_items() {
 
         // Filters: one site's items only.
         let mut jyj = Vec::new();
-        let k = export_items(db, &mut jyj, &ExportFilter { site: Some("jyj".into()), ..Default::default() }).unwrap();
+        let k = export_items(
+            db,
+            &mut jyj,
+            &ExportFilter {
+                site: Some("jyj".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert!(k > 0 && k < n);
-        assert!(String::from_utf8(jyj).unwrap().lines().all(|l| l.starts_with(r#"{"site":"jyj""#)));
+        assert!(String::from_utf8(jyj)
+            .unwrap()
+            .lines()
+            .all(|l| l.starts_with(r#"{"site":"jyj""#)));
     });
 }
 
 #[test]
 fn dates_are_read_in_the_usual_spellings() {
-    assert_eq!(parse_datetime("2024-03-05T09:00:00").unwrap().to_string(), "2024-03-05 09:00:00");
-    assert_eq!(parse_datetime("2024-03-05 09:00").unwrap().to_string(), "2024-03-05 09:00:00");
-    assert_eq!(parse_datetime("2024-03-05").unwrap().to_string(), "2024-03-05 00:00:00");
-    assert_eq!(parse_datetime("2024-03-05T09:00:00Z").unwrap().to_string(), "2024-03-05 09:00:00");
+    assert_eq!(
+        parse_datetime("2024-03-05T09:00:00").unwrap().to_string(),
+        "2024-03-05 09:00:00"
+    );
+    assert_eq!(
+        parse_datetime("2024-03-05 09:00").unwrap().to_string(),
+        "2024-03-05 09:00:00"
+    );
+    assert_eq!(
+        parse_datetime("2024-03-05").unwrap().to_string(),
+        "2024-03-05 00:00:00"
+    );
+    assert_eq!(
+        parse_datetime("2024-03-05T09:00:00Z").unwrap().to_string(),
+        "2024-03-05 09:00:00"
+    );
     assert!(parse_datetime("05/03/2024").is_none());
 }

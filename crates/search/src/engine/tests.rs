@@ -109,8 +109,13 @@ fn engine_is_send_and_sync() {
 fn fragments_that_are_not_words_are_found_through_bigrams() {
     let e = engine();
     // 息公 and 请人可 cross jieba word boundaries: no word token holds them.
-    let words = dict::jieba().cut_for_search("申请人可以通过互联网提交政府信息公开申请", false).join("|");
-    assert!(!words.split('|').any(|w| w == "息公" || w == "请人可"), "{words}");
+    let words = dict::jieba()
+        .cut_for_search("申请人可以通过互联网提交政府信息公开申请", false)
+        .join("|");
+    assert!(
+        !words.split('|').any(|w| w == "息公" || w == "请人可"),
+        "{words}"
+    );
     assert_eq!(ids(&search(&e, "息公")), vec!["item:2"]);
     assert_eq!(ids(&search(&e, "请人可")), vec!["item:2"]);
     // A single character is found too.
@@ -128,8 +133,14 @@ fn words_are_and_ed() {
     assert!(r.total_is_exact);
     assert!(search(&e, "低保 不存在的词语组合").hits.is_empty());
     // Several multi-character clauses (phrases over bigrams) intersect.
-    assert_eq!(ids(&search(&e, "城乡 生活保障 标准由每人 提高到")), vec!["item:1"]);
-    assert_eq!(ids(&search(&e, "城乡 生活保障 标准由每人 -\"资金保障\"")), Vec::<&str>::new());
+    assert_eq!(
+        ids(&search(&e, "城乡 生活保障 标准由每人 提高到")),
+        vec!["item:1"]
+    );
+    assert_eq!(
+        ids(&search(&e, "城乡 生活保障 标准由每人 -\"资金保障\"")),
+        Vec::<&str>::new()
+    );
 }
 
 #[test]
@@ -173,9 +184,19 @@ fn exclusions_remove_documents() {
 #[test]
 fn doc_numbers_are_found_in_any_spelling_and_rank_first() {
     let e = engine();
-    for q in ["国办发〔2023〕12号", "国办发[2023]12号", "国办发（２０２３）１２号", " 国办发(2023)12号 "] {
+    for q in [
+        "国办发〔2023〕12号",
+        "国办发[2023]12号",
+        "国办发（２０２３）１２号",
+        " 国办发(2023)12号 ",
+    ] {
         let r = search(&e, q);
-        assert_eq!(r.hits.first().map(|h| h.id.as_str()), Some("item:5"), "{q}: {:?}", ids(&r));
+        assert_eq!(
+            r.hits.first().map(|h| h.id.as_str()),
+            Some("item:5"),
+            "{q}: {:?}",
+            ids(&r)
+        );
         assert_eq!(r.hits[0].pinned, Some(PinReason::DocNumber), "{q}");
         // The interpretation citing it in its body follows.
         assert!(ids(&r).contains(&"interpretation:4"), "{q}: {:?}", ids(&r));
@@ -183,7 +204,12 @@ fn doc_numbers_are_found_in_any_spelling_and_rank_first() {
     }
     // The start of a number finds it too, first.
     let r = search(&e, "市政办发〔2023〕");
-    assert_eq!(r.hits.first().map(|h| h.id.as_str()), Some("item:1"), "{:?}", ids(&r));
+    assert_eq!(
+        r.hits.first().map(|h| h.id.as_str()),
+        Some("item:1"),
+        "{:?}",
+        ids(&r)
+    );
 }
 
 #[test]
@@ -202,13 +228,28 @@ fn filters_narrow_and_facets_count_the_current_query() {
     let e = engine();
     let r = search(&e, "保障");
     assert_eq!(r.total, 2, "{:?}", ids(&r));
-    let kind: Vec<(&str, u64)> = r.facets.kind.iter().map(|f| (f.value.as_str(), f.count)).collect();
+    let kind: Vec<(&str, u64)> = r
+        .facets
+        .kind
+        .iter()
+        .map(|f| (f.value.as_str(), f.count))
+        .collect();
     assert_eq!(kind, vec![("interpretation", 1), ("item", 1)]);
     let org = &r.facets.org[0];
-    assert_eq!((org.value.as_str(), org.label.as_str(), org.count), ("000014349", "市人民政府办公室", 2));
+    assert_eq!(
+        (org.value.as_str(), org.label.as_str(), org.count),
+        ("000014349", "市人民政府办公室", 2)
+    );
     let years: Vec<&str> = r.facets.year.iter().map(|f| f.value.as_str()).collect();
     assert_eq!(years, vec!["2023"]);
-    assert_eq!(r.facets.genre.iter().find(|g| g.value == "normative_document").map(|g| g.label.as_str()), Some("行政规范性文件"));
+    assert_eq!(
+        r.facets
+            .genre
+            .iter()
+            .find(|g| g.value == "normative_document")
+            .map(|g| g.label.as_str()),
+        Some("行政规范性文件")
+    );
     assert!(r.facets.exact);
 
     let mut req = SearchRequest::new("保障");
@@ -220,38 +261,69 @@ fn filters_narrow_and_facets_count_the_current_query() {
     let mut req = SearchRequest::new("申请");
     req.filters.site = Some("minzheng".into());
     assert_eq!(ids(&e.search(&req).unwrap()), vec!["item:2"]);
-    req.filters = Filters { org: Some("000014350".into()), year: Some(2024), ..Filters::default() };
+    req.filters = Filters {
+        org: Some("000014350".into()),
+        year: Some(2024),
+        ..Filters::default()
+    };
     assert_eq!(ids(&e.search(&req).unwrap()), vec!["letter:3"]);
-    req.filters = Filters { genre: Some("其他文件".into()), validity: Some("valid".into()), ..Filters::default() };
+    req.filters = Filters {
+        genre: Some("其他文件".into()),
+        validity: Some("valid".into()),
+        ..Filters::default()
+    };
     assert_eq!(ids(&e.search(&req).unwrap()), vec!["item:2"]);
-    req.filters = Filters { column: Some("guide".into()), subject: Some("无".into()), ..Filters::default() };
+    req.filters = Filters {
+        column: Some("guide".into()),
+        subject: Some("无".into()),
+        ..Filters::default()
+    };
     assert!(e.search(&req).unwrap().hits.is_empty());
 }
 
 #[test]
 fn date_sort_puts_newest_first_and_undated_last() {
     let e = engine();
-    let mut undated = SearchDoc::new(DocKind::Survey, 9, "关于低保政策的意见征集", "欢迎提出意见。");
+    let mut undated = SearchDoc::new(
+        DocKind::Survey,
+        9,
+        "关于低保政策的意见征集",
+        "欢迎提出意见。",
+    );
     undated.published = None;
     e.upsert(&[undated]).unwrap();
     e.commit().unwrap();
     let mut req = SearchRequest::new("低保");
     req.sort = Sort::Date;
     let r = e.search(&req).unwrap();
-    assert_eq!(ids(&r), vec!["letter:3", "interpretation:4", "item:1", "survey:9"]);
+    assert_eq!(
+        ids(&r),
+        vec!["letter:3", "interpretation:4", "item:1", "survey:9"]
+    );
     assert!(r.total_is_exact);
 }
 
 #[test]
 fn hits_are_highlighted_and_escaped() {
     let e = SearchEngine::open_in_ram().unwrap();
-    let d = SearchDoc::new(DocKind::Item, 1, "<script>政务公开</script>工作要点", "全面推进政务公开标准化规范化 & 基层政务公开。");
+    let d = SearchDoc::new(
+        DocKind::Item,
+        1,
+        "<script>政务公开</script>工作要点",
+        "全面推进政务公开标准化规范化 & 基层政务公开。",
+    );
     e.upsert(&[d]).unwrap();
     e.commit().unwrap();
     let r = search(&e, "政务公开");
     let h = &r.hits[0];
-    assert_eq!(h.title_html, "&lt;script&gt;<mark>政务公开</mark>&lt;/script&gt;工作要点");
-    assert_eq!(h.snippet_html, "全面推进<mark>政务公开</mark>标准化规范化 &amp; 基层<mark>政务公开</mark>。");
+    assert_eq!(
+        h.title_html,
+        "&lt;script&gt;<mark>政务公开</mark>&lt;/script&gt;工作要点"
+    );
+    assert_eq!(
+        h.snippet_html,
+        "全面推进<mark>政务公开</mark>标准化规范化 &amp; 基层<mark>政务公开</mark>。"
+    );
     assert_eq!(h.title, "<script>政务公开</script>工作要点");
 }
 
@@ -261,7 +333,10 @@ fn synonyms_apply_and_change_without_reopening() {
     // Built-in: 低保 ↔ 最低生活保障. item:1 only says 最低生活保障.
     let r = search(&e, "低保");
     assert!(ids(&r).contains(&"item:1"), "{:?}", ids(&r));
-    assert!(r.hits.iter().any(|h| h.title_html.contains("最低生活保障</mark>")));
+    assert!(r
+        .hits
+        .iter()
+        .any(|h| h.title_html.contains("最低生活保障</mark>")));
 
     e.set_synonyms(vec![]);
     assert!(!ids(&search(&e, "低保")).contains(&"item:1"));
@@ -277,14 +352,24 @@ fn best_bets_pin_documents_first_without_reopening() {
     let before = search(&e, "政府信息公开");
     assert_ne!(before.hits.first().map(|h| h.id.as_str()), Some("item:5"));
     let mut bets = HashMap::new();
-    bets.insert("政府信息公开".to_string(), vec!["item:5".to_string(), "item:999".to_string()]);
+    bets.insert(
+        "政府信息公开".to_string(),
+        vec!["item:5".to_string(), "item:999".to_string()],
+    );
     e.set_best_bets(bets);
-    assert_eq!(e.best_bets()["政府信息公开"], vec!["item:5".to_string(), "item:999".to_string()]);
+    assert_eq!(
+        e.best_bets()["政府信息公开"],
+        vec!["item:5".to_string(), "item:999".to_string()]
+    );
     let r = search(&e, "  政府信息公开 ");
     assert_eq!(r.hits[0].id, "item:5");
     assert_eq!(r.hits[0].pinned, Some(PinReason::BestBet));
     assert_eq!(ids(&r).iter().filter(|i| **i == "item:5").count(), 1);
-    assert_eq!(r.total, before.total + 1, "a pinned document that does not match adds one");
+    assert_eq!(
+        r.total,
+        before.total + 1,
+        "a pinned document that does not match adds one"
+    );
     // Filters apply to pins too.
     let mut req = SearchRequest::new("政府信息公开");
     req.filters.kind = Some(DocKind::Letter);
@@ -301,7 +386,11 @@ fn upserts_and_deletes_are_visible_after_commit() {
     assert!(search(&e, "公报").hits.is_empty(), "visible before commit");
     let t = Instant::now();
     e.commit().unwrap();
-    assert!(t.elapsed() < Duration::from_secs(1), "commit took {:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_secs(1),
+        "commit took {:?}",
+        t.elapsed()
+    );
     assert_eq!(ids(&search(&e, "公报")), vec!["gazette:1"]);
     assert_eq!(e.doc_count(), 6);
 
@@ -329,7 +418,10 @@ fn invalid_documents_stage_nothing() {
     let good = SearchDoc::new(DocKind::Item, 1, "标题", "正文");
     let mut bad = good.clone();
     bad.id = String::new();
-    assert!(matches!(e.upsert(&[good, bad]), Err(SearchError::InvalidDoc { .. })));
+    assert!(matches!(
+        e.upsert(&[good, bad]),
+        Err(SearchError::InvalidDoc { .. })
+    ));
     e.commit().unwrap();
     assert_eq!(e.doc_count(), 0);
 }
@@ -349,7 +441,10 @@ fn bad_queries_are_errors_or_corrected_and_paging_past_the_end_is_empty() {
     }
     let long = "政".repeat(201);
     let err = e.search(&SearchRequest::new(long)).unwrap_err();
-    assert!(err.to_string().contains("检索词过长") && err.to_string().contains("too long"), "{err}");
+    assert!(
+        err.to_string().contains("检索词过长") && err.to_string().contains("too long"),
+        "{err}"
+    );
 
     let r = search(&e, "\"低保 进度");
     assert_eq!(ids(&r), vec!["letter:3"]);
@@ -371,7 +466,14 @@ fn bad_queries_are_errors_or_corrected_and_paging_past_the_end_is_empty() {
 fn pages_partition_the_results() {
     let e = SearchEngine::open_in_ram().unwrap();
     let docs: Vec<SearchDoc> = (0..25)
-        .map(|i| SearchDoc::new(DocKind::Item, i, format!("第{i}号通知"), "关于做好安全生产工作的通知"))
+        .map(|i| {
+            SearchDoc::new(
+                DocKind::Item,
+                i,
+                format!("第{i}号通知"),
+                "关于做好安全生产工作的通知",
+            )
+        })
         .collect();
     e.upsert(&docs).unwrap();
     e.commit().unwrap();
@@ -399,12 +501,20 @@ fn huge_result_sets_report_an_estimate_over_the_newest_matches() {
         ..SearchConfig::default()
     };
     let e = SearchEngine::open_in_ram_with(config).unwrap();
-    let day0 = NaiveDate::from_ymd_opt(2015, 1, 1).unwrap().and_hms_opt(8, 0, 0).unwrap();
+    let day0 = NaiveDate::from_ymd_opt(2015, 1, 1)
+        .unwrap()
+        .and_hms_opt(8, 0, 0)
+        .unwrap();
     // Inserted out of date order, in three commits (segments).
     let docs: Vec<SearchDoc> = (0..3000u32)
         .map(|i| {
             let n = (i * 7919) % 3000;
-            let mut d = SearchDoc::new(DocKind::Item, n, format!("文件{n}"), "关于做好安全生产工作的通知");
+            let mut d = SearchDoc::new(
+                DocKind::Item,
+                n,
+                format!("文件{n}"),
+                "关于做好安全生产工作的通知",
+            );
             d.published = Some(day0 + chrono::Duration::days(i64::from(n)));
             d
         })
@@ -442,16 +552,29 @@ fn facets_are_cached_until_commit() {
     e.upsert(&[d]).unwrap();
     e.commit().unwrap();
     let after = search(&e, "保障");
-    assert!(after.facets.org.iter().any(|f| f.value == "000099999"), "{:?}", after.facets.org);
+    assert!(
+        after.facets.org.iter().any(|f| f.value == "000099999"),
+        "{:?}",
+        after.facets.org
+    );
 }
 
 #[test]
 fn user_words_apply_to_queries_and_after_retokenising_to_documents() {
     let e = SearchEngine::open_in_ram().unwrap();
-    let d = SearchDoc::new(DocKind::Item, 1, "推行垚鑫通办服务", "各部门要落实垚鑫通办。");
+    let d = SearchDoc::new(
+        DocKind::Item,
+        1,
+        "推行垚鑫通办服务",
+        "各部门要落实垚鑫通办。",
+    );
     e.upsert(&[d]).unwrap();
     e.commit().unwrap();
-    assert_eq!(ids(&search(&e, "垚鑫通办")), vec!["item:1"], "found through n-grams before");
+    assert_eq!(
+        ids(&search(&e, "垚鑫通办")),
+        vec!["item:1"],
+        "found through n-grams before"
+    );
     assert_eq!(e.add_user_words(&["垚鑫通办"]), 1);
     assert_eq!(ids(&search(&e, "垚鑫通办")), vec!["item:1"]);
     assert_eq!(e.retokenize_all().unwrap(), 1);
@@ -461,7 +584,11 @@ fn user_words_apply_to_queries_and_after_retokenising_to_documents() {
 }
 
 fn disk_config() -> SearchConfig {
-    SearchConfig { writer_threads: 1, writer_memory_bytes: 30_000_000, ..SearchConfig::default() }
+    SearchConfig {
+        writer_threads: 1,
+        writer_memory_bytes: 30_000_000,
+        ..SearchConfig::default()
+    }
 }
 
 #[test]
@@ -485,7 +612,11 @@ fn on_disk_index_is_created_reopened_and_recreated_when_corrupt() {
     fs::write(dir.join("meta.json"), b"{not json").unwrap();
     {
         let e = SearchEngine::open_or_create_with(&dir, disk_config()).unwrap();
-        assert!(matches!(e.open_state(), OpenState::Recreated { .. }), "{:?}", e.open_state());
+        assert!(
+            matches!(e.open_state(), OpenState::Recreated { .. }),
+            "{:?}",
+            e.open_state()
+        );
         assert_eq!(e.doc_count(), 0);
         e.upsert(&corpus()).unwrap();
         e.commit().unwrap();
@@ -517,13 +648,17 @@ fn other_schema_versions_are_recreated_and_foreign_directories_refused() {
     drop(SearchEngine::open_or_create_with(&dir, disk_config()).unwrap());
     fs::write(dir.join(MARKER), r#"{"schema_version":0}"#).unwrap();
     let e = SearchEngine::open_or_create_with(&dir, disk_config()).unwrap();
-    assert!(matches!(e.open_state(), OpenState::Recreated { reason } if reason.contains("version")));
+    assert!(
+        matches!(e.open_state(), OpenState::Recreated { reason } if reason.contains("version"))
+    );
     drop(e);
 
     let foreign = tmp.path().join("docs");
     fs::create_dir_all(&foreign).unwrap();
     fs::write(foreign.join("notes.txt"), "keep me").unwrap();
-    let err = SearchEngine::open_or_create_with(&foreign, disk_config()).err().expect("refused");
+    let err = SearchEngine::open_or_create_with(&foreign, disk_config())
+        .err()
+        .expect("refused");
     assert!(matches!(err, SearchError::ForeignFiles { .. }), "{err}");
     assert!(foreign.join("notes.txt").exists());
 }
@@ -558,13 +693,18 @@ fn outbox_position_is_committed_with_the_index_and_survives_reopening() {
         e.commit_through(42).unwrap();
         assert_eq!(e.applied_seq(), Some(42));
         // Staged but uncommitted changes do not move it.
-        e.upsert(&[SearchDoc::new(DocKind::Item, 99, "未提交", "")]).unwrap();
+        e.upsert(&[SearchDoc::new(DocKind::Item, 99, "未提交", "")])
+            .unwrap();
     }
     {
         let e = SearchEngine::open_or_create_with(&dir, disk_config()).unwrap();
         assert_eq!(e.open_state(), &OpenState::Opened);
         assert_eq!(e.applied_seq(), Some(42));
-        assert_eq!(e.doc_count(), 4, "the uncommitted upsert was lost with its position");
+        assert_eq!(
+            e.doc_count(),
+            4,
+            "the uncommitted upsert was lost with its position"
+        );
         // Clearing forgets the position at the next commit, unless that commit records one.
         e.clear().unwrap();
         assert_eq!(e.applied_seq(), Some(42), "clear is staged");
@@ -580,14 +720,25 @@ fn outbox_position_is_committed_with_the_index_and_survives_reopening() {
     fs::write(dir.join("meta.json"), b"{not json").unwrap();
     let e = SearchEngine::open_or_create_with(&dir, disk_config()).unwrap();
     assert!(e.open_state().needs_rebuild());
-    assert_eq!(e.applied_seq(), None, "a recreated index has applied nothing");
+    assert_eq!(
+        e.applied_seq(),
+        None,
+        "a recreated index has applied nothing"
+    );
 }
 
 #[test]
 fn requests_from_query_parameters_run() {
     let e = engine();
-    let req = SearchRequest::from_params([("q", "保障"), ("kind", "interpretation"), ("sort", "date")]).unwrap();
+    let req =
+        SearchRequest::from_params([("q", "保障"), ("kind", "interpretation"), ("sort", "date")])
+            .unwrap();
     assert_eq!(ids(&e.search(&req).unwrap()), vec!["interpretation:4"]);
-    let err: SearchError = SearchRequest::from_params([("q", "保障"), ("type", "item")]).unwrap_err().into();
-    assert!(matches!(&err, SearchError::Params(p) if p.unknown == ["type"]), "{err}");
+    let err: SearchError = SearchRequest::from_params([("q", "保障"), ("type", "item")])
+        .unwrap_err()
+        .into();
+    assert!(
+        matches!(&err, SearchError::Params(p) if p.unknown == ["type"]),
+        "{err}"
+    );
 }

@@ -11,7 +11,11 @@ fn cal() -> WorkingCalendar {
 }
 
 fn staff() -> Actor {
-    Actor { user_id: Some(7), name: "handler".into(), ip: None }
+    Actor {
+        user_id: Some(7),
+        name: "handler".into(),
+        ip: None,
+    }
 }
 
 fn input(org: i64) -> RequestInput {
@@ -32,7 +36,15 @@ fn input(org: i64) -> RequestInput {
 
 fn received(conn: &mut AnyConnection, key: &DataKey, org: i64, on: &str) -> Acknowledgement {
     let new = input(org).validate().unwrap();
-    intake(conn, key, &cal(), &Actor::system("public"), &new, &ReceiptFacts::new(ReceiptChannel::InPerson, d(on))).unwrap()
+    intake(
+        conn,
+        key,
+        &cal(),
+        &Actor::system("public"),
+        &new,
+        &ReceiptFacts::new(ReceiptChannel::InPerson, d(on)),
+    )
+    .unwrap()
 }
 
 fn refused(r: Result<Request>, needle: &str) {
@@ -44,42 +56,95 @@ fn refused(r: Result<Request>, needle: &str) {
 }
 
 fn actions(conn: &mut AnyConnection, id: i64) -> Vec<String> {
-    let page = audit::list(conn, &AuditQuery {
-        entity: Some("request".into()),
-        entity_id: Some(id.to_string()),
-        page: 1,
-        per_page: 100,
-        ..Default::default()
-    })
+    let page = audit::list(
+        conn,
+        &AuditQuery {
+            entity: Some("request".into()),
+            entity_id: Some(id.to_string()),
+            page: 1,
+            per_page: 100,
+            ..Default::default()
+        },
+    )
     .unwrap();
     page.rows.into_iter().rev().map(|e| e.action).collect()
 }
 
 #[test]
 fn resident_ids_are_checked_and_the_form_reports_every_field() {
-    assert_eq!(check_resident_id("11010519491231002x"), Ok("11010519491231002X".into()));
-    assert_eq!(check_resident_id("４２０１０６１９９００１０１１２３１"), Ok("420106199001011231".into()));
-    assert!(check_resident_id("420106199001011234").unwrap_err().contains("校验位"));
-    assert!(check_resident_id("420106199002301231").unwrap_err().contains("出生日期"));
-    assert!(check_resident_id("4201061990").unwrap_err().contains("18 位"));
+    assert_eq!(
+        check_resident_id("11010519491231002x"),
+        Ok("11010519491231002X".into())
+    );
+    assert_eq!(
+        check_resident_id("４２０１０６１９９００１０１１２３１"),
+        Ok("420106199001011231".into())
+    );
+    assert!(check_resident_id("420106199001011234")
+        .unwrap_err()
+        .contains("校验位"));
+    assert!(check_resident_id("420106199002301231")
+        .unwrap_err()
+        .contains("出生日期"));
+    assert!(check_resident_id("4201061990")
+        .unwrap_err()
+        .contains("18 位"));
 
     let ok = input(3).validate().unwrap();
-    assert_eq!((ok.phone.as_str(), ok.applicant_type), ("13812345678", ApplicantType::NaturalPerson));
-    let bad = RequestInput { id_number: "420106199001011234".into(), name: " ".into(), delivery: "email".into(), ..input(3) };
+    assert_eq!(
+        (ok.phone.as_str(), ok.applicant_type),
+        ("13812345678", ApplicantType::NaturalPerson)
+    );
+    let bad = RequestInput {
+        id_number: "420106199001011234".into(),
+        name: " ".into(),
+        delivery: "email".into(),
+        ..input(3)
+    };
     let e = bad.validate().unwrap_err();
     assert!(e.get("id_number").unwrap().contains("校验位"));
     assert_eq!(e.get("name"), Some("必填"));
-    assert!(e.get("email").unwrap().contains("电子邮件"), "e-mail delivery needs an address");
+    assert!(
+        e.get("email").unwrap().contains("电子邮件"),
+        "e-mail delivery needs an address"
+    );
     let e = RequestInput::default().validate().unwrap_err();
-    for f in ["org_id", "applicant_type", "name", "id_type", "id_number", "phone", "address", "description", "preferred_form", "delivery"] {
+    for f in [
+        "org_id",
+        "applicant_type",
+        "name",
+        "id_type",
+        "id_number",
+        "phone",
+        "address",
+        "description",
+        "preferred_form",
+        "delivery",
+    ] {
         assert!(e.get(f).is_some(), "no error for {f}: {e}");
     }
     // An organisation identifies with its credit code; a person cannot.
-    let org = RequestInput { applicant_type: "commercial_enterprise".into(), id_type: "credit_code".into(), id_number: "91350100M000100Y43".into(), ..input(3) };
+    let org = RequestInput {
+        applicant_type: "commercial_enterprise".into(),
+        id_type: "credit_code".into(),
+        id_number: "91350100M000100Y43".into(),
+        ..input(3)
+    };
     assert_eq!(org.validate().unwrap().id_number, "91350100M000100Y43");
-    let person_with_code = RequestInput { id_type: "credit_code".into(), id_number: "91350100M000100Y43".into(), ..input(3) };
-    assert!(person_with_code.validate().unwrap_err().get("id_type").is_some());
-    let bad_code = RequestInput { id_number: "91350100M000100Y44".into(), ..org };
+    let person_with_code = RequestInput {
+        id_type: "credit_code".into(),
+        id_number: "91350100M000100Y43".into(),
+        ..input(3)
+    };
+    assert!(person_with_code
+        .validate()
+        .unwrap_err()
+        .get("id_type")
+        .is_some());
+    let bad_code = RequestInput {
+        id_number: "91350100M000100Y44".into(),
+        ..org
+    };
     assert!(bad_code.validate().unwrap_err().get("id_number").is_some());
 }
 
@@ -92,7 +157,11 @@ fn intake_is_durable_encrypted_and_tracked_only_with_the_password() {
         // Received Fri 2024-09-27: 09-29 and 10-12 are adjusted working days, 10-01..07 National Day.
         let ack = received(&mut c, &key, org, "2024-09-27");
         assert_eq!(ack.due_on, Some(d("2024-10-30")));
-        assert!(ack.tracking_code.starts_with("YS") && ack.tracking_code.len() == 16, "{}", ack.tracking_code);
+        assert!(
+            ack.tracking_code.starts_with("YS") && ack.tracking_code.len() == 16,
+            "{}",
+            ack.tracking_code
+        );
         assert_eq!(ack.password.len(), 10);
         // A fresh connection sees it: committed before the acknowledgement exists.
         let mut other = db.conn().unwrap();
@@ -100,24 +169,57 @@ fn intake_is_durable_encrypted_and_tracked_only_with_the_password() {
         assert_eq!(row.stage, "received");
         assert_eq!(row.id_number_masked, "4201**********1231");
         assert_eq!(row.phone_masked, "138****5678");
-        assert!(!row.id_number_enc.contains("420106") && !row.phone_enc.contains("1381234"), "no clear text at rest");
+        assert!(
+            !row.id_number_enc.contains("420106") && !row.phone_enc.contains("1381234"),
+            "no clear text at rest"
+        );
         assert!(!row.password_hash.contains(&ack.password));
         let s = row.schedule(&cal()).unwrap().unwrap();
         assert!(s.to_string().contains("10-01..10-07 国庆节 skipped"), "{s}");
 
         // Tracking: right code and password; a wrong password and an unknown code look the same.
-        let found = track(&mut c, &ack.tracking_code.to_lowercase(), &ack.password).unwrap().unwrap();
+        let found = track(&mut c, &ack.tracking_code.to_lowercase(), &ack.password)
+            .unwrap()
+            .unwrap();
         assert_eq!(found.id, ack.id);
-        assert!(track(&mut c, &ack.tracking_code, "WRONGPASS1").unwrap().is_none());
-        assert!(track(&mut c, "YS20240927ZZZZZZ", &ack.password).unwrap().is_none());
+        assert!(track(&mut c, &ack.tracking_code, "WRONGPASS1")
+            .unwrap()
+            .is_none());
+        assert!(track(&mut c, "YS20240927ZZZZZZ", &ack.password)
+            .unwrap()
+            .is_none());
 
         // The clear data only through reveal, which is audited.
         let p = reveal(&mut c, &key, &staff(), ack.id).unwrap();
-        assert_eq!(p, Personal { id_number: "420106199001011231".into(), phone: "13812345678".into() });
-        assert!(reveal(&mut c, &DataKey::generate(), &staff(), ack.id).is_err(), "another key cannot read it");
-        assert_eq!(actions(&mut c, ack.id), ["request.create", "request.reveal"]);
-        let log = audit::list(&mut c, &AuditQuery { page: 1, per_page: 50, ..Default::default() }).unwrap();
-        assert!(log.rows.iter().all(|e| !e.after_state.clone().unwrap_or_default().contains("420106199001011231")));
+        assert_eq!(
+            p,
+            Personal {
+                id_number: "420106199001011231".into(),
+                phone: "13812345678".into()
+            }
+        );
+        assert!(
+            reveal(&mut c, &DataKey::generate(), &staff(), ack.id).is_err(),
+            "another key cannot read it"
+        );
+        assert_eq!(
+            actions(&mut c, ack.id),
+            ["request.create", "request.reveal"]
+        );
+        let log = audit::list(
+            &mut c,
+            &AuditQuery {
+                page: 1,
+                per_page: 50,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(log.rows.iter().all(|e| !e
+            .after_state
+            .clone()
+            .unwrap_or_default()
+            .contains("420106199001011231")));
 
         // A request whose 20 days run into a year without calendar data is kept, without a guessed due date.
         let late = received(&mut c, &key, org, "2026-12-10");
@@ -127,9 +229,26 @@ fn intake_is_durable_encrypted_and_tracked_only_with_the_password() {
 
         let mut unknown_org = input(org).validate().unwrap();
         unknown_org.org_id = 999_999;
-        let r = intake(&mut c, &key, &cal(), &Actor::system("public"), &unknown_org, &ReceiptFacts::new(ReceiptChannel::Online, d("2024-09-27")));
-        assert!(matches!(r, Err(StorageError::Domain(_))), "online needs the confirmation date");
-        let r = intake(&mut c, &key, &cal(), &Actor::system("public"), &unknown_org, &ReceiptFacts::new(ReceiptChannel::InPerson, d("2024-09-27")));
+        let r = intake(
+            &mut c,
+            &key,
+            &cal(),
+            &Actor::system("public"),
+            &unknown_org,
+            &ReceiptFacts::new(ReceiptChannel::Online, d("2024-09-27")),
+        );
+        assert!(
+            matches!(r, Err(StorageError::Domain(_))),
+            "online needs the confirmation date"
+        );
+        let r = intake(
+            &mut c,
+            &key,
+            &cal(),
+            &Actor::system("public"),
+            &unknown_org,
+            &ReceiptFacts::new(ReceiptChannel::InPerson, d("2024-09-27")),
+        );
         assert!(matches!(r, Err(StorageError::Invalid(e)) if e.get("org_id").is_some()));
     });
 }
@@ -148,49 +267,231 @@ fn handling_with_correction_restart_consultation_pause_extension_and_reply() {
         assert_eq!(get(&mut c, id).unwrap().due_on, Some(d("2024-10-24")));
 
         // The rules refuse a reply before assignment, with their reason, and nothing is written.
-        let reply = |on: &str| Step::Reply { on: d(on), outcome: Outcome::PartiallyDisclosed, text: "部分公开，见附件。".into() };
-        refused(act(&mut c, &cal, &a, id, &reply("2024-09-24")), "assign the request first");
+        let reply = |on: &str| Step::Reply {
+            on: d(on),
+            outcome: Outcome::PartiallyDisclosed,
+            text: "部分公开，见附件。".into(),
+        };
+        refused(
+            act(&mut c, &cal, &a, id, &reply("2024-09-24")),
+            "assign the request first",
+        );
         assert_eq!(actions(&mut c, id), ["request.create"]);
 
-        let r = act(&mut c, &cal, &a, id, &Step::Assign { on: d("2024-09-24"), org_id: dept, handler: "李办理".into() }).unwrap();
-        assert_eq!((r.stage.as_str(), r.org_id, r.handler.as_deref()), ("assigned", dept, Some("李办理")));
+        let r = act(
+            &mut c,
+            &cal,
+            &a,
+            id,
+            &Step::Assign {
+                on: d("2024-09-24"),
+                org_id: dept,
+                handler: "李办理".into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            (r.stage.as_str(), r.org_id, r.handler.as_deref()),
+            ("assigned", dept, Some("李办理"))
+        );
 
         // 补正 on day 2: the clock stops; the corrected application on Fri 10-11 restarts the 20 days.
-        let r = act(&mut c, &cal, &a, id, &Step::RequestCorrection { on: d("2024-09-25"), correct_by: d("2024-10-18"), note: "请明确年份".into() }).unwrap();
+        let r = act(
+            &mut c,
+            &cal,
+            &a,
+            id,
+            &Step::RequestCorrection {
+                on: d("2024-09-25"),
+                correct_by: d("2024-10-18"),
+                note: "请明确年份".into(),
+            },
+        )
+        .unwrap();
         assert_eq!((r.stage.as_str(), r.due_on), ("correction_requested", None));
-        refused(act(&mut c, &cal, &a, id, &Step::RequestCorrection { on: d("2024-09-26"), correct_by: d("2024-10-18"), note: String::new() }), "once");
-        let r = act(&mut c, &cal, &a, id, &Step::ReceiveCorrection { on: d("2024-10-11"), late_reason: None }).unwrap();
+        refused(
+            act(
+                &mut c,
+                &cal,
+                &a,
+                id,
+                &Step::RequestCorrection {
+                    on: d("2024-09-26"),
+                    correct_by: d("2024-10-18"),
+                    note: String::new(),
+                },
+            ),
+            "once",
+        );
+        let r = act(
+            &mut c,
+            &cal,
+            &a,
+            id,
+            &Step::ReceiveCorrection {
+                on: d("2024-10-11"),
+                late_reason: None,
+            },
+        )
+        .unwrap();
         assert_eq!(r.due_on, Some(d("2024-11-07")));
 
         // Consulting a third party from Mon 10-14; the opinion arrives Fri 10-18: Tue-Fri (4 working days) do not count.
-        let r = act(&mut c, &cal, &a, id, &Step::StartConsultation { on: d("2024-10-14"), consultee: Consultee::ThirdParty, name: "某公司".into() }).unwrap();
+        let r = act(
+            &mut c,
+            &cal,
+            &a,
+            id,
+            &Step::StartConsultation {
+                on: d("2024-10-14"),
+                consultee: Consultee::ThirdParty,
+                name: "某公司".into(),
+            },
+        )
+        .unwrap();
         assert_eq!(r.stage, "consulting");
-        refused(act(&mut c, &cal, &a, id, &reply("2024-10-16")), "consultation is open");
-        let r = act(&mut c, &cal, &a, id, &Step::EndConsultation { on: d("2024-10-18") }).unwrap();
+        refused(
+            act(&mut c, &cal, &a, id, &reply("2024-10-16")),
+            "consultation is open",
+        );
+        let r = act(
+            &mut c,
+            &cal,
+            &a,
+            id,
+            &Step::EndConsultation {
+                on: d("2024-10-18"),
+            },
+        )
+        .unwrap();
         assert_eq!(r.due_on, Some(d("2024-11-13")));
         let text = r.schedule(&cal).unwrap().unwrap().to_string();
-        assert!(text.contains("consulting 第三方 某公司: 4 working days not counted"), "{text}");
+        assert!(
+            text.contains("consulting 第三方 某公司: 4 working days not counted"),
+            "{text}"
+        );
 
         // Extension: needs an approver, at most 20 working days in all.
-        refused(act(&mut c, &cal, &a, id, &Step::Extend { on: d("2024-11-01"), days: 10, approver: " ".into() }), "approval");
-        let r = act(&mut c, &cal, &a, id, &Step::Extend { on: d("2024-11-01"), days: 10, approver: "王主任".into() }).unwrap();
-        assert_eq!((r.stage.as_str(), r.due_on), ("extended", Some(d("2024-11-27"))));
-        refused(act(&mut c, &cal, &a, id, &Step::Extend { on: d("2024-11-04"), days: 11, approver: "王主任".into() }), "10 already granted, 11 more asked");
+        refused(
+            act(
+                &mut c,
+                &cal,
+                &a,
+                id,
+                &Step::Extend {
+                    on: d("2024-11-01"),
+                    days: 10,
+                    approver: " ".into(),
+                },
+            ),
+            "approval",
+        );
+        let r = act(
+            &mut c,
+            &cal,
+            &a,
+            id,
+            &Step::Extend {
+                on: d("2024-11-01"),
+                days: 10,
+                approver: "王主任".into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            (r.stage.as_str(), r.due_on),
+            ("extended", Some(d("2024-11-27")))
+        );
+        refused(
+            act(
+                &mut c,
+                &cal,
+                &a,
+                id,
+                &Step::Extend {
+                    on: d("2024-11-04"),
+                    days: 11,
+                    approver: "王主任".into(),
+                },
+            ),
+            "10 already granted, 11 more asked",
+        );
 
         let r = act(&mut c, &cal, &a, id, &reply("2024-11-20")).unwrap();
-        assert_eq!((r.stage.as_str(), r.outcome.as_deref(), r.answered_on), ("answered", Some("partially_disclosed"), Some(d("2024-11-20"))));
-        assert!(r.schedule(&cal).unwrap().unwrap().is_on_time(d("2024-11-20")));
-        let r = act(&mut c, &cal, &a, id, &Step::Close { on: d("2024-11-20") }).unwrap();
+        assert_eq!(
+            (r.stage.as_str(), r.outcome.as_deref(), r.answered_on),
+            (
+                "answered",
+                Some("partially_disclosed"),
+                Some(d("2024-11-20"))
+            )
+        );
+        assert!(r
+            .schedule(&cal)
+            .unwrap()
+            .unwrap()
+            .is_on_time(d("2024-11-20")));
+        let r = act(
+            &mut c,
+            &cal,
+            &a,
+            id,
+            &Step::Close {
+                on: d("2024-11-20"),
+            },
+        )
+        .unwrap();
         assert_eq!(r.stage, "closed");
         refused(act(&mut c, &cal, &a, id, &reply("2024-11-21")), "closed");
-        assert!(matches!(act(&mut c, &cal, &a, id, &Step::Close { on: d("2024-09-01") }), Err(StorageError::Invalid(_))), "before receipt");
+        assert!(
+            matches!(
+                act(
+                    &mut c,
+                    &cal,
+                    &a,
+                    id,
+                    &Step::Close {
+                        on: d("2024-09-01")
+                    }
+                ),
+                Err(StorageError::Invalid(_))
+            ),
+            "before receipt"
+        );
 
-        let kinds: Vec<String> = events(&mut c, id).unwrap().into_iter().map(|e| e.kind).collect();
-        assert_eq!(kinds, ["received", "assign", "request_correction", "receive_correction", "start_consultation", "end_consultation", "extend", "reply", "close"]);
-        assert_eq!(actions(&mut c, id), [
-            "request.create", "request.assign", "request.request_correction", "request.receive_correction",
-            "request.start_consultation", "request.end_consultation", "request.extend", "request.reply", "request.close",
-        ]);
+        let kinds: Vec<String> = events(&mut c, id)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "received",
+                "assign",
+                "request_correction",
+                "receive_correction",
+                "start_consultation",
+                "end_consultation",
+                "extend",
+                "reply",
+                "close"
+            ]
+        );
+        assert_eq!(
+            actions(&mut c, id),
+            [
+                "request.create",
+                "request.assign",
+                "request.request_correction",
+                "request.receive_correction",
+                "request.start_consultation",
+                "request.end_consultation",
+                "request.extend",
+                "request.reply",
+                "request.close",
+            ]
+        );
     });
 }
 
@@ -229,23 +530,85 @@ fn appeals_follow_table_four() {
             Err(StorageError::Domain(e)) => assert!(e.to_string().contains(needle), "{e}"),
             other => panic!("expected refusal {needle:?}, got {other:?}"),
         };
-        refused_appeal(file_appeal(&mut c, &a, id, Table4Block::Reconsideration, d("2024-10-08"), "示范市人民政府", ""), "nothing to contest");
-        // After the due date (10-30) without a reply, the applicant may contest the silence.
-        let rc = file_appeal(&mut c, &a, id, Table4Block::Reconsideration, d("2024-11-04"), "示范市人民政府", "未按期答复").unwrap();
-        assert_eq!((rc.outcome.as_str(), rc.column()), ("pending", Some(Table4Column::Pending)));
         refused_appeal(
-            file_appeal(&mut c, &a, id, Table4Block::LitigationAfterReconsideration, d("2024-11-05"), "示范市中级人民法院", ""),
+            file_appeal(
+                &mut c,
+                &a,
+                id,
+                Table4Block::Reconsideration,
+                d("2024-10-08"),
+                "示范市人民政府",
+                "",
+            ),
+            "nothing to contest",
+        );
+        // After the due date (10-30) without a reply, the applicant may contest the silence.
+        let rc = file_appeal(
+            &mut c,
+            &a,
+            id,
+            Table4Block::Reconsideration,
+            d("2024-11-04"),
+            "示范市人民政府",
+            "未按期答复",
+        )
+        .unwrap();
+        assert_eq!(
+            (rc.outcome.as_str(), rc.column()),
+            ("pending", Some(Table4Column::Pending))
+        );
+        refused_appeal(
+            file_appeal(
+                &mut c,
+                &a,
+                id,
+                Table4Block::LitigationAfterReconsideration,
+                d("2024-11-05"),
+                "示范市中级人民法院",
+                "",
+            ),
             "decided",
         );
-        let decided = decide_appeal(&mut c, &a, rc.id, Table4Column::Corrected, d("2024-12-02")).unwrap();
-        assert_eq!((decided.column(), decided.decided_on), (Some(Table4Column::Corrected), Some(d("2024-12-02"))));
-        refused_appeal(decide_appeal(&mut c, &a, rc.id, Table4Column::Upheld, d("2024-12-03")), "already decided");
-        let suit = file_appeal(&mut c, &a, id, Table4Block::LitigationAfterReconsideration, d("2024-12-10"), "示范市中级人民法院", "").unwrap();
-        refused_appeal(decide_appeal(&mut c, &a, suit.id, Table4Column::Pending, d("2024-12-11")), "not a decision");
-        let kinds: Vec<String> = appeals(&mut c, id).unwrap().into_iter().map(|x| x.kind).collect();
-        assert_eq!(kinds, ["reconsideration", "litigation_after_reconsideration"]);
+        let decided =
+            decide_appeal(&mut c, &a, rc.id, Table4Column::Corrected, d("2024-12-02")).unwrap();
+        assert_eq!(
+            (decided.column(), decided.decided_on),
+            (Some(Table4Column::Corrected), Some(d("2024-12-02")))
+        );
+        refused_appeal(
+            decide_appeal(&mut c, &a, rc.id, Table4Column::Upheld, d("2024-12-03")),
+            "already decided",
+        );
+        let suit = file_appeal(
+            &mut c,
+            &a,
+            id,
+            Table4Block::LitigationAfterReconsideration,
+            d("2024-12-10"),
+            "示范市中级人民法院",
+            "",
+        )
+        .unwrap();
+        refused_appeal(
+            decide_appeal(&mut c, &a, suit.id, Table4Column::Pending, d("2024-12-11")),
+            "not a decision",
+        );
+        let kinds: Vec<String> = appeals(&mut c, id)
+            .unwrap()
+            .into_iter()
+            .map(|x| x.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            ["reconsideration", "litigation_after_reconsideration"]
+        );
         let log = actions(&mut c, id);
-        assert_eq!(log.iter().filter(|a| a.starts_with("request.appeal")).count(), 3);
+        assert_eq!(
+            log.iter()
+                .filter(|a| a.starts_with("request.appeal"))
+                .count(),
+            3
+        );
     });
 }
 
@@ -256,16 +619,35 @@ fn answers_on_the_spot_only_at_the_counter_and_the_same_day() {
         let key = DataKey::generate();
         let org = seed_org(&mut c, None, "00001434");
         let cal = cal();
-        let spot = |on: &str| Step::AnswerOnTheSpot { on: d(on), outcome: Outcome::Disclosed, text: "已当场提供。".into() };
+        let spot = |on: &str| Step::AnswerOnTheSpot {
+            on: d(on),
+            outcome: Outcome::Disclosed,
+            text: "已当场提供。".into(),
+        };
         let counter = received(&mut c, &key, org, "2024-09-27").id;
-        assert!(matches!(act(&mut c, &cal, &staff(), counter, &spot("2024-09-30")), Err(StorageError::Invalid(e)) if e.get("on").is_some()));
+        assert!(
+            matches!(act(&mut c, &cal, &staff(), counter, &spot("2024-09-30")), Err(StorageError::Invalid(e)) if e.get("on").is_some())
+        );
         let r = act(&mut c, &cal, &staff(), counter, &spot("2024-09-27")).unwrap();
-        assert_eq!((r.stage.as_str(), r.due_on, r.answered_on), ("answered", Some(d("2024-09-27")), Some(d("2024-09-27"))));
+        assert_eq!(
+            (r.stage.as_str(), r.due_on, r.answered_on),
+            ("answered", Some(d("2024-09-27")), Some(d("2024-09-27")))
+        );
         // By e-mail nobody stands at the counter: the deadline engine refuses, with its reason.
         let new = input(org).validate().unwrap();
-        let facts = ReceiptFacts::new(ReceiptChannel::Email, d("2024-09-27")).confirmed(d("2024-09-27"));
-        let mailed = intake(&mut c, &key, &cal, &Actor::system("public"), &new, &facts).unwrap().id;
-        refused(act(&mut c, &cal, &staff(), mailed, &spot("2024-09-27")), "counter");
-        assert_eq!(get(&mut c, mailed).unwrap().stage, "received", "nothing written");
+        let facts =
+            ReceiptFacts::new(ReceiptChannel::Email, d("2024-09-27")).confirmed(d("2024-09-27"));
+        let mailed = intake(&mut c, &key, &cal, &Actor::system("public"), &new, &facts)
+            .unwrap()
+            .id;
+        refused(
+            act(&mut c, &cal, &staff(), mailed, &spot("2024-09-27")),
+            "counter",
+        );
+        assert_eq!(
+            get(&mut c, mailed).unwrap().stage,
+            "received",
+            "nothing written"
+        );
     });
 }

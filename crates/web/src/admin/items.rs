@@ -44,29 +44,59 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> WebResult
     let user_id = staff.user.id;
     let (drafts, waiting, published, rejected) = state
         .run(move |conn| {
-            let q = |statuses: Vec<ItemStatus>, orgs: Option<Vec<i64>>, by: Option<i64>| ItemQuery {
-                statuses,
-                org_ids: orgs,
-                created_by: by,
-                order: Order::Updated,
-                page: 1,
-                per_page: 10,
-                ..Default::default()
+            let q =
+                |statuses: Vec<ItemStatus>, orgs: Option<Vec<i64>>, by: Option<i64>| ItemQuery {
+                    statuses,
+                    org_ids: orgs,
+                    created_by: by,
+                    order: Order::Updated,
+                    page: 1,
+                    per_page: 10,
+                    ..Default::default()
+                };
+            let drafts = item::list(
+                conn,
+                &q(vec![ItemStatus::Draft], edit_scope.clone(), Some(user_id)),
+            )?
+            .rows;
+            let waiting = if can_review {
+                item::list(
+                    conn,
+                    &q(vec![ItemStatus::Submitted], review_scope.clone(), None),
+                )?
+                .rows
+            } else {
+                vec![]
             };
-            let drafts = item::list(conn, &q(vec![ItemStatus::Draft], edit_scope.clone(), Some(user_id)))?.rows;
-            let waiting = if can_review { item::list(conn, &q(vec![ItemStatus::Submitted], review_scope.clone(), None))?.rows } else { vec![] };
-            let published = item::list(conn, &ItemQuery { order: Order::Published, ..q(vec![ItemStatus::Published], edit_scope.clone(), None) })?.rows;
-            let rejected = item::list(conn, &q(vec![ItemStatus::Rejected], edit_scope, Some(user_id)))?.rows;
+            let published = item::list(
+                conn,
+                &ItemQuery {
+                    order: Order::Published,
+                    ..q(vec![ItemStatus::Published], edit_scope.clone(), None)
+                },
+            )?
+            .rows;
+            let rejected = item::list(
+                conn,
+                &q(vec![ItemStatus::Rejected], edit_scope, Some(user_id)),
+            )?
+            .rows;
             Ok((drafts, waiting, published, rejected))
         })
         .await?;
     let rows = |v: &[ItemSummary]| v.iter().map(|i| row(&dir, i)).collect::<Vec<_>>();
-    render(&staff, "/admin", "工作台", "admin/dashboard.html", json!({
-        "my_drafts": rows(&drafts),
-        "waiting_review": rows(&waiting),
-        "recently_published": rows(&published),
-        "rejected": rows(&rejected),
-    }))
+    render(
+        &staff,
+        "/admin",
+        "工作台",
+        "admin/dashboard.html",
+        json!({
+            "my_drafts": rows(&drafts),
+            "waiting_review": rows(&waiting),
+            "recently_published": rows(&published),
+            "rejected": rows(&rejected),
+        }),
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -78,14 +108,20 @@ pub struct ListParams {
     page: Option<String>,
 }
 
-pub async fn list(State(state): State<AppState>, staff: Staff, Query(p): Query<ListParams>) -> WebResult<Html<String>> {
+pub async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(p): Query<ListParams>,
+) -> WebResult<Html<String>> {
     if !staff.has_any(Permission::EditItems) && !staff.has_any(Permission::ReviewItems) {
         return Err(WebError::Forbidden);
     }
     let dir = state.directory().await?;
     let mut scope = scope_org_ids(&staff, &dir, Permission::EditItems);
     if let Some(org) = p.org_id.as_deref().filter(|s| !s.is_empty()) {
-        let org: i64 = org.parse().map_err(|_| WebError::BadRequest("org_id 无效".into()))?;
+        let org: i64 = org
+            .parse()
+            .map_err(|_| WebError::BadRequest("org_id 无效".into()))?;
         let sub = dir.org_subtree(org);
         scope = Some(match scope {
             Some(s) => sub.into_iter().filter(|o| s.contains(o)).collect(),
@@ -97,7 +133,10 @@ pub async fn list(State(state): State<AppState>, staff: Staff, Query(p): Query<L
         None => vec![],
     };
     let site_id = match p.site_id.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => Some(s.parse::<i64>().map_err(|_| WebError::BadRequest("site_id 无效".into()))?),
+        Some(s) => Some(
+            s.parse::<i64>()
+                .map_err(|_| WebError::BadRequest("site_id 无效".into()))?,
+        ),
         None => None,
     };
     let page_no = crate::portal::parse_page(p.page.as_deref(), 100_000)?;
@@ -121,14 +160,20 @@ pub async fn list(State(state): State<AppState>, staff: Staff, Query(p): Query<L
             p.site_id.as_deref().unwrap_or("")
         )
     };
-    render(&staff, "/admin/items", "信息管理", "admin/items.html", json!({
-        "filters": {"q": p.q.clone().unwrap_or_default(), "status": p.status.clone().unwrap_or_default(), "org_id": p.org_id.clone().unwrap_or_default(), "site_id": p.site_id.clone().unwrap_or_default()},
-        "status_options": options(ItemStatus::ALL, |s| s.as_str(), |s| s.label_zh()),
-        "org_options": org_options(&staff, &dir, Permission::EditItems),
-        "items": result.rows.iter().map(|i| row(&dir, i)).collect::<Vec<_>>(),
-        "pagination": pagination(page_no, 30, result.total, qs),
-        "new_url": "/admin/items/new",
-    }))
+    render(
+        &staff,
+        "/admin/items",
+        "信息管理",
+        "admin/items.html",
+        json!({
+            "filters": {"q": p.q.clone().unwrap_or_default(), "status": p.status.clone().unwrap_or_default(), "org_id": p.org_id.clone().unwrap_or_default(), "site_id": p.site_id.clone().unwrap_or_default()},
+            "status_options": options(ItemStatus::ALL, |s| s.as_str(), |s| s.label_zh()),
+            "org_options": org_options(&staff, &dir, Permission::EditItems),
+            "items": result.rows.iter().map(|i| row(&dir, i)).collect::<Vec<_>>(),
+            "pagination": pagination(page_no, 30, result.total, qs),
+            "new_url": "/admin/items/new",
+        }),
+    )
 }
 
 /// The editor form as posted: every catalogue field as typed, plus placement and the change note.
@@ -194,7 +239,12 @@ impl ItemForm {
             valid_from: page::date(it.valid_from),
             invalid_from: page::date(it.invalid_from),
             disclosure_mode: it.disclosure_mode.clone(),
-            channels: it.channels.split(',').filter(|c| !c.is_empty()).map(String::from).collect(),
+            channels: it
+                .channels
+                .split(',')
+                .filter(|c| !c.is_empty())
+                .map(String::from)
+                .collect(),
             column_ids: columns.iter().map(|c| c.to_string()).collect(),
             related_ids: String::new(),
             change_note: String::new(),
@@ -204,17 +254,37 @@ impl ItemForm {
 }
 
 /// Renders the editor; `item` is the item being edited (None for a new one).
-fn editor(staff: &Staff, dir: &Directory, form: &ItemForm, errors: &FieldErrors, item: Option<(&Item, &[attachment::Attachment])>) -> WebResult<Html<String>> {
+fn editor(
+    staff: &Staff,
+    dir: &Directory,
+    form: &ItemForm,
+    errors: &FieldErrors,
+    item: Option<(&Item, &[attachment::Attachment])>,
+) -> WebResult<Html<String>> {
     let orgs = org_options(staff, dir, Permission::EditItems);
-    let allowed_orgs: Vec<i64> = dir.orgs.iter().filter(|o| staff.can(Permission::EditItems, &o.path)).map(|o| o.id).collect();
-    let sites: Vec<Value> = dir.sites.iter().filter(|s| allowed_orgs.contains(&s.org_id)).map(|s| json!({"value": s.id.to_string(), "label": s.title})).collect();
+    let allowed_orgs: Vec<i64> = dir
+        .orgs
+        .iter()
+        .filter(|o| staff.can(Permission::EditItems, &o.path))
+        .map(|o| o.id)
+        .collect();
+    let sites: Vec<Value> = dir
+        .sites
+        .iter()
+        .filter(|s| allowed_orgs.contains(&s.org_id))
+        .map(|s| json!({"value": s.id.to_string(), "label": s.title}))
+        .collect();
     let columns: Vec<Value> = dir
         .columns
         .iter()
         .filter(|c| dir.site(c.site_id).is_some_and(|s| allowed_orgs.contains(&s.org_id) || s.is_portal) && c.kind().holds_content() && c.body_html.is_none())
         .map(|c| json!({"value": c.id.to_string(), "label": format!("{} › {}", dir.site(c.site_id).map(|s| s.title.as_str()).unwrap_or(""), c.name)}))
         .collect();
-    let subjects: Vec<Value> = dir.subjects.iter().map(|s| json!({"value": s.id.to_string(), "label": dir.subject_path(s.id)})).collect();
+    let subjects: Vec<Value> = dir
+        .subjects
+        .iter()
+        .map(|s| json!({"value": s.id.to_string(), "label": dir.subject_path(s.id)}))
+        .collect();
     let (action, title, item_id, attachments, is_published, preview) = match item {
         Some((it, atts)) => (
             format!("/admin/items/{}", it.id),
@@ -231,24 +301,30 @@ fn editor(staff: &Staff, dir: &Directory, form: &ItemForm, errors: &FieldErrors,
     };
     let mut values = serde_json::to_value(form).expect("form serialises");
     values["scheduled_at"] = json!("");
-    render(staff, "/admin/items", &title, "admin/item_form.html", json!({
-        "form_action": action,
-        "errors": errors,
-        "values": values,
-        "org_options": orgs,
-        "site_options": sites,
-        "subject_options": subjects,
-        "genre_options": options(Genre::ALL, |g| g.as_str(), |g| g.label_zh()),
-        "validity_options": options(Validity::ALL, |g| g.as_str(), |g| g.label_zh()),
-        "mode_options": options(DisclosureMode::ALL, |g| g.as_str(), |g| g.label_zh()),
-        "channel_options": options(Channel::ALL, |g| g.as_str(), |g| g.label_zh()),
-        "column_options": columns,
-        "is_published": is_published,
-        "preview_url": preview,
-        "item_id": item_id,
-        "attachments": attachments,
-        "upload_url": item_id.map(|id| format!("/admin/items/{id}/attachments")).unwrap_or_default(),
-    }))
+    render(
+        staff,
+        "/admin/items",
+        &title,
+        "admin/item_form.html",
+        json!({
+            "form_action": action,
+            "errors": errors,
+            "values": values,
+            "org_options": orgs,
+            "site_options": sites,
+            "subject_options": subjects,
+            "genre_options": options(Genre::ALL, |g| g.as_str(), |g| g.label_zh()),
+            "validity_options": options(Validity::ALL, |g| g.as_str(), |g| g.label_zh()),
+            "mode_options": options(DisclosureMode::ALL, |g| g.as_str(), |g| g.label_zh()),
+            "channel_options": options(Channel::ALL, |g| g.as_str(), |g| g.label_zh()),
+            "column_options": columns,
+            "is_published": is_published,
+            "preview_url": preview,
+            "item_id": item_id,
+            "attachments": attachments,
+            "upload_url": item_id.map(|id| format!("/admin/items/{id}/attachments")).unwrap_or_default(),
+        }),
+    )
 }
 
 pub async fn new_form(State(state): State<AppState>, staff: Staff) -> WebResult<Html<String>> {
@@ -256,7 +332,12 @@ pub async fn new_form(State(state): State<AppState>, staff: Staff) -> WebResult<
         return Err(WebError::Forbidden);
     }
     let dir = state.directory().await?;
-    let mut form = ItemForm { validity: "valid".into(), disclosure_mode: "proactive".into(), channels: vec!["website".into()], ..Default::default() };
+    let mut form = ItemForm {
+        validity: "valid".into(),
+        disclosure_mode: "proactive".into(),
+        channels: vec!["website".into()],
+        ..Default::default()
+    };
     form.org_id = staff.user.org_id.to_string();
     if let Some(site) = dir.sites.iter().find(|s| s.org_id == staff.user.org_id) {
         form.site_id = site.id.to_string();
@@ -269,21 +350,45 @@ fn rejected(html: Html<String>) -> Response {
 }
 
 /// Placement fields (organisation and site) checked against the user's scope.
-fn placement(staff: &Staff, dir: &Directory, form: &ItemForm, errors: &mut FieldErrors) -> WebResult<Option<Placement>> {
-    let org = form.org_id.trim().parse::<i64>().ok().and_then(|id| dir.org(id));
-    let site = form.site_id.trim().parse::<i64>().ok().and_then(|id| dir.site(id));
+fn placement(
+    staff: &Staff,
+    dir: &Directory,
+    form: &ItemForm,
+    errors: &mut FieldErrors,
+) -> WebResult<Option<Placement>> {
+    let org = form
+        .org_id
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| dir.org(id));
+    let site = form
+        .site_id
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| dir.site(id));
     if org.is_none() {
         errors.add("org_id", "请选择发布机构");
     }
     if site.is_none() {
         errors.add("site_id", "请选择所属网站");
     }
-    let (Some(org), Some(site)) = (org, site) else { return Ok(None) };
+    let (Some(org), Some(site)) = (org, site) else {
+        return Ok(None);
+    };
     staff.require(Permission::EditItems, &org.path)?;
-    Ok(Some(Placement { site_id: site.id, org_id: org.id }))
+    Ok(Some(Placement {
+        site_id: site.id,
+        org_id: org.id,
+    }))
 }
 
-pub async fn create(State(state): State<AppState>, staff: Staff, Form(form): Form<ItemForm>) -> WebResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<ItemForm>,
+) -> WebResult<Response> {
     staff.check_csrf(&form.csrf)?;
     let dir = state.directory().await?;
     let mut errors = FieldErrors::default();
@@ -299,7 +404,10 @@ pub async fn create(State(state): State<AppState>, staff: Staff, Form(form): For
         return Ok(rejected(editor(&staff, &dir, &form, &errors, None)?));
     };
     let actor = staff.actor();
-    match state.run(move |conn| Ok(item::create_draft(conn, &actor, at, &fields))).await? {
+    match state
+        .run(move |conn| Ok(item::create_draft(conn, &actor, at, &fields)))
+        .await?
+    {
         Ok(it) => Ok(Redirect::to(&format!("/admin/items/{}", it.id)).into_response()),
         Err(StorageError::Invalid(e)) => Ok(rejected(editor(&staff, &dir, &form, &e, None)?)),
         Err(e) => Err(e.into()),
@@ -307,12 +415,25 @@ pub async fn create(State(state): State<AppState>, staff: Staff, Form(form): For
 }
 
 /// Loads an item the user may see (edit or review rights on its organisation).
-async fn load_visible(state: &AppState, staff: &Staff, id: i64) -> WebResult<(Item, Vec<attachment::Attachment>, Vec<i64>)> {
+async fn load_visible(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+) -> WebResult<(Item, Vec<attachment::Attachment>, Vec<i64>)> {
     let (it, atts, cols) = state
-        .run(move |conn| Ok((item::get(conn, id)?, attachment::of_item(conn, id)?, item::column_ids(conn, id)?)))
+        .run(move |conn| {
+            Ok((
+                item::get(conn, id)?,
+                attachment::of_item(conn, id)?,
+                item::column_ids(conn, id)?,
+            ))
+        })
         .await?;
     let dir = state.directory().await?;
-    let path = dir.org(it.org_id).map(|o| o.path.clone()).unwrap_or_default();
+    let path = dir
+        .org(it.org_id)
+        .map(|o| o.path.clone())
+        .unwrap_or_default();
     if !staff.can(Permission::EditItems, &path) && !staff.can(Permission::ReviewItems, &path) {
         return Err(WebError::Forbidden);
     }
@@ -320,30 +441,64 @@ async fn load_visible(state: &AppState, staff: &Staff, id: i64) -> WebResult<(It
 }
 
 fn org_path(dir: &Directory, it: &Item) -> String {
-    dir.org(it.org_id).map(|o| o.path.clone()).unwrap_or_default()
+    dir.org(it.org_id)
+        .map(|o| o.path.clone())
+        .unwrap_or_default()
 }
 
-pub async fn edit_form(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> WebResult<Html<String>> {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> WebResult<Html<String>> {
     let (it, atts, cols) = load_visible(&state, &staff, id).await?;
     let dir = state.directory().await?;
     staff.require(Permission::EditItems, &org_path(&dir, &it))?;
-    editor(&staff, &dir, &ItemForm::from_item(&it, &cols), &FieldErrors::default(), Some((&it, &atts)))
+    editor(
+        &staff,
+        &dir,
+        &ItemForm::from_item(&it, &cols),
+        &FieldErrors::default(),
+        Some((&it, &atts)),
+    )
 }
 
-pub async fn update(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, Form(form): Form<ItemForm>) -> WebResult<Response> {
+pub async fn update(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<ItemForm>,
+) -> WebResult<Response> {
     staff.check_csrf(&form.csrf)?;
     let (it, atts, _) = load_visible(&state, &staff, id).await?;
     let dir = state.directory().await?;
     staff.require(Permission::EditItems, &org_path(&dir, &it))?;
     let fields = match form.input().validate() {
         Ok(f) => f,
-        Err(e) => return Ok(rejected(editor(&staff, &dir, &form, &e, Some((&it, &atts)))?)),
+        Err(e) => {
+            return Ok(rejected(editor(
+                &staff,
+                &dir,
+                &form,
+                &e,
+                Some((&it, &atts)),
+            )?))
+        }
     };
     let actor = staff.actor();
     let note = form.change_note.clone();
-    match state.run(move |conn| Ok(item::update(conn, &actor, id, &fields, &note))).await? {
+    match state
+        .run(move |conn| Ok(item::update(conn, &actor, id, &fields, &note)))
+        .await?
+    {
         Ok(_) => Ok(Redirect::to(&format!("/admin/items/{id}")).into_response()),
-        Err(StorageError::Invalid(e)) => Ok(rejected(editor(&staff, &dir, &form, &e, Some((&it, &atts)))?)),
+        Err(StorageError::Invalid(e)) => Ok(rejected(editor(
+            &staff,
+            &dir,
+            &form,
+            &e,
+            Some((&it, &atts)),
+        )?)),
         Err(e) => Err(e.into()),
     }
 }
@@ -383,19 +538,26 @@ fn actions(staff: &Staff, path: &str, it: &Item) -> Vec<Value> {
     out
 }
 
-pub async fn view(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> WebResult<Html<String>> {
+pub async fn view(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> WebResult<Html<String>> {
     let (it, atts, _) = load_visible(&state, &staff, id).await?;
     let dir = state.directory().await?;
     let (versions, log) = state
         .run(move |conn| {
             let versions = item::versions(conn, id)?;
-            let log = gongkai_storage::audit::list(conn, &gongkai_storage::audit::AuditQuery {
-                entity: Some("item".into()),
-                entity_id: Some(id.to_string()),
-                page: 1,
-                per_page: 50,
-                ..Default::default()
-            })?;
+            let log = gongkai_storage::audit::list(
+                conn,
+                &gongkai_storage::audit::AuditQuery {
+                    entity: Some("item".into()),
+                    entity_id: Some(id.to_string()),
+                    page: 1,
+                    per_page: 50,
+                    ..Default::default()
+                },
+            )?;
             Ok((versions, log.rows))
         })
         .await?;
@@ -403,17 +565,23 @@ pub async fn view(State(state): State<AppState>, staff: Staff, Path(id): Path<i6
     let mut ctx_item = item_json(&dir, &it, &atts);
     ctx_item["status_label"] = json!(it.status().label_zh());
     ctx_item["reason"] = json!(it.status_reason);
-    render(&staff, "/admin/items", &it.title, "admin/item_view.html", json!({
-        "item": ctx_item,
-        "actions": actions(&staff, &path, &it),
-        "versions": versions.iter().map(|v| json!({
-            "version": v.version, "note": v.change_note, "by": v.created_by.map(|u| u.to_string()).unwrap_or_else(|| "系统".into()),
-            "at": page::datetime(v.created_at), "url": format!("/admin/items/{}/versions/{}", id, v.version),
-        })).collect::<Vec<_>>(),
-        "edit_url": (it.status().is_editable() && staff.can(Permission::EditItems, &path)).then(|| format!("/admin/items/{id}/edit")),
-        "public_url": it.status().is_public().then(|| format!("/items/{id}")),
-        "audit": log.iter().map(|e| json!({"at": page::datetime(e.at), "actor": e.actor, "action": e.action, "summary": e.summary})).collect::<Vec<_>>(),
-    }))
+    render(
+        &staff,
+        "/admin/items",
+        &it.title,
+        "admin/item_view.html",
+        json!({
+            "item": ctx_item,
+            "actions": actions(&staff, &path, &it),
+            "versions": versions.iter().map(|v| json!({
+                "version": v.version, "note": v.change_note, "by": v.created_by.map(|u| u.to_string()).unwrap_or_else(|| "系统".into()),
+                "at": page::datetime(v.created_at), "url": format!("/admin/items/{}/versions/{}", id, v.version),
+            })).collect::<Vec<_>>(),
+            "edit_url": (it.status().is_editable() && staff.can(Permission::EditItems, &path)).then(|| format!("/admin/items/{id}/edit")),
+            "public_url": it.status().is_public().then(|| format!("/items/{id}")),
+            "audit": log.iter().map(|e| json!({"at": page::datetime(e.at), "actor": e.actor, "action": e.action, "summary": e.summary})).collect::<Vec<_>>(),
+        }),
+    )
 }
 
 /// The catalogue header fields of an item as both the public and staff pages show them.
@@ -445,16 +613,34 @@ pub fn item_json(dir: &Directory, it: &Item, atts: &[attachment::Attachment]) ->
 }
 
 /// 预览 — the item as the public will see it, before it is published (staff only).
-pub async fn preview(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> WebResult<Html<String>> {
+pub async fn preview(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> WebResult<Html<String>> {
     let (it, atts, _) = load_visible(&state, &staff, id).await?;
     let dir = state.directory().await?;
     let site = dir.site(it.site_id).cloned();
     let jar = axum_extra::extract::CookieJar::new();
-    let here = crate::portal::Here::of_site(&state, site, &jar, &format!("/admin/items/{id}/preview")).await?;
+    let here =
+        crate::portal::Here::of_site(&state, site, &jar, &format!("/admin/items/{id}/preview"))
+            .await?;
     let mut ctx = json!({"item": item_json(&dir, &it, &atts), "print": false});
-    ctx["item"]["index_number"] = json!(it.index_number.clone().unwrap_or_else(|| "（发布时生成）".into()));
-    ctx["item"]["published_on"] = json!(it.published_at.map(|p| page::published_date(Some(p))).unwrap_or_else(|| "（发布时生成）".into()));
-    here.render("item.html", Some(&format!("预览：{}", it.title)), None, vec![("预览".into(), String::new())], ctx)
+    ctx["item"]["index_number"] = json!(it
+        .index_number
+        .clone()
+        .unwrap_or_else(|| "（发布时生成）".into()));
+    ctx["item"]["published_on"] = json!(it
+        .published_at
+        .map(|p| page::published_date(Some(p)))
+        .unwrap_or_else(|| "（发布时生成）".into()));
+    here.render(
+        "item.html",
+        Some(&format!("预览：{}", it.title)),
+        None,
+        vec![("预览".into(), String::new())],
+        ctx,
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -466,7 +652,12 @@ pub struct WorkflowForm {
     csrf: String,
 }
 
-pub async fn workflow(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, Form(form): Form<WorkflowForm>) -> WebResult<Response> {
+pub async fn workflow(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<WorkflowForm>,
+) -> WebResult<Response> {
     staff.check_csrf(&form.csrf)?;
     let (it, _, _) = load_visible(&state, &staff, id).await?;
     let dir = state.directory().await?;
@@ -490,55 +681,111 @@ pub async fn workflow(State(state): State<AppState>, staff: Staff, Path(id): Pat
     staff.require(needed, &path)?;
     let scheduled_at = if matches!(action, WorkflowAction::Schedule) {
         // The form's local time is China Standard Time; storage keeps UTC.
-        let t = NaiveDateTime::parse_from_str(form.scheduled_at.trim(), "%Y-%m-%dT%H:%M")
-            .map_err(|_| WebError::BadRequest(format!("定时发布时间 scheduled_at=“{}”无效，格式为 YYYY-MM-DDTHH:MM", form.scheduled_at.trim())))?;
+        let t = NaiveDateTime::parse_from_str(form.scheduled_at.trim(), "%Y-%m-%dT%H:%M").map_err(
+            |_| {
+                WebError::BadRequest(format!(
+                    "定时发布时间 scheduled_at=“{}”无效，格式为 YYYY-MM-DDTHH:MM",
+                    form.scheduled_at.trim()
+                ))
+            },
+        )?;
         Some(t - chrono::Duration::hours(8))
     } else {
         None
     };
     let actor = staff.actor();
     let pattern = state.config.index_pattern.clone();
-    state.run(move |conn| Ok(item::transition(conn, &actor, id, &action, scheduled_at, &pattern)?)).await?;
+    state
+        .run(move |conn| {
+            Ok(item::transition(
+                conn,
+                &actor,
+                id,
+                &action,
+                scheduled_at,
+                &pattern,
+            )?)
+        })
+        .await?;
     Ok(Redirect::to(&format!("/admin/items/{id}")).into_response())
 }
 
-pub async fn upload(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, mut multipart: Multipart) -> WebResult<Response> {
+pub async fn upload(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> WebResult<Response> {
     let (it, _, _) = load_visible(&state, &staff, id).await?;
     let dir = state.directory().await?;
     staff.require(Permission::EditItems, &org_path(&dir, &it))?;
-    let too_large = || WebError::TooLarge(format!("附件不能超过 {} MB", attachment::MAX_BYTES / 1024 / 1024));
+    let too_large = || {
+        WebError::TooLarge(format!(
+            "附件不能超过 {} MB",
+            attachment::MAX_BYTES / 1024 / 1024
+        ))
+    };
     let mut csrf = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart.next_field().await.map_err(|e| if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { WebError::BadRequest(format!("上传内容无效：{e}")) })? {
+    while let Some(field) = multipart.next_field().await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            WebError::BadRequest(format!("上传内容无效：{e}"))
+        }
+    })? {
         match field.name() {
-            Some("csrf") => csrf = field.text().await.map_err(|e| WebError::BadRequest(e.to_string()))?,
+            Some("csrf") => {
+                csrf = field
+                    .text()
+                    .await
+                    .map_err(|e| WebError::BadRequest(e.to_string()))?
+            }
             Some("file") => {
                 let name = field.file_name().unwrap_or("附件").to_string();
-                let bytes = field.bytes().await.map_err(|e| if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { WebError::BadRequest(format!("上传内容无效：{e}")) })?;
+                let bytes = field.bytes().await.map_err(|e| {
+                    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                        too_large()
+                    } else {
+                        WebError::BadRequest(format!("上传内容无效：{e}"))
+                    }
+                })?;
                 file = Some((name, bytes.to_vec()));
             }
             _ => {}
         }
     }
     staff.check_csrf(&csrf)?;
-    let (name, bytes) = file.ok_or_else(|| WebError::BadRequest("请选择要上传的文件（字段 file）".into()))?;
+    let (name, bytes) =
+        file.ok_or_else(|| WebError::BadRequest("请选择要上传的文件（字段 file）".into()))?;
     match attachment::check(&attachment::clean_file_name(&name), bytes.len()) {
         Err(Refusal::TooLarge { .. }) => return Err(too_large()),
         Err(Refusal::TypeNotAllowed { extension }) => {
             return Err(WebError::UnsupportedType(format!(
                 "不支持的文件类型“.{extension}”。可上传：{}",
-                attachment::ALLOWED.iter().map(|(e, _)| *e).collect::<Vec<_>>().join("、")
+                attachment::ALLOWED
+                    .iter()
+                    .map(|(e, _)| *e)
+                    .collect::<Vec<_>>()
+                    .join("、")
             )))
         }
         Err(Refusal::Empty) => return Err(WebError::BadRequest("文件为空".into())),
         Ok(_) => {}
     }
     let actor = staff.actor();
-    state.run(move |conn| Ok(attachment::add(conn, &actor, id, &name, &bytes)?)).await?;
+    state
+        .run(move |conn| Ok(attachment::add(conn, &actor, id, &name, &bytes)?))
+        .await?;
     Ok(Redirect::to(&format!("/admin/items/{id}/edit")).into_response())
 }
 
-pub async fn delete_attachment(State(state): State<AppState>, staff: Staff, Path((id, aid)): Path<(i64, i64)>, Form(form): Form<crate::auth::CsrfOnly>) -> WebResult<Response> {
+pub async fn delete_attachment(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, aid)): Path<(i64, i64)>,
+    Form(form): Form<crate::auth::CsrfOnly>,
+) -> WebResult<Response> {
     staff.check_csrf(&form.csrf)?;
     let (it, atts, _) = load_visible(&state, &staff, id).await?;
     let dir = state.directory().await?;
@@ -547,27 +794,48 @@ pub async fn delete_attachment(State(state): State<AppState>, staff: Staff, Path
         return Err(WebError::NotFound);
     }
     let actor = staff.actor();
-    state.run(move |conn| Ok(attachment::remove(conn, &actor, aid)?)).await?;
+    state
+        .run(move |conn| Ok(attachment::remove(conn, &actor, aid)?))
+        .await?;
     Ok(Redirect::to(&format!("/admin/items/{id}/edit")).into_response())
 }
 
-pub async fn version(State(state): State<AppState>, staff: Staff, Path((id, v)): Path<(i64, i32)>) -> WebResult<Html<String>> {
+pub async fn version(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, v)): Path<(i64, i32)>,
+) -> WebResult<Html<String>> {
     let (it, _, _) = load_visible(&state, &staff, id).await?;
-    let ver = state.run(move |conn| Ok(item::version(conn, id, v)?)).await?;
+    let ver = state
+        .run(move |conn| Ok(item::version(conn, id, v)?))
+        .await?;
     let snap: Value = serde_json::from_str(&ver.snapshot).unwrap_or(Value::Null);
     let text = |k: &str| snap.get(k).and_then(|v| v.as_str()).map(String::from);
     let fields: Vec<Value> = [
-        ("标题", "title"), ("索引号", "index_number"), ("文号", "doc_number"), ("成文日期", "made_on"),
-        ("体裁", "genre"), ("有效性", "validity"), ("失效日期", "invalid_from"), ("关键词", "keywords"), ("摘要", "summary"),
+        ("标题", "title"),
+        ("索引号", "index_number"),
+        ("文号", "doc_number"),
+        ("成文日期", "made_on"),
+        ("体裁", "genre"),
+        ("有效性", "validity"),
+        ("失效日期", "invalid_from"),
+        ("关键词", "keywords"),
+        ("摘要", "summary"),
     ]
     .iter()
     .map(|(label, key)| json!({"label": label, "value": text(key)}))
     .collect();
-    render(&staff, "/admin/items", &format!("{} 第 {} 版", it.title, v), "admin/version.html", json!({
-        "item_title": it.title,
-        "version": {"version": ver.version, "note": ver.change_note, "by": ver.created_by.map(|u| u.to_string()).unwrap_or_else(|| "系统".into()), "at": page::datetime(ver.created_at)},
-        "fields": fields,
-        "body_html": text("body_html").unwrap_or_default(),
-        "back_url": format!("/admin/items/{id}"),
-    }))
+    render(
+        &staff,
+        "/admin/items",
+        &format!("{} 第 {} 版", it.title, v),
+        "admin/version.html",
+        json!({
+            "item_title": it.title,
+            "version": {"version": ver.version, "note": ver.change_note, "by": ver.created_by.map(|u| u.to_string()).unwrap_or_else(|| "系统".into()), "at": page::datetime(ver.created_at)},
+            "fields": fields,
+            "body_html": text("body_html").unwrap_or_default(),
+            "back_url": format!("/admin/items/{id}"),
+        }),
+    )
 }

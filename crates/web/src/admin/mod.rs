@@ -4,9 +4,9 @@
 
 mod items;
 mod manage;
+mod requests;
 mod search_tools;
 mod subjects;
-mod requests;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -31,8 +31,14 @@ pub fn routes() -> Router<AppState> {
         .route("/items/{id}/workflow", post(items::workflow))
         // Uploads may run past the attachment limit so the sender gets the 413 page instead of
         // a cut connection; beyond this cap the connection is cut.
-        .route("/items/{id}/attachments", post(items::upload).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_CAP)))
-        .route("/items/{id}/attachments/{aid}/delete", post(items::delete_attachment))
+        .route(
+            "/items/{id}/attachments",
+            post(items::upload).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_CAP)),
+        )
+        .route(
+            "/items/{id}/attachments/{aid}/delete",
+            post(items::delete_attachment),
+        )
         .route("/items/{id}/versions/{v}", get(items::version))
         .route("/audit", get(manage::audit))
         .route("/users", get(manage::users).post(manage::create_user))
@@ -43,16 +49,28 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/grants/revoke", post(manage::remove_grant))
         .route("/sites", get(manage::sites).post(manage::create_site))
         .route("/sites/{id}", post(manage::rename_site))
-        .route("/sites/{id}/columns", get(manage::columns).post(manage::create_column))
-        .route("/columns/{id}", get(manage::edit_column).post(manage::update_column))
+        .route(
+            "/sites/{id}/columns",
+            get(manage::columns).post(manage::create_column),
+        )
+        .route(
+            "/columns/{id}",
+            get(manage::edit_column).post(manage::update_column),
+        )
         .route("/columns/{id}/delete", post(manage::delete_column))
         .route("/orgs", get(manage::orgs).post(manage::create_org))
         .route("/subjects", get(subjects::list).post(subjects::create))
         .route("/search", get(search_tools::show))
         .route("/search/synonyms", post(search_tools::add_synonyms))
-        .route("/search/synonyms/{id}/delete", post(search_tools::delete_synonyms))
+        .route(
+            "/search/synonyms/{id}/delete",
+            post(search_tools::delete_synonyms),
+        )
         .route("/search/best-bets", post(search_tools::set_best_bet))
-        .route("/search/best-bets/{id}/delete", post(search_tools::delete_best_bet))
+        .route(
+            "/search/best-bets/{id}/delete",
+            post(search_tools::delete_best_bet),
+        )
         .route("/requests", get(requests::list).post(requests::create))
         .route("/requests/new", get(requests::new_form))
         .route("/requests/{id}", get(requests::view))
@@ -88,7 +106,16 @@ pub fn base(staff: &Staff, current: &str, page_title: &str) -> Value {
     let roles: Vec<String> = staff
         .grants
         .iter()
-        .map(|g| format!("{}（{}）", g.role.parse::<Role>().map(|r| r.label_zh()).unwrap_or(&g.role), g.org_name))
+        .map(|g| {
+            format!(
+                "{}（{}）",
+                g.role
+                    .parse::<Role>()
+                    .map(|r| r.label_zh())
+                    .unwrap_or(&g.role),
+                g.org_name
+            )
+        })
         .collect();
     json!({
         "user": {"display_name": staff.user.display_name, "username": staff.user.username, "roles": roles},
@@ -102,7 +129,13 @@ pub fn base(staff: &Staff, current: &str, page_title: &str) -> Value {
     })
 }
 
-pub fn render(staff: &Staff, current: &str, page_title: &str, template: &str, extra: Value) -> crate::error::WebResult<axum::response::Html<String>> {
+pub fn render(
+    staff: &Staff,
+    current: &str,
+    page_title: &str,
+    template: &str,
+    extra: Value,
+) -> crate::error::WebResult<axum::response::Html<String>> {
     crate::page::render(template, &merge(base(staff, current, page_title), extra))
 }
 
@@ -120,9 +153,21 @@ pub fn scope_org_ids(staff: &Staff, dir: &Directory, p: Permission) -> Option<Ve
     if staff.is_platform_admin() {
         return None;
     }
-    Some(dir.orgs.iter().filter(|o| staff.can(p, &o.path)).map(|o| o.id).collect())
+    Some(
+        dir.orgs
+            .iter()
+            .filter(|o| staff.can(p, &o.path))
+            .map(|o| o.id)
+            .collect(),
+    )
 }
 
-pub fn options<T: Copy>(all: &[T], code: impl Fn(T) -> &'static str, label: impl Fn(T) -> &'static str) -> Vec<Value> {
-    all.iter().map(|v| json!({"value": code(*v), "label": label(*v)})).collect()
+pub fn options<T: Copy>(
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<Value> {
+    all.iter()
+        .map(|v| json!({"value": code(*v), "label": label(*v)}))
+        .collect()
 }

@@ -48,24 +48,40 @@ pub async fn list(State(state): State<AppState>, staff: Staff) -> WebResult<Html
     let scope = scope_org_ids(&staff, &dir, Permission::HandleRequests);
     let today = today();
     let load = state
-        .run(move |conn| Ok(request::caseload(conn, &WorkingCalendar::builtin(), scope.as_deref(), today)?))
+        .run(move |conn| {
+            Ok(request::caseload(
+                conn,
+                &WorkingCalendar::builtin(),
+                scope.as_deref(),
+                today,
+            )?)
+        })
         .await?;
     let rows = |v: &[Request]| v.iter().map(|r| row(&dir, r)).collect::<Vec<_>>();
-    render(&staff, "/admin/requests", "依申请公开", "admin/requests.html", json!({
-        "today": page::date(Some(today)),
-        "soon_until": date(load.soon_until),
-        "overdue": rows(&load.overdue),
-        "due_soon": rows(&load.due_soon),
-        "open": rows(&load.open),
-        "new_url": "/admin/requests/new",
-    }))
+    render(
+        &staff,
+        "/admin/requests",
+        "依申请公开",
+        "admin/requests.html",
+        json!({
+            "today": page::date(Some(today)),
+            "soon_until": date(load.soon_until),
+            "overdue": rows(&load.overdue),
+            "due_soon": rows(&load.due_soon),
+            "open": rows(&load.open),
+            "new_url": "/admin/requests/new",
+        }),
+    )
 }
 
 /// Loads a request the user may handle (HandleRequests over its organisation).
 async fn load(state: &AppState, staff: &Staff, id: i64) -> WebResult<Request> {
     let r = state.run(move |conn| Ok(request::get(conn, id)?)).await?;
     let dir = state.directory().await?;
-    let path = dir.org(r.org_id).map(|o| o.path.clone()).unwrap_or_default();
+    let path = dir
+        .org(r.org_id)
+        .map(|o| o.path.clone())
+        .unwrap_or_default();
     staff.require(Permission::HandleRequests, &path)?;
     Ok(r)
 }
@@ -75,10 +91,12 @@ fn field(name: &str, label: &str, kind: &str, value: &str, options: Vec<Value>) 
 }
 
 fn opts<T: Copy>(all: &[T], f: impl Fn(T) -> (String, String)) -> Vec<Value> {
-    all.iter().map(|v| {
-        let (value, label) = f(*v);
-        json!({"value": value, "label": label})
-    }).collect()
+    all.iter()
+        .map(|v| {
+            let (value, label) = f(*v);
+            json!({"value": value, "label": label})
+        })
+        .collect()
 }
 
 /// The handling steps open to the request in its stage, each a form posting to `/act`.
@@ -103,41 +121,143 @@ fn actions(staff: &Staff, dir: &Directory, r: &Request, appeals: &[Appeal]) -> V
             field("handler", "承办人", "text", &staff.user.display_name, vec![]),
         ]));
     }
-    if stage == Stage::Received && r.channel().is_some_and(|c| c.allows_answer_on_the_spot()) && r.received_on == today() {
+    if stage == Stage::Received
+        && r.channel().is_some_and(|c| c.allows_answer_on_the_spot())
+        && r.received_on == today()
+    {
         let outcomes = opts(Outcome::all(), |o| (o.as_str().to_string(), o.full_label()));
-        out.push(mk("answer_on_the_spot", "当场答复", vec![on(), field("outcome", "办理结果（表三）", "select", "", outcomes), field("reply_text", "答复内容", "textarea", "", vec![])]));
+        out.push(mk(
+            "answer_on_the_spot",
+            "当场答复",
+            vec![
+                on(),
+                field("outcome", "办理结果（表三）", "select", "", outcomes),
+                field("reply_text", "答复内容", "textarea", "", vec![]),
+            ],
+        ));
     }
-    let in_hand = matches!(stage, Stage::Assigned | Stage::Corrected | Stage::Consulting | Stage::Extended);
+    let in_hand = matches!(
+        stage,
+        Stage::Assigned | Stage::Corrected | Stage::Consulting | Stage::Extended
+    );
     if stage == Stage::Assigned {
-        out.push(mk("request_correction", "补正告知", vec![on(), field("correct_by", "补正期限", "date", "", vec![]), field("note", "需补正的内容", "textarea", "", vec![])]));
+        out.push(mk(
+            "request_correction",
+            "补正告知",
+            vec![
+                on(),
+                field("correct_by", "补正期限", "date", "", vec![]),
+                field("note", "需补正的内容", "textarea", "", vec![]),
+            ],
+        ));
     }
     if stage == Stage::CorrectionRequested {
-        out.push(mk("receive_correction", "收到补正", vec![on(), field("late_reason", "逾期补正的正当理由（如逾期）", "text", "", vec![])]));
+        out.push(mk(
+            "receive_correction",
+            "收到补正",
+            vec![
+                on(),
+                field(
+                    "late_reason",
+                    "逾期补正的正当理由（如逾期）",
+                    "text",
+                    "",
+                    vec![],
+                ),
+            ],
+        ));
         out.push(mk("correction_lapsed", "逾期未补正，不再处理", vec![on()]));
     }
     if in_hand {
-        let consultees = vec![json!({"value": "third_party", "label": Consultee::ThirdParty.label()}), json!({"value": "other_agency", "label": Consultee::OtherAgency.label()})];
-        out.push(mk("start_consultation", "征求意见", vec![on(), field("consultee", "征求意见对象类型", "select", "third_party", consultees), field("name", "征求意见对象", "text", "", vec![])]));
+        let consultees = vec![
+            json!({"value": "third_party", "label": Consultee::ThirdParty.label()}),
+            json!({"value": "other_agency", "label": Consultee::OtherAgency.label()}),
+        ];
+        out.push(mk(
+            "start_consultation",
+            "征求意见",
+            vec![
+                on(),
+                field(
+                    "consultee",
+                    "征求意见对象类型",
+                    "select",
+                    "third_party",
+                    consultees,
+                ),
+                field("name", "征求意见对象", "text", "", vec![]),
+            ],
+        ));
     }
     if state.open_consultations() > 0 {
-        out.push(mk("end_consultation", "收到意见（征求意见结束）", vec![on()]));
+        out.push(mk(
+            "end_consultation",
+            "收到意见（征求意见结束）",
+            vec![on()],
+        ));
     }
     if in_hand && state.extended_days() < 20 {
-        out.push(mk("extend", "延期答复", vec![on(), field("days", "延长工作日数（合计不超过 20）", "number", "", vec![]), field("approver", "批准人（政府信息公开工作机构负责人）", "text", "", vec![])]));
+        out.push(mk(
+            "extend",
+            "延期答复",
+            vec![
+                on(),
+                field(
+                    "days",
+                    "延长工作日数（合计不超过 20）",
+                    "number",
+                    "",
+                    vec![],
+                ),
+                field(
+                    "approver",
+                    "批准人（政府信息公开工作机构负责人）",
+                    "text",
+                    "",
+                    vec![],
+                ),
+            ],
+        ));
     }
     if in_hand && stage != Stage::Consulting {
         let outcomes = opts(Outcome::all(), |o| (o.as_str().to_string(), o.full_label()));
-        out.push(mk("reply", "答复", vec![on(), field("outcome", "办理结果（表三）", "select", "", outcomes), field("reply_text", "答复内容", "textarea", "", vec![])]));
+        out.push(mk(
+            "reply",
+            "答复",
+            vec![
+                on(),
+                field("outcome", "办理结果（表三）", "select", "", outcomes),
+                field("reply_text", "答复内容", "textarea", "", vec![]),
+            ],
+        ));
     }
     if matches!(stage, Stage::Received | Stage::Assigned | Stage::Corrected) {
-        out.push(mk("transfer", "告知向其他机关申请", vec![on(), field("agency", "负责公开的机关", "text", "", vec![])]));
+        out.push(mk(
+            "transfer",
+            "告知向其他机关申请",
+            vec![on(), field("agency", "负责公开的机关", "text", "", vec![])],
+        ));
     }
-    if matches!(stage, Stage::Answered | Stage::Transferred | Stage::NotProcessed) {
+    if matches!(
+        stage,
+        Stage::Answered | Stage::Transferred | Stage::NotProcessed
+    ) {
         out.push(mk("close", "办结", vec![on()]));
     }
     if !r.awaits_reply() || r.due_on.is_some_and(|d| d < today()) {
-        let kinds = opts(&Table4Block::ALL, |b| (b.key().to_string(), b.label().to_string()));
-        out.push(mk("file_appeal", "登记行政复议或行政诉讼", vec![on(), field("kind", "类型", "select", "", kinds), field("body", "复议机关或人民法院", "text", "", vec![]), field("note", "说明", "textarea", "", vec![])]));
+        let kinds = opts(&Table4Block::ALL, |b| {
+            (b.key().to_string(), b.label().to_string())
+        });
+        out.push(mk(
+            "file_appeal",
+            "登记行政复议或行政诉讼",
+            vec![
+                on(),
+                field("kind", "类型", "select", "", kinds),
+                field("body", "复议机关或人民法院", "text", "", vec![]),
+                field("note", "说明", "textarea", "", vec![]),
+            ],
+        ));
     }
     let pending: Vec<Value> = appeals
         .iter()
@@ -145,16 +265,39 @@ fn actions(staff: &Staff, dir: &Directory, r: &Request, appeals: &[Appeal]) -> V
         .map(|a| json!({"value": a.id.to_string(), "label": format!("{}（{} 提起，{}）", a.block().map(|b| b.label()).unwrap_or(""), a.filed_on, a.body)}))
         .collect();
     if !pending.is_empty() {
-        let results = opts(&[Table4Column::Upheld, Table4Column::Corrected, Table4Column::Other], |c| (request::column_key(c).to_string(), c.label().to_string()));
-        out.push(mk("decide_appeal", "登记复议或诉讼结果", vec![on(), field("appeal_id", "案件", "select", "", pending), field("outcome", "结果", "select", "", results)]));
+        let results = opts(
+            &[
+                Table4Column::Upheld,
+                Table4Column::Corrected,
+                Table4Column::Other,
+            ],
+            |c| (request::column_key(c).to_string(), c.label().to_string()),
+        );
+        out.push(mk(
+            "decide_appeal",
+            "登记复议或诉讼结果",
+            vec![
+                on(),
+                field("appeal_id", "案件", "select", "", pending),
+                field("outcome", "结果", "select", "", results),
+            ],
+        ));
     }
     out
 }
 
-async fn view_page(state: &AppState, staff: &Staff, r: Request, personal: Option<Personal>, flash: Option<(&str, String)>) -> WebResult<Html<String>> {
+async fn view_page(
+    state: &AppState,
+    staff: &Staff,
+    r: Request,
+    personal: Option<Personal>,
+    flash: Option<(&str, String)>,
+) -> WebResult<Html<String>> {
     let dir = state.directory().await?;
     let id = r.id;
-    let (history, appeals) = state.run(move |conn| Ok((request::events(conn, id)?, request::appeals(conn, id)?))).await?;
+    let (history, appeals) = state
+        .run(move |conn| Ok((request::events(conn, id)?, request::appeals(conn, id)?)))
+        .await?;
     let (deadline_lines, deadline_error) = match r.schedule(&WorkingCalendar::builtin())? {
         Ok(s) => (s.lines(), None),
         Err(e) => (vec![], Some(e.to_string())),
@@ -164,7 +307,10 @@ async fn view_page(state: &AppState, staff: &Staff, r: Request, personal: Option
         Some(p) => (p.id_number.clone(), p.phone.clone()),
         None => (r.id_number_masked.clone(), r.phone_masked.clone()),
     };
-    let applicant_type = r.applicant_type().map(|t| t.full_label()).unwrap_or_default();
+    let applicant_type = r
+        .applicant_type()
+        .map(|t| t.full_label())
+        .unwrap_or_default();
     let ctx = json!({
         "request": {
             "id": r.id,
@@ -202,25 +348,43 @@ async fn view_page(state: &AppState, staff: &Staff, r: Request, personal: Option
         "actions": actions(staff, &dir, &r, &appeals),
         "back_url": "/admin/requests",
     });
-    let mut ctx = page::merge(super::base(staff, "/admin/requests", &format!("申请 {}", r.tracking_code)), ctx);
+    let mut ctx = page::merge(
+        super::base(
+            staff,
+            "/admin/requests",
+            &format!("申请 {}", r.tracking_code),
+        ),
+        ctx,
+    );
     if let Some((kind, message)) = flash {
         ctx["flash"] = json!({"kind": kind, "message": message});
     }
     page::render("admin/request_view.html", &ctx)
 }
 
-pub async fn view(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> WebResult<Html<String>> {
+pub async fn view(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> WebResult<Html<String>> {
     let r = load(&state, &staff, id).await?;
     view_page(&state, &staff, r, None, None).await
 }
 
 /// 查看完整信息 — the ID number and phone in clear, written to the audit log first.
-pub async fn reveal(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, Form(form): Form<crate::auth::CsrfOnly>) -> WebResult<Html<String>> {
+pub async fn reveal(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<crate::auth::CsrfOnly>,
+) -> WebResult<Html<String>> {
     staff.check_csrf(&form.csrf)?;
     let r = load(&state, &staff, id).await?;
     let key = state.data_key.clone();
     let actor = staff.actor();
-    let personal = state.run(move |conn| Ok(request::reveal(conn, &key, &actor, id)?)).await?;
+    let personal = state
+        .run(move |conn| Ok(request::reveal(conn, &key, &actor, id)?))
+        .await?;
     view_page(&state, &staff, r, Some(personal), None).await
 }
 
@@ -248,23 +412,45 @@ pub struct ActForm {
 }
 
 fn parse_date(field: &str, raw: &str) -> WebResult<NaiveDate> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| WebError::BadRequest(format!("日期 {field}=“{}”无效，格式为 YYYY-MM-DD", raw.trim())))
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
+        WebError::BadRequest(format!(
+            "日期 {field}=“{}”无效，格式为 YYYY-MM-DD",
+            raw.trim()
+        ))
+    })
 }
 
 enum Act {
     Step(Step),
-    File { kind: Table4Block, body: String, note: String },
-    Decide { appeal_id: i64, outcome: Table4Column },
+    File {
+        kind: Table4Block,
+        body: String,
+        note: String,
+    },
+    Decide {
+        appeal_id: i64,
+        outcome: Table4Column,
+    },
 }
 
 fn parse_act(f: &ActForm) -> WebResult<(NaiveDate, Act)> {
     let on = parse_date("on", &f.on)?;
     let bad = |what: &str| WebError::BadRequest(format!("{what} 无效"));
     let step = match f.action.as_str() {
-        "assign" => Step::Assign { on, org_id: f.org_id.trim().parse().map_err(|_| bad("org_id"))?, handler: f.handler.clone() },
-        "request_correction" => Step::RequestCorrection { on, correct_by: parse_date("correct_by", &f.correct_by)?, note: f.note.trim().to_string() },
-        "receive_correction" => Step::ReceiveCorrection { on, late_reason: Some(f.late_reason.trim().to_string()).filter(|s| !s.is_empty()) },
+        "assign" => Step::Assign {
+            on,
+            org_id: f.org_id.trim().parse().map_err(|_| bad("org_id"))?,
+            handler: f.handler.clone(),
+        },
+        "request_correction" => Step::RequestCorrection {
+            on,
+            correct_by: parse_date("correct_by", &f.correct_by)?,
+            note: f.note.trim().to_string(),
+        },
+        "receive_correction" => Step::ReceiveCorrection {
+            on,
+            late_reason: Some(f.late_reason.trim().to_string()).filter(|s| !s.is_empty()),
+        },
         "correction_lapsed" => Step::CorrectionLapsed { on },
         "start_consultation" => Step::StartConsultation {
             on,
@@ -276,14 +462,36 @@ fn parse_act(f: &ActForm) -> WebResult<(NaiveDate, Act)> {
             name: f.name.clone(),
         },
         "end_consultation" => Step::EndConsultation { on },
-        "extend" => Step::Extend { on, days: f.days.trim().parse().map_err(|_| bad("days"))?, approver: f.approver.clone() },
-        "reply" => Step::Reply { on, outcome: f.outcome.parse::<Outcome>()?, text: f.reply_text.clone() },
-        "answer_on_the_spot" => Step::AnswerOnTheSpot { on, outcome: f.outcome.parse::<Outcome>()?, text: f.reply_text.clone() },
-        "transfer" => Step::Transfer { on, agency: f.agency.clone() },
+        "extend" => Step::Extend {
+            on,
+            days: f.days.trim().parse().map_err(|_| bad("days"))?,
+            approver: f.approver.clone(),
+        },
+        "reply" => Step::Reply {
+            on,
+            outcome: f.outcome.parse::<Outcome>()?,
+            text: f.reply_text.clone(),
+        },
+        "answer_on_the_spot" => Step::AnswerOnTheSpot {
+            on,
+            outcome: f.outcome.parse::<Outcome>()?,
+            text: f.reply_text.clone(),
+        },
+        "transfer" => Step::Transfer {
+            on,
+            agency: f.agency.clone(),
+        },
         "close" => Step::Close { on },
         "file_appeal" => {
             let kind = request::block_of(&f.kind).ok_or_else(|| bad("kind"))?;
-            return Ok((on, Act::File { kind, body: f.body.clone(), note: f.note.clone() }));
+            return Ok((
+                on,
+                Act::File {
+                    kind,
+                    body: f.body.clone(),
+                    note: f.note.clone(),
+                },
+            ));
         }
         "decide_appeal" => {
             let appeal_id = f.appeal_id.trim().parse().map_err(|_| bad("appeal_id"))?;
@@ -296,18 +504,30 @@ fn parse_act(f: &ActForm) -> WebResult<(NaiveDate, Act)> {
 }
 
 /// One handling step or appeal record. A step the rules refuse shows the case again with the reason.
-pub async fn act(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, Form(form): Form<ActForm>) -> WebResult<Response> {
+pub async fn act(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<ActForm>,
+) -> WebResult<Response> {
     staff.check_csrf(&form.csrf)?;
     let r = load(&state, &staff, id).await?;
     let (on, what) = parse_act(&form)?;
     if let Act::Step(Step::Assign { org_id, .. }) = &what {
         let dir = state.directory().await?;
-        let path = dir.org(*org_id).map(|o| o.path.clone()).ok_or_else(|| WebError::BadRequest("org_id 无效".into()))?;
+        let path = dir
+            .org(*org_id)
+            .map(|o| o.path.clone())
+            .ok_or_else(|| WebError::BadRequest("org_id 无效".into()))?;
         staff.require(Permission::HandleRequests, &path)?;
     }
     if let Act::Decide { appeal_id, .. } = &what {
         let aid = *appeal_id;
-        let mine = state.run(move |conn| Ok(request::appeals(conn, id)?)).await?.iter().any(|a| a.id == aid);
+        let mine = state
+            .run(move |conn| Ok(request::appeals(conn, id)?))
+            .await?
+            .iter()
+            .any(|a| a.id == aid);
         if !mine {
             return Err(WebError::NotFound);
         }
@@ -318,8 +538,12 @@ pub async fn act(State(state): State<AppState>, staff: Staff, Path(id): Path<i64
             let cal = WorkingCalendar::builtin();
             Ok(match what {
                 Act::Step(step) => request::act(conn, &cal, &actor, id, &step).map(|_| ()),
-                Act::File { kind, body, note } => request::file_appeal(conn, &actor, id, kind, on, &body, &note).map(|_| ()),
-                Act::Decide { appeal_id, outcome } => request::decide_appeal(conn, &actor, appeal_id, outcome, on).map(|_| ()),
+                Act::File { kind, body, note } => {
+                    request::file_appeal(conn, &actor, id, kind, on, &body, &note).map(|_| ())
+                }
+                Act::Decide { appeal_id, outcome } => {
+                    request::decide_appeal(conn, &actor, appeal_id, outcome, on).map(|_| ())
+                }
             })
         })
         .await?;
@@ -349,7 +573,12 @@ pub struct EntryForm {
     csrf: String,
 }
 
-fn entry_page(staff: &Staff, dir: &Directory, form: &EntryForm, errors: &gongkai_domain::item::FieldErrors) -> WebResult<Html<String>> {
+fn entry_page(
+    staff: &Staff,
+    dir: &Directory,
+    form: &EntryForm,
+    errors: &gongkai_domain::item::FieldErrors,
+) -> WebResult<Html<String>> {
     let orgs: Vec<Value> = dir
         .orgs
         .iter()
@@ -361,19 +590,29 @@ fn entry_page(staff: &Staff, dir: &Directory, form: &EntryForm, errors: &gongkai
         .filter(|t| t.is_organization())
         .map(|t| json!({"value": t.as_str(), "label": t.label()}))
         .collect();
-    let pairs = |list: &[(&str, &str)]| list.iter().map(|(v, l)| json!({"value": v, "label": l})).collect::<Vec<_>>();
-    render(staff, "/admin/requests", "登记申请", "admin/request_new.html", json!({
-        "form_action": "/admin/requests",
-        "errors": errors,
-        "values": form,
-        "org_options": orgs,
-        "person_type": {"value": "natural_person", "label": "自然人"},
-        "organisation_types": organisation_types,
-        "id_type_options": request::IdType::ALL.iter().map(|t| json!({"value": t.as_str(), "label": t.label()})).collect::<Vec<_>>(),
-        "form_options": pairs(FORMS),
-        "delivery_options": pairs(DELIVERIES),
-        "channel_options": gongkai_domain::request::ReceiptChannel::ALL.iter().map(|c| json!({"value": c.as_str(), "label": c.label()})).collect::<Vec<_>>(),
-    }))
+    let pairs = |list: &[(&str, &str)]| {
+        list.iter()
+            .map(|(v, l)| json!({"value": v, "label": l}))
+            .collect::<Vec<_>>()
+    };
+    render(
+        staff,
+        "/admin/requests",
+        "登记申请",
+        "admin/request_new.html",
+        json!({
+            "form_action": "/admin/requests",
+            "errors": errors,
+            "values": form,
+            "org_options": orgs,
+            "person_type": {"value": "natural_person", "label": "自然人"},
+            "organisation_types": organisation_types,
+            "id_type_options": request::IdType::ALL.iter().map(|t| json!({"value": t.as_str(), "label": t.label()})).collect::<Vec<_>>(),
+            "form_options": pairs(FORMS),
+            "delivery_options": pairs(DELIVERIES),
+            "channel_options": gongkai_domain::request::ReceiptChannel::ALL.iter().map(|c| json!({"value": c.as_str(), "label": c.label()})).collect::<Vec<_>>(),
+        }),
+    )
 }
 
 pub async fn new_form(State(state): State<AppState>, staff: Staff) -> WebResult<Html<String>> {
@@ -383,7 +622,14 @@ pub async fn new_form(State(state): State<AppState>, staff: Staff) -> WebResult<
     let dir = state.directory().await?;
     let today = page::date(Some(today()));
     let form = EntryForm {
-        input: request::RequestInput { org_id: staff.user.org_id.to_string(), applicant_type: "natural_person".into(), id_type: "resident_id".into(), preferred_form: "paper".into(), delivery: "post".into(), ..Default::default() },
+        input: request::RequestInput {
+            org_id: staff.user.org_id.to_string(),
+            applicant_type: "natural_person".into(),
+            id_type: "resident_id".into(),
+            preferred_form: "paper".into(),
+            delivery: "post".into(),
+            ..Default::default()
+        },
         channel: "registered_post".into(),
         arrived_on: today.clone(),
         signed_for: today,
@@ -392,7 +638,11 @@ pub async fn new_form(State(state): State<AppState>, staff: Staff) -> WebResult<
     entry_page(&staff, &dir, &form, &Default::default())
 }
 
-fn optional_date(errors: &mut gongkai_domain::item::FieldErrors, field: &str, raw: &str) -> Option<NaiveDate> {
+fn optional_date(
+    errors: &mut gongkai_domain::item::FieldErrors,
+    field: &str,
+    raw: &str,
+) -> Option<NaiveDate> {
     let raw = raw.trim();
     if raw.is_empty() {
         return None;
@@ -406,7 +656,11 @@ fn optional_date(errors: &mut gongkai_domain::item::FieldErrors, field: &str, ra
     d
 }
 
-pub async fn create(State(state): State<AppState>, staff: Staff, Form(form): Form<EntryForm>) -> WebResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<EntryForm>,
+) -> WebResult<Response> {
     staff.check_csrf(&form.csrf)?;
     if !staff.has_any(Permission::HandleRequests) {
         return Err(WebError::Forbidden);
@@ -421,12 +675,18 @@ pub async fn create(State(state): State<AppState>, staff: Staff, Form(form): For
         }
     };
     if let Some(n) = &new {
-        let path = dir.org(n.org_id).map(|o| o.path.clone()).unwrap_or_default();
+        let path = dir
+            .org(n.org_id)
+            .map(|o| o.path.clone())
+            .unwrap_or_default();
         if !staff.can(Permission::HandleRequests, &path) {
             errors.add("org_id", "您不能为该机关登记申请");
         }
     }
-    let channel = form.channel.parse::<gongkai_domain::request::ReceiptChannel>().ok();
+    let channel = form
+        .channel
+        .parse::<gongkai_domain::request::ReceiptChannel>()
+        .ok();
     if channel.is_none() {
         errors.add("channel", "请选择提交渠道");
     }
@@ -436,8 +696,14 @@ pub async fn create(State(state): State<AppState>, staff: Staff, Form(form): For
     }
     let signed_for = optional_date(&mut errors, "signed_for", &form.signed_for);
     let confirmed = optional_date(&mut errors, "confirmed", &form.confirmed);
-    let (Some(new), Some(channel), Some(arrived), true) = (new, channel, arrived, errors.is_empty()) else {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, entry_page(&staff, &dir, &form, &errors)?).into_response());
+    let (Some(new), Some(channel), Some(arrived), true) =
+        (new, channel, arrived, errors.is_empty())
+    else {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            entry_page(&staff, &dir, &form, &errors)?,
+        )
+            .into_response());
     };
     let mut facts = gongkai_domain::request::ReceiptFacts::new(channel, arrived);
     facts.signed_for = signed_for;
@@ -445,22 +711,44 @@ pub async fn create(State(state): State<AppState>, staff: Staff, Form(form): For
     let key = state.data_key.clone();
     let actor = staff.actor();
     let stored = state
-        .run(move |conn| Ok(request::intake(conn, &key, &WorkingCalendar::builtin(), &actor, &new, &facts)))
+        .run(move |conn| {
+            Ok(request::intake(
+                conn,
+                &key,
+                &WorkingCalendar::builtin(),
+                &actor,
+                &new,
+                &facts,
+            ))
+        })
         .await?;
     let ack = match stored {
         Ok(a) => a,
-        Err(StorageError::Invalid(e)) => return Ok((StatusCode::UNPROCESSABLE_ENTITY, entry_page(&staff, &dir, &form, &e)?).into_response()),
+        Err(StorageError::Invalid(e)) => {
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                entry_page(&staff, &dir, &form, &e)?,
+            )
+                .into_response())
+        }
         Err(StorageError::Domain(gongkai_domain::DomainError::InvalidField { field, reason })) => {
             let mut e = gongkai_domain::item::FieldErrors::default();
             e.add(field, format!("无法确定收到申请之日：{reason}"));
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, entry_page(&staff, &dir, &form, &e)?).into_response());
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                entry_page(&staff, &dir, &form, &e)?,
+            )
+                .into_response());
         }
         Err(e) => return Err(e.into()),
     };
     // The password is shown this once, for the acknowledgement given to the applicant.
     let id = ack.id;
     let r = state.run(move |conn| Ok(request::get(conn, id)?)).await?;
-    let message = format!("已登记。查询码 {}，查询密码 {}（只显示这一次，请告知申请人）。", ack.tracking_code, ack.password);
+    let message = format!(
+        "已登记。查询码 {}，查询密码 {}（只显示这一次，请告知申请人）。",
+        ack.tracking_code, ack.password
+    );
     let html = view_page(&state, &staff, r, None, Some(("ok", message))).await?;
     Ok(html.into_response())
 }

@@ -19,7 +19,11 @@ use crate::error::{WebError, WebResult};
 
 /// Relevance settings are platform-wide: site managers may edit them.
 fn require(staff: &Staff) -> WebResult<()> {
-    if staff.has_any(Permission::ManageSites) { Ok(()) } else { Err(WebError::Forbidden) }
+    if staff.has_any(Permission::ManageSites) {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -37,47 +41,97 @@ pub struct ToolsForm {
     csrf: String,
 }
 
-async fn page(state: &AppState, staff: &Staff, week: Option<String>, form: &ToolsForm, errors: &FieldErrors) -> WebResult<Html<String>> {
+async fn page(
+    state: &AppState,
+    staff: &Staff,
+    week: Option<String>,
+    form: &ToolsForm,
+    errors: &FieldErrors,
+) -> WebResult<Html<String>> {
     let (synonyms, bets, weeks, report) = state
         .run(move |conn| {
             let weeks = search_tools::weeks(conn)?;
-            let week = week.filter(|w| weeks.contains(w)).or_else(|| weeks.first().cloned()).unwrap_or_else(|| search_tools::week_of(gongkai_storage::now()));
+            let week = week
+                .filter(|w| weeks.contains(w))
+                .or_else(|| weeks.first().cloned())
+                .unwrap_or_else(|| search_tools::week_of(gongkai_storage::now()));
             let report = search_tools::week_report(conn, &week, 20)?;
-            Ok((search_tools::synonyms(conn)?, search_tools::best_bets(conn)?, weeks, report))
+            Ok((
+                search_tools::synonyms(conn)?,
+                search_tools::best_bets(conn)?,
+                weeks,
+                report,
+            ))
         })
         .await?;
-    render(staff, "/admin/search", "搜索管理", "admin/search.html", json!({
-        "synonyms": synonyms.iter().map(|g| json!({"terms": g.terms().join("、"), "delete_url": format!("/admin/search/synonyms/{}/delete", g.id)})).collect::<Vec<_>>(),
-        "best_bets": bets.iter().map(|b| json!({"query": b.query, "doc_ids": b.doc_ids, "delete_url": format!("/admin/search/best-bets/{}/delete", b.id)})).collect::<Vec<_>>(),
-        "weeks": weeks.iter().map(|w| json!({"value": w, "label": w, "selected": *w == report.week})).collect::<Vec<_>>(),
-        "report": report,
-        "values": form,
-        "errors": errors,
-    }))
+    render(
+        staff,
+        "/admin/search",
+        "搜索管理",
+        "admin/search.html",
+        json!({
+            "synonyms": synonyms.iter().map(|g| json!({"terms": g.terms().join("、"), "delete_url": format!("/admin/search/synonyms/{}/delete", g.id)})).collect::<Vec<_>>(),
+            "best_bets": bets.iter().map(|b| json!({"query": b.query, "doc_ids": b.doc_ids, "delete_url": format!("/admin/search/best-bets/{}/delete", b.id)})).collect::<Vec<_>>(),
+            "weeks": weeks.iter().map(|w| json!({"value": w, "label": w, "selected": *w == report.week})).collect::<Vec<_>>(),
+            "report": report,
+            "values": form,
+            "errors": errors,
+        }),
+    )
 }
 
-pub async fn show(State(state): State<AppState>, staff: Staff, Query(p): Query<WeekParam>) -> WebResult<Html<String>> {
+pub async fn show(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(p): Query<WeekParam>,
+) -> WebResult<Html<String>> {
     require(&staff)?;
-    page(&state, &staff, p.week, &ToolsForm::default(), &FieldErrors::default()).await
+    page(
+        &state,
+        &staff,
+        p.week,
+        &ToolsForm::default(),
+        &FieldErrors::default(),
+    )
+    .await
 }
 
-async fn outcome(state: &AppState, staff: &Staff, form: &ToolsForm, r: Result<(), StorageError>) -> WebResult<Response> {
+async fn outcome(
+    state: &AppState,
+    staff: &Staff,
+    form: &ToolsForm,
+    r: Result<(), StorageError>,
+) -> WebResult<Response> {
     match r {
         Ok(()) => Ok(Redirect::to("/admin/search").into_response()),
-        Err(StorageError::Invalid(e)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, page(state, staff, None, form, &e).await?).into_response()),
+        Err(StorageError::Invalid(e)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page(state, staff, None, form, &e).await?,
+        )
+            .into_response()),
         Err(e) => Err(e.into()),
     }
 }
 
-pub async fn add_synonyms(State(state): State<AppState>, staff: Staff, Form(form): Form<ToolsForm>) -> WebResult<Response> {
+pub async fn add_synonyms(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<ToolsForm>,
+) -> WebResult<Response> {
     staff.check_csrf(&form.csrf)?;
     require(&staff)?;
     let (actor, terms) = (staff.actor(), form.terms.clone());
-    let r = state.run(move |conn| Ok(search_tools::add_synonyms(conn, &actor, &terms).map(|_| ()))).await?;
+    let r = state
+        .run(move |conn| Ok(search_tools::add_synonyms(conn, &actor, &terms).map(|_| ())))
+        .await?;
     outcome(&state, &staff, &form, r).await
 }
 
-pub async fn set_best_bet(State(state): State<AppState>, staff: Staff, Form(form): Form<ToolsForm>) -> WebResult<Response> {
+pub async fn set_best_bet(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<ToolsForm>,
+) -> WebResult<Response> {
     staff.check_csrf(&form.csrf)?;
     require(&staff)?;
     let actor = staff.actor();
@@ -87,24 +141,46 @@ pub async fn set_best_bet(State(state): State<AppState>, staff: Staff, Form(form
         .doc_ids
         .split([' ', ',', '，', '、'])
         .filter(|s| !s.trim().is_empty())
-        .map(|s| if s.contains(':') { s.trim().to_string() } else { format!("item:{}", s.trim()) })
+        .map(|s| {
+            if s.contains(':') {
+                s.trim().to_string()
+            } else {
+                format!("item:{}", s.trim())
+            }
+        })
         .collect();
-    let r = state.run(move |conn| Ok(search_tools::set_best_bet(conn, &actor, &query, &ids))).await?;
+    let r = state
+        .run(move |conn| Ok(search_tools::set_best_bet(conn, &actor, &query, &ids)))
+        .await?;
     outcome(&state, &staff, &form, r).await
 }
 
-pub async fn delete_synonyms(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> WebResult<Response> {
+pub async fn delete_synonyms(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> WebResult<Response> {
     staff.check_csrf(&f.csrf)?;
     require(&staff)?;
     let actor = staff.actor();
-    state.run(move |conn| Ok(search_tools::remove_synonyms(conn, &actor, id)?)).await?;
+    state
+        .run(move |conn| Ok(search_tools::remove_synonyms(conn, &actor, id)?))
+        .await?;
     Ok(Redirect::to("/admin/search").into_response())
 }
 
-pub async fn delete_best_bet(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> WebResult<Response> {
+pub async fn delete_best_bet(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> WebResult<Response> {
     staff.check_csrf(&f.csrf)?;
     require(&staff)?;
     let actor = staff.actor();
-    state.run(move |conn| Ok(search_tools::remove_best_bet(conn, &actor, id)?)).await?;
+    state
+        .run(move |conn| Ok(search_tools::remove_best_bet(conn, &actor, id)?))
+        .await?;
     Ok(Redirect::to("/admin/search").into_response())
 }

@@ -26,20 +26,31 @@ pub struct SubjectForm {
     csrf: String,
 }
 
-fn page(staff: &Staff, dir: &Directory, form: &SubjectForm, errors: &FieldErrors) -> WebResult<Html<String>> {
+fn page(
+    staff: &Staff,
+    dir: &Directory,
+    form: &SubjectForm,
+    errors: &FieldErrors,
+) -> WebResult<Html<String>> {
     let depth = |s: &subject::Subject| usize::from(s.parent_id.is_some());
     let mut ordered = vec![];
     for top in dir.subjects.iter().filter(|s| s.parent_id.is_none()) {
         ordered.push(top);
         ordered.extend(dir.subjects.iter().filter(|s| s.parent_id == Some(top.id)));
     }
-    render(staff, "/admin/subjects", "主题分类", "admin/subjects.html", json!({
-        "subjects": ordered.iter().map(|s| json!({"name": s.name, "code": s.code, "depth": depth(s)})).collect::<Vec<_>>(),
-        "parent_options": dir.subjects.iter().filter(|s| s.parent_id.is_none()).map(|s| json!({"value": s.id.to_string(), "label": s.name})).collect::<Vec<_>>(),
-        "form_action": "/admin/subjects",
-        "values": form,
-        "errors": errors,
-    }))
+    render(
+        staff,
+        "/admin/subjects",
+        "主题分类",
+        "admin/subjects.html",
+        json!({
+            "subjects": ordered.iter().map(|s| json!({"name": s.name, "code": s.code, "depth": depth(s)})).collect::<Vec<_>>(),
+            "parent_options": dir.subjects.iter().filter(|s| s.parent_id.is_none()).map(|s| json!({"value": s.id.to_string(), "label": s.name})).collect::<Vec<_>>(),
+            "form_action": "/admin/subjects",
+            "values": form,
+            "errors": errors,
+        }),
+    )
 }
 
 pub async fn list(State(state): State<AppState>, staff: Staff) -> WebResult<Html<String>> {
@@ -47,23 +58,46 @@ pub async fn list(State(state): State<AppState>, staff: Staff) -> WebResult<Html
         return Err(WebError::Forbidden);
     }
     let dir = state.directory().await?;
-    page(&staff, &dir, &SubjectForm::default(), &FieldErrors::default())
+    page(
+        &staff,
+        &dir,
+        &SubjectForm::default(),
+        &FieldErrors::default(),
+    )
 }
 
-pub async fn create(State(state): State<AppState>, staff: Staff, Form(form): Form<SubjectForm>) -> WebResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<SubjectForm>,
+) -> WebResult<Response> {
     staff.check_csrf(&form.csrf)?;
     if !staff.has_any(Permission::ManageOrganisations) {
         return Err(WebError::Forbidden);
     }
-    let parent = if form.parent_id.is_empty() { None } else { Some(form.parent_id.parse::<i64>().map_err(|_| WebError::BadRequest("parent_id 无效".into()))?) };
+    let parent = if form.parent_id.is_empty() {
+        None
+    } else {
+        Some(
+            form.parent_id
+                .parse::<i64>()
+                .map_err(|_| WebError::BadRequest("parent_id 无效".into()))?,
+        )
+    };
     let (actor, code, name) = (staff.actor(), form.code.clone(), form.name.clone());
-    let r = state.run(move |conn| Ok(subject::create(conn, &actor, parent, &code, &name))).await?;
+    let r = state
+        .run(move |conn| Ok(subject::create(conn, &actor, parent, &code, &name)))
+        .await?;
     state.directory.invalidate();
     match r {
         Ok(_) => Ok(Redirect::to("/admin/subjects").into_response()),
         Err(StorageError::Invalid(e)) => {
             let dir = state.directory().await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&staff, &dir, &form, &e)?).into_response())
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page(&staff, &dir, &form, &e)?,
+            )
+                .into_response())
         }
         Err(e) => Err(e.into()),
     }

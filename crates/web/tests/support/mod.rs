@@ -39,14 +39,21 @@ pub fn databases() -> Vec<TestDb> {
 
 fn new_org(db: &Database, parent: Option<i64>, name: &str, code8: &str) -> i64 {
     let mut c = db.conn().unwrap();
-    org::create(&mut c, &org::NewOrganisation {
-        parent_id: parent,
-        name,
-        short_name: name,
-        code: &org_code_with_check(code8),
-        level: OrgLevel::City,
-        kind: if parent.is_some() { OrgKind::Department } else { OrgKind::Government },
-    })
+    org::create(
+        &mut c,
+        &org::NewOrganisation {
+            parent_id: parent,
+            name,
+            short_name: name,
+            code: &org_code_with_check(code8),
+            level: OrgLevel::City,
+            kind: if parent.is_some() {
+                OrgKind::Department
+            } else {
+                OrgKind::Government
+            },
+        },
+    )
     .unwrap()
     .id
 }
@@ -54,31 +61,49 @@ fn new_org(db: &Database, parent: Option<i64>, name: &str, code8: &str) -> i64 {
 fn new_site(db: &Database, org_id: i64, slug: &str, title: &str, portal: bool) -> (i64, i64) {
     let mut c = db.conn().unwrap();
     let a = Actor::system("test");
-    let s = site::create_site(&mut c, &a, &site::NewSite { org_id, slug: &SiteSlug::parse(slug).unwrap(), title, is_portal: portal }).unwrap();
-    let col = site::create_column(&mut c, &a, &site::NewColumn {
-        site_id: s.id,
-        parent_id: None,
-        slug: "zcwj",
-        name: "政策文件",
-        kind: ColumnKind::Catalogue,
-        module: Some(Module::GovernmentAffairs),
-        update_days: Some(180),
-        link_url: None,
-        body_html: None,
-    })
+    let s = site::create_site(
+        &mut c,
+        &a,
+        &site::NewSite {
+            org_id,
+            slug: &SiteSlug::parse(slug).unwrap(),
+            title,
+            is_portal: portal,
+        },
+    )
+    .unwrap();
+    let col = site::create_column(
+        &mut c,
+        &a,
+        &site::NewColumn {
+            site_id: s.id,
+            parent_id: None,
+            slug: "zcwj",
+            name: "政策文件",
+            kind: ColumnKind::Catalogue,
+            module: Some(Module::GovernmentAffairs),
+            update_days: Some(180),
+            link_url: None,
+            body_html: None,
+        },
+    )
     .unwrap();
     (s.id, col.id)
 }
 
 pub fn add_user(db: &Database, username: &str, role: Role, org_id: i64) {
     let mut c = db.conn().unwrap();
-    user::create(&mut c, &Actor::system("test"), &user::NewUser {
-        username,
-        display_name: username,
-        password: PASSWORD,
-        org_id,
-        roles: &[(role, org_id)],
-    })
+    user::create(
+        &mut c,
+        &Actor::system("test"),
+        &user::NewUser {
+            username,
+            display_name: username,
+            password: PASSWORD,
+            org_id,
+            roles: &[(role, org_id)],
+        },
+    )
     .unwrap();
 }
 
@@ -102,12 +127,27 @@ pub async fn start(test_db: TestDb) -> World {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(gongkai_web::serve_on(state, listener));
-    World { base, db, city, dept_a, dept_b, site_a, column_a, column_b, _test_db: test_db, _search_dir: search_dir }
+    World {
+        base,
+        db,
+        city,
+        dept_a,
+        dept_b,
+        site_a,
+        column_a,
+        column_b,
+        _test_db: test_db,
+        _search_dir: search_dir,
+    }
 }
 
 /// A browser-like client with its own cookies that does not follow redirects.
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 /// The value of `<input type="hidden" name="csrf" value="…">` in a page.
@@ -126,28 +166,58 @@ impl World {
     /// Signs in and returns the client and its session's CSRF token.
     pub async fn sign_in(&self, username: &str) -> (reqwest::Client, String) {
         let c = client();
-        let page = c.get(self.url("/admin/login")).send().await.unwrap().text().await.unwrap();
+        let page = c
+            .get(self.url("/admin/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         let token = csrf_of(&page);
         let r = c
             .post(self.url("/admin/login"))
-            .form(&[("username", username), ("password", PASSWORD), ("csrf", &token), ("back", "/admin")])
+            .form(&[
+                ("username", username),
+                ("password", PASSWORD),
+                ("csrf", &token),
+                ("back", "/admin"),
+            ])
             .send()
             .await
             .unwrap();
         assert_eq!(r.status(), 303, "sign-in of {username} failed");
-        let dash = c.get(self.url("/admin")).send().await.unwrap().text().await.unwrap();
+        let dash = c
+            .get(self.url("/admin"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         let csrf = csrf_of(&dash);
         (c, csrf)
     }
 
     /// Creates a draft through the editor form; returns its id.
-    pub async fn draft(&self, c: &reqwest::Client, csrf: &str, org: i64, site: i64, column: i64, title: &str) -> i64 {
+    pub async fn draft(
+        &self,
+        c: &reqwest::Client,
+        csrf: &str,
+        org: i64,
+        site: i64,
+        column: i64,
+        title: &str,
+    ) -> i64 {
         let r = c
             .post(self.url("/admin/items"))
             .form(&[
                 ("csrf", csrf),
                 ("title", title),
-                ("body_html", "<p>为进一步规范办理工作，现将有关事项通知如下。</p><script>alert(1)</script>"),
+                (
+                    "body_html",
+                    "<p>为进一步规范办理工作，现将有关事项通知如下。</p><script>alert(1)</script>",
+                ),
                 ("made_on", "2026-11-02"),
                 ("doc_number", "示教发[2026] 7号"),
                 ("org_id", &org.to_string()),
@@ -162,12 +232,24 @@ impl World {
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), 303, "draft creation failed: {}", r.text().await.unwrap());
+        assert_eq!(
+            r.status(),
+            303,
+            "draft creation failed: {}",
+            r.text().await.unwrap()
+        );
         let loc = r.headers()["location"].to_str().unwrap().to_string();
         loc.rsplit('/').next().unwrap().parse().unwrap()
     }
 
-    pub async fn act(&self, c: &reqwest::Client, csrf: &str, id: i64, action: &str, reason: &str) -> reqwest::StatusCode {
+    pub async fn act(
+        &self,
+        c: &reqwest::Client,
+        csrf: &str,
+        id: i64,
+        action: &str,
+        reason: &str,
+    ) -> reqwest::StatusCode {
         c.post(self.url(&format!("/admin/items/{id}/workflow")))
             .form(&[("csrf", csrf), ("action", action), ("reason", reason)])
             .send()
