@@ -699,6 +699,20 @@ impl ItemQuery {
         }
     }
 
+    /// The filtered query in the list's order (newest first; ties by id so pages are stable).
+    fn ordered(
+        &self,
+    ) -> items::BoxedQuery<'static, <AnyConnection as diesel::Connection>::Backend> {
+        match self.order {
+            Order::Published => self
+                .boxed()
+                .order((items::published_at.desc(), items::id.desc())),
+            Order::Updated => self
+                .boxed()
+                .order((items::updated_at.desc(), items::id.desc())),
+        }
+    }
+
     fn boxed(&self) -> items::BoxedQuery<'static, <AnyConnection as diesel::Connection>::Backend> {
         filtered!(items::table.into_boxed(), self)
     }
@@ -759,14 +773,7 @@ use filtered;
 pub fn list(conn: &mut AnyConnection, q: &ItemQuery) -> Result<Page<ItemSummary>> {
     let (page, per_page, offset) = page_window(q.page, q.per_page, 100);
     let total: i64 = q.boxed().count().get_result(conn)?;
-    let ordered = match q.order {
-        Order::Published => q
-            .boxed()
-            .order((items::published_at.desc(), items::id.desc())),
-        Order::Updated => q
-            .boxed()
-            .order((items::updated_at.desc(), items::id.desc())),
-    };
+    let ordered = q.ordered();
     let rows = ordered
         .limit(per_page)
         .offset(offset)
@@ -784,14 +791,7 @@ pub fn list(conn: &mut AnyConnection, q: &ItemQuery) -> Result<Page<ItemSummary>
 /// need (the COUNT is most of the cost of a small list over a large catalogue).
 pub fn latest(conn: &mut AnyConnection, q: &ItemQuery) -> Result<Vec<ItemSummary>> {
     let (_, per_page, _) = page_window(1, q.per_page, 100);
-    let ordered = match q.order {
-        Order::Published => q
-            .boxed()
-            .order((items::published_at.desc(), items::id.desc())),
-        Order::Updated => q
-            .boxed()
-            .order((items::updated_at.desc(), items::id.desc())),
-    };
+    let ordered = q.ordered();
     Ok(ordered
         .limit(per_page)
         .select(ItemSummary::as_select())

@@ -48,7 +48,20 @@ pub fn create(conn: &mut AnyConnection, new: &NewOrganisation<'_>) -> Result<Org
                 organisations::created_at.eq(Utc::now().naive_utc()),
             ))
             .returning(organisations::id)
-            .get_result(conn)?;
+            .get_result(conn)
+            .map_err(|e| match e {
+                // Codes are unique (the table's constraint decides, so two racing creations
+                // cannot both pass a check made beforehand).
+                diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                ) => {
+                    let mut errors = gongkai_domain::item::FieldErrors::default();
+                    errors.add("code", "该代码已被使用");
+                    StorageError::Invalid(errors)
+                }
+                other => other.into(),
+            })?;
         // The path includes the row's own id, known only after the insert.
         diesel::update(organisations::table.find(id))
             .set(organisations::path.eq(format!("{parent_path}{id}/")))
@@ -131,8 +144,8 @@ mod tests {
             assert_eq!(dept.path, format!("/{}/{}/", city.id, dept.id));
             assert_eq!(subtree(&mut c, &city).unwrap().len(), 2);
             assert_eq!(subtree(&mut c, &dept).unwrap().len(), 1);
-            // Codes are unique: a second body with the same code is refused.
-            assert!(create(
+            // Codes are unique: a second body with the same code is refused, as a field error.
+            assert!(matches!(create(
                 &mut c,
                 &NewOrganisation {
                     parent_id: None,
@@ -143,7 +156,7 @@ mod tests {
                     kind: OrgKind::Department,
                 }
             )
-            .is_err());
+            , Err(StorageError::Invalid(e)) if e.get("code").is_some()));
             assert!(matches!(
                 get(&mut c, 9999),
                 Err(StorageError::NotFound { .. })

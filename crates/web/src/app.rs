@@ -131,7 +131,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/logout", post(auth::logout))
         .fallback(portal::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::layer))
-        .layer(axum::middleware::from_fn(crate::error::restyle_errors))
+        .layer(axum::middleware::from_fn(crate::error::render_errors))
         .layer(DefaultBodyLimit::max(gongkai_storage::attachment::MAX_BYTES + 256 * 1024))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -112,13 +112,10 @@ impl IntoResponse for WebError {
             WebError::Internal(_) => "服务器处理请求时出错，请稍后再试。".to_string(),
             other => other.to_string(),
         };
-        let mut resp = (
-            status,
-            crate::page::error_page(status, self.title(), &message, false, "/"),
-        )
-            .into_response();
-        // The page is rendered again with the visitor's large-text preference and the right
-        // back link by `restyle_errors`, which sees the request.
+        // The styled page is rendered once, by `render_errors`, which sees the request (the
+        // visitor's large-text preference, the page to come back to). The plain message is what
+        // is left if a response ever bypasses that middleware.
+        let mut resp = (status, message.clone()).into_response();
         resp.extensions_mut().insert(ErrorInfo {
             title: self.title(),
             message,
@@ -127,28 +124,33 @@ impl IntoResponse for WebError {
     }
 }
 
-/// What an error page said, kept on the response so the middleware can render it again.
+/// What an error page says, kept on the response for the middleware that renders it.
 #[derive(Clone)]
 pub struct ErrorInfo {
     pub title: &'static str,
     pub message: String,
 }
 
-/// Middleware: error pages honour the large-text cookie and toggle back to the page they are on.
-pub async fn restyle_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+/// Middleware: renders error pages in the site's style, honouring the large-text cookie and
+/// toggling back to the page they are on.
+pub async fn render_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let large =
         crate::auth::large_text(&axum_extra::extract::CookieJar::from_headers(req.headers()));
     let path = req.uri().path().to_string();
     let resp = next.run(req).await;
     match resp.extensions().get::<ErrorInfo>().cloned() {
-        Some(info) if large || path != "/" => {
+        Some(info) => {
             let status = resp.status();
             let (mut parts, _) = resp.into_parts();
             parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+            parts.headers.insert(
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("text/html; charset=utf-8"),
+            );
             let html = crate::page::error_page(status, info.title, &info.message, large, &path);
             Response::from_parts(parts, axum::body::Body::from(html.0))
         }
-        _ => resp,
+        None => resp,
     }
 }
 

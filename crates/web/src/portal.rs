@@ -123,18 +123,14 @@ impl Here {
                 .into_iter()
                 .map(|(name, url)| json!({"name": name, "url": url})),
         );
-        let search_url = if self.site.is_portal {
-            "/search".to_string()
-        } else {
-            format!("/search?site={}", self.site.slug)
-        };
         json!({
             "site": {"title": self.site.title, "slug": self.site.slug, "url": site_url, "is_portal": self.site.is_portal},
             "portal": {"title": portal.map(|p| p.title.clone()).unwrap_or_default(), "url": "/"},
             "nav": nav,
             "large_text": self.large_text,
             "toggle_large_text_url": format!("/large-text?back={}", urlencoding::encode(&self.path)),
-            "search_url": search_url.split('?').next().unwrap_or("/search"),
+            // A sub-site's search box sends its slug as a hidden `site` field.
+            "search_url": "/search",
             "search_site": if self.site.is_portal { Value::Null } else { json!(self.site.slug) },
             "q": null,
             "breadcrumbs": if breadcrumbs.len() > 1 { json!(breadcrumbs) } else { json!([]) },
@@ -392,7 +388,7 @@ async fn column_page(
             "pagination": null,
         }));
     }
-    // A parent column lists its children's items too.
+    // A parent column with no items of its own shows its first child's items.
     let child_ids: Vec<i64> = here
         .dir
         .columns_of(here.site.id)
@@ -481,48 +477,8 @@ async fn item_page(
         crumbs.push((c.name.clone(), dir.column_url(c)));
     }
     crumbs.push(("正文".into(), path.clone()));
-    let validity = it.validity();
-    let validity_note = match (validity, it.invalid_from) {
-        (Some(Validity::Expired | Validity::Repealed), Some(d)) => Some(format!(
-            "{} 起{}",
-            d,
-            validity.map(|v| v.label_zh()).unwrap_or("")
-        )),
-        _ => None,
-    };
-    let withdrawn = (it.status() == ItemStatus::Withdrawn).then(
-        || json!({"date": page::published_date(Some(it.updated_at)), "reason": it.status_reason}),
-    );
     let ctx = json!({
-        "item": {
-            "id": it.id,
-            "title": it.title,
-            "index_number": it.index_number.clone().unwrap_or_default(),
-            "subject": it.subject_id.map(|s| dir.subject_path(s)).unwrap_or_default(),
-            "genre": it.genre().map(|g| g.label_zh()).unwrap_or(""),
-            "org": dir.org_name(it.org_id),
-            "made_on": page::date(it.made_on),
-            "published_on": page::published_date(it.published_at),
-            "doc_number": it.doc_number,
-            "validity": validity.map(|v| v.label_zh()).unwrap_or(""),
-            "validity_note": validity_note,
-            "keywords": it.keywords.split_whitespace().collect::<Vec<_>>(),
-            "summary": if it.summary.is_empty() { None } else { Some(&it.summary) },
-            "body_html": it.body_html,
-            "attachments": attachments.iter().map(|a| json!({
-                "name": a.file_name,
-                "url": format!("/items/{}/attachments/{}", it.id, a.id),
-                "size": a.size_bytes,
-                "content_type": a.content_type,
-            })).collect::<Vec<_>>(),
-            "related": related.iter().map(|r| json!({"title": r.title, "url": format!("/items/{}", r.id)})).collect::<Vec<_>>(),
-            "interpretations": interpretations.iter().map(|r| json!({"title": r.title, "url": format!("/items/{}", r.id)})).collect::<Vec<_>>(),
-            "withdrawn": withdrawn,
-            "print_url": format!("{path}?print=1"),
-            "share_url": format!("{}{path}", state.config.public_url),
-            "version": it.version,
-            "updated_on": (it.version > 1).then(|| page::published_date(Some(it.updated_at))),
-        },
+        "item": item_header(&dir, &it, &attachments, &related, &interpretations, &state.config.public_url),
         "print": params.print.is_some(),
     });
     here.render(
@@ -570,6 +526,64 @@ async fn attachment(
         bytes,
     )
         .into_response())
+}
+
+/// The `item` context of a page showing one item: the catalogue header exactly as portals show it
+/// (索引号, 主题分类, 发布机构, 成文日期, 发布日期, 文号, 有效性 …), body, attachments, related
+/// items, interpretations and the withdrawal notice. The public item page, the staff item view and
+/// the preview all show this; fields of an unpublished item (索引号, 发布日期) are null.
+pub(crate) fn item_header(
+    dir: &Directory,
+    it: &gongkai_storage::item::Item,
+    attachments: &[gongkai_storage::attachment::Attachment],
+    related: &[ItemSummary],
+    interpretations: &[ItemSummary],
+    public_url: &str,
+) -> Value {
+    let validity = it.validity();
+    let validity_note = match (validity, it.invalid_from) {
+        (Some(v @ (Validity::Expired | Validity::Repealed)), Some(d)) => {
+            Some(format!("{d} 起{}", v.label_zh()))
+        }
+        _ => None,
+    };
+    let links = |items: &[ItemSummary]| {
+        items
+            .iter()
+            .map(|r| json!({"title": r.title, "url": format!("/items/{}", r.id)}))
+            .collect::<Vec<_>>()
+    };
+    let path = format!("/items/{}", it.id);
+    json!({
+        "id": it.id,
+        "title": it.title,
+        "index_number": it.index_number,
+        "subject": it.subject_id.map(|s| dir.subject_path(s)).unwrap_or_default(),
+        "genre": it.genre().map(|g| g.label_zh()).unwrap_or(""),
+        "org": dir.org_name(it.org_id),
+        "made_on": page::date(it.made_on),
+        "published_on": it.published_at.map(|p| page::published_date(Some(p))),
+        "doc_number": it.doc_number,
+        "validity": validity.map(|v| v.label_zh()).unwrap_or(""),
+        "validity_note": validity_note,
+        "keywords": it.keywords.split_whitespace().collect::<Vec<_>>(),
+        "summary": if it.summary.is_empty() { None } else { Some(&it.summary) },
+        "body_html": it.body_html,
+        "attachments": attachments.iter().map(|a| json!({
+            "name": a.file_name,
+            "url": format!("/items/{}/attachments/{}", it.id, a.id),
+            "size": a.size_bytes,
+            "content_type": a.content_type,
+        })).collect::<Vec<_>>(),
+        "related": links(related),
+        "interpretations": links(interpretations),
+        "withdrawn": (it.status() == ItemStatus::Withdrawn)
+            .then(|| json!({"date": page::published_date(Some(it.updated_at)), "reason": it.status_reason})),
+        "print_url": format!("{path}?print=1"),
+        "share_url": format!("{public_url}{path}"),
+        "version": it.version,
+        "updated_on": (it.version > 1).then(|| page::published_date(Some(it.updated_at))),
+    })
 }
 
 /// `/catalogue` filters. Unknown parameters are refused (400) rather than silently ignored.

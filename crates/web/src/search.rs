@@ -240,11 +240,10 @@ pub fn rebuild(
     Ok(ids.len())
 }
 
-fn parse_request(raw: Option<String>) -> Result<(SearchRequest, Vec<(String, String)>), WebError> {
-    let pairs: Vec<(String, String)> = raw.as_deref().map(|q| url_pairs(q)).unwrap_or_default();
-    let req = SearchRequest::from_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(|e| WebError::Unprocessable(e.message_zh()))?;
-    Ok((req, pairs))
+fn parse_request(raw: Option<String>) -> Result<SearchRequest, WebError> {
+    let pairs: Vec<(String, String)> = raw.as_deref().map(url_pairs).unwrap_or_default();
+    SearchRequest::from_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(|e| WebError::Unprocessable(e.message_zh()))
 }
 
 fn url_pairs(q: &str) -> Vec<(String, String)> {
@@ -292,7 +291,7 @@ async fn search_page(
 ) -> WebResult<Response> {
     let here = Here::of_site(&state, None, &jar, "/search").await?;
     let crumbs = vec![("站内搜索".to_string(), "/search".to_string())];
-    let (req, _) = match parse_request(raw) {
+    let req = match parse_request(raw) {
         Ok(r) => r,
         Err(e) => {
             let html = here.render(
@@ -324,7 +323,7 @@ async fn search_page(
     let results = match result {
         Ok(r) => r,
         Err(WebError::BadRequest(m)) => {
-            let ctx = merge_q(empty_results(&m, &req.q), &req.q);
+            let ctx = empty_results(&m, &req.q);
             return Ok(here
                 .render("search.html", Some("站内搜索"), None, crumbs, ctx)?
                 .into_response());
@@ -497,14 +496,9 @@ fn empty_results(message: &str, q: &str) -> Value {
     v
 }
 
-fn merge_q(mut v: Value, q: &str) -> Value {
-    v["q"] = json!(q);
-    v
-}
-
 /// `GET /api/v1/search`: the same query language as the page, as JSON. Unknown parameters → 422.
 async fn search_api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
-    let (req, _) = match parse_request(raw) {
+    let req = match parse_request(raw) {
         Ok(r) => r,
         Err(e) => return crate::api::json_error(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()),
     };

@@ -1580,6 +1580,23 @@ fn site_managers_edit_columns_and_sites() {
             .await
             .unwrap();
         assert_eq!(r.status(), 303);
+        // A second organisation with a code already taken: a field error, the form kept.
+        let (admin, acsrf) = w.sign_in("admin").await;
+        let r = admin
+            .post(w.url("/admin/orgs"))
+            .form(&[
+                ("csrf", acsrf.as_str()),
+                ("name", "重复代码的机构"),
+                ("code", "000014349"),
+                ("level", "city"),
+                ("kind", "department"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("该代码已被使用") && html.contains("重复代码的机构"));
         // Another department's column: refused.
         let r = orgadmin
             .post(w.url(&format!("/admin/columns/{}/delete", w.column_b)))

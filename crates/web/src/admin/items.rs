@@ -562,7 +562,8 @@ pub async fn view(
         })
         .await?;
     let path = org_path(&dir, &it);
-    let mut ctx_item = item_json(&dir, &it, &atts);
+    let mut ctx_item =
+        crate::portal::item_header(&dir, &it, &atts, &[], &[], &state.config.public_url);
     ctx_item["status_label"] = json!(it.status().label_zh());
     ctx_item["reason"] = json!(it.status_reason);
     render(
@@ -584,34 +585,6 @@ pub async fn view(
     )
 }
 
-/// The catalogue header fields of an item as both the public and staff pages show them.
-pub fn item_json(dir: &Directory, it: &Item, atts: &[attachment::Attachment]) -> Value {
-    json!({
-        "id": it.id,
-        "title": it.title,
-        "index_number": it.index_number,
-        "subject": it.subject_id.map(|s| dir.subject_path(s)).unwrap_or_default(),
-        "genre": it.genre().map(|g| g.label_zh()).unwrap_or(""),
-        "org": dir.org_name(it.org_id),
-        "made_on": page::date(it.made_on),
-        "published_on": it.published_at.map(|p| page::published_date(Some(p))),
-        "doc_number": it.doc_number,
-        "validity": it.validity().map(|v| v.label_zh()).unwrap_or(""),
-        "validity_note": it.invalid_from.map(|d| format!("{d} 起失效")),
-        "keywords": it.keywords,
-        "summary": if it.summary.is_empty() { None } else { Some(&it.summary) },
-        "body_html": it.body_html,
-        "attachments": atts.iter().map(|a| json!({"name": a.file_name, "url": format!("/items/{}/attachments/{}", it.id, a.id), "size": a.size_bytes, "content_type": a.content_type})).collect::<Vec<_>>(),
-        "related": [],
-        "interpretations": [],
-        "withdrawn": (it.status() == ItemStatus::Withdrawn).then(|| json!({"date": page::published_date(Some(it.updated_at)), "reason": it.status_reason})),
-        "print_url": format!("/items/{}?print=1", it.id),
-        "share_url": format!("/items/{}", it.id),
-        "version": it.version,
-        "updated_on": null,
-    })
-}
-
 /// 预览 — the item as the public will see it, before it is published (staff only).
 pub async fn preview(
     State(state): State<AppState>,
@@ -625,7 +598,10 @@ pub async fn preview(
     let here =
         crate::portal::Here::of_site(&state, site, &jar, &format!("/admin/items/{id}/preview"))
             .await?;
-    let mut ctx = json!({"item": item_json(&dir, &it, &atts), "print": false});
+    let mut ctx = json!({
+        "item": crate::portal::item_header(&dir, &it, &atts, &[], &[], &state.config.public_url),
+        "print": false,
+    });
     ctx["item"]["index_number"] = json!(it
         .index_number
         .clone()

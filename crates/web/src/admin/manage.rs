@@ -685,16 +685,11 @@ pub async fn create_org(
     state.directory.invalidate();
     match r {
         Ok(_) => Ok(Redirect::to("/admin/orgs").into_response()),
-        Err(WebError::Internal(m))
-            if m.contains("UNIQUE") || m.contains("unique") || m.contains("duplicate") =>
-        {
-            errors.add("code", "该代码已被使用");
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                orgs_page(&staff, &dir, &form, &errors)?,
-            )
-                .into_response())
-        }
+        Err(WebError::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            orgs_page(&staff, &dir, &form, &errors)?,
+        )
+            .into_response()),
         Err(e) => Err(e),
     }
 }

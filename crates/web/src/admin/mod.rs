@@ -89,8 +89,6 @@ pub fn base(staff: &Staff, current: &str, page_title: &str) -> Value {
     }
     if staff.has_any(Permission::ManageSites) {
         nav.push(("网站与栏目", "/admin/sites"));
-    }
-    if staff.has_any(Permission::ManageSites) {
         nav.push(("搜索管理", "/admin/search"));
     }
     if staff.has_any(Permission::ManageUsers) {
