@@ -3,6 +3,7 @@
 
 /// Declares a vocabulary enum with `ALL`, `as_str`, `label_zh`, `Display` and `FromStr`
 /// (accepting the code or the label; errors name `$field`).
+#[macro_export]
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $field:literal { $($variant:ident => $code:literal, $zh:literal;)+ }) => {
         $(#[$meta])*
@@ -25,7 +26,7 @@ macro_rules! vocabulary {
         impl std::str::FromStr for $name {
             type Err = $crate::DomainError;
             /// Accepts the stable code or the Chinese label.
-            fn from_str(s: &str) -> Result<Self, $crate::DomainError> {
+            fn from_str(s: &str) -> ::std::result::Result<Self, $crate::DomainError> {
                 let s = s.trim();
                 $name::ALL.iter().copied()
                     .find(|v| v.as_str() == s || v.label_zh() == s)

@@ -92,6 +92,29 @@ pub fn clean_file_name(raw: &str) -> String {
     }
 }
 
+/// Stores file contents once per checksum (inside the caller's transaction).
+pub(crate) fn store_blob(conn: &mut AnyConnection, sha: &str, bytes: &[u8]) -> Result<()> {
+    let exists: i64 = blobs::table
+        .filter(blobs::sha256.eq(sha))
+        .count()
+        .get_result(conn)?;
+    if exists == 0 {
+        diesel::insert_into(blobs::table)
+            .values((
+                blobs::sha256.eq(sha),
+                blobs::size_bytes.eq(bytes.len() as i64),
+                blobs::content.eq(bytes),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The contents stored under a checksum.
+pub(crate) fn blob(conn: &mut AnyConnection, sha: &str) -> Result<Vec<u8>> {
+    Ok(blobs::table.find(sha).select(blobs::content).first(conn)?)
+}
+
 pub fn add(
     conn: &mut AnyConnection,
     actor: &Actor,
@@ -109,19 +132,7 @@ pub fn add(
         .then(|| String::from_utf8_lossy(bytes).into_owned());
     write_txn(conn, |conn| {
         let item = crate::item::get(conn, item_id)?;
-        let exists: i64 = blobs::table
-            .filter(blobs::sha256.eq(&sha))
-            .count()
-            .get_result(conn)?;
-        if exists == 0 {
-            diesel::insert_into(blobs::table)
-                .values((
-                    blobs::sha256.eq(&sha),
-                    blobs::size_bytes.eq(bytes.len() as i64),
-                    blobs::content.eq(bytes),
-                ))
-                .execute(conn)?;
-        }
+        store_blob(conn, &sha, bytes)?;
         let position: i64 = attachments::table
             .filter(attachments::item_id.eq(item_id))
             .count()
@@ -184,10 +195,7 @@ pub fn of_item(conn: &mut AnyConnection, item_id: i64) -> Result<Vec<Attachment>
 }
 
 pub fn content(conn: &mut AnyConnection, a: &Attachment) -> Result<Vec<u8>> {
-    Ok(blobs::table
-        .find(&a.sha256)
-        .select(blobs::content)
-        .first(conn)?)
+    blob(conn, &a.sha256)
 }
 
 pub fn remove(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<()> {

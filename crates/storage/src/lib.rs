@@ -4,6 +4,7 @@
 pub mod attachment;
 pub mod audit;
 pub mod backup;
+pub mod calendar;
 pub mod crypto;
 pub mod error;
 pub mod feedback;
@@ -15,6 +16,7 @@ pub mod request;
 pub mod schema;
 pub mod search_tools;
 pub mod session;
+pub mod settings;
 pub mod site;
 pub mod subject;
 pub mod user;

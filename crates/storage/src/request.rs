@@ -29,7 +29,14 @@ use crate::crypto::{mask_id_number, mask_phone, DataKey};
 use crate::schema::{disclosure_requests, organisations, request_appeals, request_events};
 use crate::{write_txn, AnyConnection, Result, StorageError};
 
-const ENTITY: &str = "request";
+pub mod duplicates;
+pub mod files;
+pub mod handling;
+
+pub(crate) use handling::recompute_deadlines;
+pub use handling::{charge_fee, piece_of_month, publish_reply};
+
+pub(crate) const ENTITY: &str = "request";
 const ID_FIELD: &str = "id_number";
 const PHONE_FIELD: &str = "phone";
 
@@ -189,6 +196,8 @@ pub struct RequestInput {
     pub description: String,
     pub preferred_form: String,
     pub delivery: String,
+    /// 同意公开答复 — a ticked box ("on") when the applicant agrees the reply may be published.
+    pub publish_consent: String,
 }
 
 /// A checked request.
@@ -205,6 +214,7 @@ pub struct NewRequest {
     pub description: String,
     pub preferred_form: String,
     pub delivery: String,
+    pub publish_consent: bool,
 }
 
 impl RequestInput {
@@ -336,6 +346,7 @@ impl RequestInput {
                 description,
                 preferred_form: form.to_string(),
                 delivery: delivery.to_string(),
+                publish_consent: matches!(self.publish_consent.trim(), "on" | "true" | "1" | "yes"),
             }),
             _ => Err(e),
         }
@@ -384,6 +395,16 @@ pub struct Request {
     pub closed_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Keyed hash of the ID number (see [`applicant_key`]); finds an applicant's earlier requests.
+    #[serde(skip)]
+    pub applicant_key: Option<String>,
+    /// The applicant agrees that the reply may be published (依申请公开转主动公开).
+    pub publish_consent: bool,
+    /// 信息处理费 (Art. 42) charged, in fen; None when no fee was charged (the default).
+    pub fee_fen: Option<i64>,
+    pub fee_note: Option<String>,
+    /// The catalogue item the reply was published as, once it was.
+    pub published_item_id: Option<i64>,
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StorageError {
@@ -457,7 +478,7 @@ fn random_text(n: usize) -> String {
 
 /// The due date of `plan`, or the reason none can be given: a rule refusal is an error; a year
 /// missing from the calendar leaves the due date open with the reason (the request is still kept).
-fn due_of(
+pub(crate) fn due_of(
     cal: &WorkingCalendar,
     plan: &DeadlinePlan,
 ) -> Result<(Option<NaiveDate>, Option<String>)> {
@@ -476,7 +497,7 @@ fn org_exists(conn: &mut AnyConnection, org_id: i64) -> Result<bool> {
         > 0)
 }
 
-fn invalid(field: &str, message: impl Into<String>) -> StorageError {
+pub(crate) fn invalid(field: &str, message: impl Into<String>) -> StorageError {
     let mut e = FieldErrors::default();
     e.add(field, message);
     StorageError::Invalid(e)
@@ -500,6 +521,7 @@ pub fn intake(
     let password_hash = crate::user::hash_password(&password)?;
     let state = RequestState::received();
     let now = crate::now();
+    let applicant_key = key.blind_index(ID_FIELD, &new.id_number);
     write_txn(conn, |conn| {
         if !org_exists(conn, new.org_id)? {
             return Err(invalid("org_id", "受理机关不存在"));
@@ -554,11 +576,25 @@ pub fn intake(
                 disclosure_requests::deadline_note.eq(&deadline_note),
                 disclosure_requests::created_at.eq(now),
                 disclosure_requests::updated_at.eq(now),
+                disclosure_requests::applicant_key.eq(&applicant_key),
+                disclosure_requests::publish_consent.eq(new.publish_consent),
             ))
             .returning(disclosure_requests::id)
             .get_result(conn)?;
         let detail = json!({"channel": receipt.channel.as_str(), "received_on": received_on, "due_on": due_on});
         add_event(conn, actor, id, "received", received_on, &detail)?;
+        let earlier = duplicates::earlier_similar(conn, id)?;
+        if !earlier.is_empty() {
+            let codes: Vec<&str> = earlier.iter().map(|d| d.tracking_code.as_str()).collect();
+            add_event(
+                conn,
+                actor,
+                id,
+                "possible_duplicate",
+                received_on,
+                &json!({"of": codes}),
+            )?;
+        }
         audit::record(
             conn,
             actor,
@@ -818,7 +854,7 @@ impl Step {
     }
 }
 
-fn add_event(
+pub(crate) fn add_event(
     conn: &mut AnyConnection,
     actor: &Actor,
     request_id: i64,
@@ -841,7 +877,7 @@ fn add_event(
 }
 
 /// Reads the request while holding its row (PostgreSQL) or the write lock (SQLite).
-fn lock(conn: &mut AnyConnection, id: i64) -> Result<Request> {
+pub(crate) fn lock(conn: &mut AnyConnection, id: i64) -> Result<Request> {
     let n = diesel::update(disclosure_requests::table.find(id))
         .set(disclosure_requests::updated_at.eq(disclosure_requests::updated_at))
         .execute(conn)?;

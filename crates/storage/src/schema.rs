@@ -303,6 +303,11 @@ diesel::table! {
         closed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        applicant_key -> Nullable<Text>,
+        publish_consent -> Bool,
+        fee_fen -> Nullable<BigInt>,
+        fee_note -> Nullable<Text>,
+        published_item_id -> Nullable<BigInt>,
     }
 }
 

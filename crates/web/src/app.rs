@@ -1,5 +1,6 @@
 //! The application: shared state, the router, security headers, and `serve`.
 
+use gongkai_domain::calendar::WorkingCalendar;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -47,6 +48,30 @@ pub struct Inner {
     pub page_cache: crate::cache::PageCache,
     /// Encrypts and decrypts applicants' personal data (依申请公开).
     pub data_key: gongkai_storage::crypto::DataKey,
+    /// The working-day calendar in force (built-in years plus loaded notices), cached.
+    pub calendar: CalendarCache,
+}
+
+/// The effective working-day calendar, reloaded after a minute or when any node writes (a loaded
+/// holiday notice is announced through the outbox, like every change).
+#[derive(Default)]
+pub struct CalendarCache(std::sync::RwLock<Option<(std::time::Instant, WorkingCalendar)>>);
+
+impl CalendarCache {
+    const TTL: std::time::Duration = std::time::Duration::from_secs(60);
+    fn get(&self) -> Option<WorkingCalendar> {
+        let guard = self.0.read().expect("calendar lock");
+        guard
+            .as_ref()
+            .filter(|(at, _)| at.elapsed() < Self::TTL)
+            .map(|(_, c)| c.clone())
+    }
+    fn put(&self, c: WorkingCalendar) {
+        *self.0.write().expect("calendar lock") = Some((std::time::Instant::now(), c));
+    }
+    pub fn invalidate(&self) {
+        *self.0.write().expect("calendar lock") = None;
+    }
 }
 
 /// What every handler gets: the database, the search index (when enabled) and settings.
@@ -87,6 +112,7 @@ impl AppState {
             directory: DirectoryCache::default(),
             page_cache: Default::default(),
             data_key,
+            calendar: CalendarCache::default(),
         }))
     }
 
@@ -114,6 +140,18 @@ impl AppState {
         let d = Arc::new(self.run(|conn| Directory::load(conn)).await?);
         self.directory.put(d.clone());
         Ok(d)
+    }
+
+    /// The working-day calendar in force (cheap to clone).
+    pub async fn calendar(&self) -> WebResult<WorkingCalendar> {
+        if let Some(c) = self.calendar.get() {
+            return Ok(c);
+        }
+        let c = self
+            .run(|conn| Ok(gongkai_storage::calendar::effective(conn)?))
+            .await?;
+        self.calendar.put(c.clone());
+        Ok(c)
     }
 }
 

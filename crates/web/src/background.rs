@@ -44,6 +44,7 @@ pub fn spawn(state: AppState) {
                     if seen.is_some() {
                         s.page_cache.invalidate();
                         s.directory.invalidate();
+                        s.calendar.invalidate();
                     }
                     seen = Some(last);
                 }

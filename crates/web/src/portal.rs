@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use axum_extra::extract::{CookieJar, Form};
 use gongkai_domain::catalogue::{Genre, Validity};
@@ -49,6 +49,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/request/track",
             get(crate::request::track_form).post(crate::request::track),
+        )
+        .route(
+            "/request/track/files/{fid}",
+            post(crate::request::track_file),
         )
 }
 
@@ -512,20 +516,13 @@ async fn attachment(
             Ok((a, bytes))
         })
         .await?;
-    let disposition = format!(
-        "attachment; filename*=UTF-8''{}",
-        urlencoding::encode(&a.file_name)
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, a.content_type.clone()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::ETAG, format!("\"{}\"", a.sha256)),
-            (header::CACHE_CONTROL, "public, max-age=3600".to_string()),
-        ],
+    Ok(crate::upload::download(
+        &a.file_name,
+        &a.content_type,
+        &a.sha256,
+        "public, max-age=3600",
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 /// The `item` context of a page showing one item: the catalogue header exactly as portals show it

@@ -1,14 +1,14 @@
 //! 依申请公开 on the public site: the application form (stored before the acknowledgement with
 //! its tracking code and password is shown), and tracking by code and password.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum_extra::extract::{CookieJar, Form};
 use chrono::NaiveDate;
-use gongkai_domain::calendar::WorkingCalendar;
 use gongkai_domain::item::FieldErrors;
 use gongkai_domain::request::{ApplicantType, ReceiptChannel, ReceiptFacts};
+use gongkai_storage::request::files::{self, RequestFile};
 use gongkai_storage::request::{self, IdType, Request, RequestInput, DELIVERIES, FORMS};
 use gongkai_storage::{Actor, StorageError};
 use serde::Deserialize;
@@ -132,17 +132,9 @@ pub async fn submit(
         name: "public".into(),
         ip: Some(ip).filter(|i| !i.is_empty()),
     };
+    let cal = state.calendar().await?;
     let stored = state
-        .run(move |conn| {
-            Ok(request::intake(
-                conn,
-                &key,
-                &WorkingCalendar::builtin(),
-                &actor,
-                &new,
-                &receipt,
-            ))
-        })
+        .run(move |conn| Ok(request::intake(conn, &key, &cal, &actor, &new, &receipt)))
         .await?;
     let ack = match stored {
         Ok(a) => a,
@@ -163,9 +155,25 @@ pub async fn submit(
     Ok(html.into_response())
 }
 
-/// What the applicant sees of a request: status, dates, the reply.
-fn public_view(dir: &Directory, r: &Request) -> Value {
+/// What the applicant sees of a request: status, dates, the reply and its documents (the notice
+/// and the released files; never the scans of the request itself).
+fn public_view(dir: &Directory, r: &Request, files: &[RequestFile]) -> Value {
+    let files: Vec<Value> = files
+        .iter()
+        .filter(|f| f.kind().is_some_and(|k| k.for_applicant()))
+        .map(|f| {
+            json!({
+                "name": f.file_name,
+                "kind": f.kind().map(|k| k.label_zh()).unwrap_or(""),
+                "size": gongkai_storage::attachment::human_size(f.size_bytes),
+                "url": format!("/request/track/files/{}", f.id),
+            })
+        })
+        .collect();
     json!({
+        "files": files,
+        "fee": r.fee_fen.map(|f| format!("{}.{:02} 元", f / 100, f % 100)),
+        "fee_note": r.fee_note,
         "tracking_code": r.tracking_code,
         "org": dir.org_name(r.org_id),
         "status": r.stage().map(|s| s.label()).unwrap_or(""),
@@ -253,20 +261,23 @@ pub async fn track(
     }
     let (c, p) = (code.clone(), form.password.clone());
     let found = state
-        .run(move |conn| Ok(request::track(conn, &c, &p)?))
+        .run(move |conn| {
+            Ok(match request::track(conn, &c, &p)? {
+                Some(r) => {
+                    let files = files::of_request(conn, r.id)?;
+                    Some((r, files))
+                }
+                None => None,
+            })
+        })
         .await?;
     match found {
-        Some(r) => {
+        Some((r, files)) => {
             let dir = state.directory().await?;
-            track_page(
-                &state,
-                jar,
-                &code,
-                json!({}),
-                public_view(&dir, &r),
-                StatusCode::OK,
-            )
-            .await
+            let mut view = public_view(&dir, &r, &files);
+            // The download buttons post the code and password again: nothing to bookmark or leak.
+            view["password"] = json!(form.password);
+            track_page(&state, jar, &code, json!({}), view, StatusCode::OK).await
         }
         // The same answer for an unknown code and a wrong password.
         None => {
@@ -274,6 +285,62 @@ pub async fn track(
                 &state,
                 jar,
                 &code,
+                json!({"_form": "查询码或密码不正确，请核对后重试。"}),
+                Value::Null,
+                StatusCode::OK,
+            )
+            .await
+        }
+    }
+}
+
+/// Downloads a reply document: the code and password again (same answer as tracking for a wrong
+/// one), and only the notice or released files of that request.
+pub async fn track_file(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    jar: CookieJar,
+    Path(fid): Path<i64>,
+    Form(form): Form<TrackForm>,
+) -> WebResult<Response> {
+    check_anon_csrf(&jar, &form.csrf)?;
+    if !state
+        .limiter
+        .allow(&format!("request-track:{}", ip.unwrap_or_default()))
+    {
+        return Err(WebError::TooManyRequests);
+    }
+    let (c, p) = (form.code.clone(), form.password.clone());
+    let found = state
+        .run(move |conn| {
+            let Some(r) = request::track(conn, &c, &p)? else {
+                return Ok(None);
+            };
+            let f = match files::get(conn, fid) {
+                Ok(f) => f,
+                Err(StorageError::NotFound { .. }) => return Ok(None),
+                Err(e) => return Err(e.into()),
+            };
+            if f.request_id != r.id || !f.kind().is_some_and(|k| k.for_applicant()) {
+                return Ok(None);
+            }
+            let bytes = files::content(conn, &f)?;
+            Ok(Some((f, bytes)))
+        })
+        .await?;
+    match found {
+        Some((f, bytes)) => Ok(crate::upload::download(
+            &f.file_name,
+            &f.content_type,
+            &f.sha256,
+            "private, no-store",
+            bytes,
+        )),
+        None => {
+            track_page(
+                &state,
+                jar,
+                form.code.trim(),
                 json!({"_form": "查询码或密码不正确，请核对后重试。"}),
                 Value::Null,
                 StatusCode::OK,

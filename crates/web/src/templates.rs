@@ -53,6 +53,7 @@ embed!(
     "admin/requests.html",
     "admin/request_view.html",
     "admin/request_new.html",
+    "admin/request_settings.html",
 );
 
 /// Where the handlers must serve [`css()`]; templates link to it as the global `css_url`
@@ -745,9 +746,12 @@ mod tests {
                 "csrf": "tok-trk", "form_action": "/request/track", "errors": {}, "values": {"code": "YS20241125ABCDEF"},
                 "result": {"tracking_code": "YS20241125ABCDEF", "org": "某市教育局", "status": "已答复", "received_on": "2024-11-25",
                            "due_on": "2024-12-23", "description": "2024 年招生计划", "answered_on": "2024-12-10",
-                           "outcome": "（二）部分公开", "reply_text": "经审查，部分公开。"}
+                           "outcome": "（二）部分公开", "reply_text": "经审查，部分公开。", "fee": "100.00 元",
+                           "fee_note": "按件计收：本月第 11 件申请，收费 100 元", "password": "K7M2Q9XP4T",
+                           "files": [{"name": "告知书.pdf", "kind": "答复告知书", "size": "12 KB", "url": "/request/track/files/9"}]}
             })), &["申请 YS20241125ABCDEF", "已答复", "2024-12-23", "（二）部分公开", "经审查，部分公开。", "type=\"password\"",
-                   "value=\"YS20241125ABCDEF\""]),
+                   "value=\"YS20241125ABCDEF\"", "action=\"/request/track/files/9\"", "下载 答复告知书：告知书.pdf",
+                   "100.00 元（按件计收"]),
             s("request_track.html", "not found", merge(p(), json!({
                 "csrf": "tok-trk", "form_action": "/request/track",
                 "errors": {"_form": "查询码或密码不正确，请核对后重试。"}, "values": {"code": "YS1"}, "result": null
@@ -755,6 +759,7 @@ mod tests {
             s("admin/requests.html", "default", merge(a(), json!({
                 "page_title": "依申请公开",
                 "today": "2024-10-28", "soon_until": "2024-10-31", "new_url": "/admin/requests/new",
+                "settings_url": "/admin/requests/settings",
                 "overdue": [{"url": "/admin/requests/1", "tracking_code": "YS20240902AAAAAA", "applicant": "张三", "org": "某市教育局",
                              "stage_label": "已分办", "received_on": "2024-09-02", "due_on": "2024-09-30"}],
                 "due_soon": [{"url": "/admin/requests/3", "tracking_code": "YS20241001CCCCCC", "applicant": "王五", "org": "某市教育局",
@@ -764,7 +769,8 @@ mod tests {
                          {"url": "/admin/requests/2", "tracking_code": "YS20241210BBBBBB", "applicant": "某公司", "org": "某市教育局",
                           "stage_label": "待补正", "received_on": "2024-12-10", "due_on": null}]
             })), &["<h1>依申请公开</h1>", "已逾期<span class=\"badge\">1</span>", "即将到期<span class=\"badge\">1</span>",
-                   "/admin/requests/2", "2024-10-31（3 个工作日内）", "href=\"/admin/requests/new\""]),
+                   "/admin/requests/2", "2024-10-31（3 个工作日内）", "href=\"/admin/requests/new\"",
+                   "href=\"/admin/requests/settings\""]),
             s("admin/request_view.html", "open, masked", merge(a(), json!({
                 "page_title": "申请 YS20240927ABCDEF",
                 "request": {"id": 1, "tracking_code": "YS20240927ABCDEF", "stage_label": "已分办", "org": "某市教育局", "handler": "李办理",
@@ -786,8 +792,17 @@ mod tests {
                         {"name": "outcome", "label": "办理结果（表三）", "kind": "select", "value": "", "options": [{"value": "disclosed", "label": "（一）予以公开"}]},
                         {"name": "reply_text", "label": "答复内容", "kind": "textarea", "value": "", "options": []}]}
                 ],
-                "back_url": "/admin/requests"
+                "back_url": "/admin/requests",
+                "duplicates": [{"url": "/admin/requests/7", "tracking_code": "YS20240801QQQQQQ", "received_on": "2024-08-01",
+                                "stage": "已答复", "similarity_pct": 83}],
+                "files": [{"url": "/admin/requests/1/files/3", "name": "申请表.pdf", "kind": "申请材料扫描件", "size": "80 KB",
+                           "created_by": "李办理", "created_at": "2024-09-27 10:00", "public": false}],
+                "file_kinds": options(&[("scan", "申请材料扫描件"), ("notice", "答复告知书")]),
+                "upload_url": "/admin/requests/1/files", "notice_url": "/admin/requests/1/notice",
+                "fee_url": "/admin/requests/1/fee", "fee_piece": 3, "publish_url": "/admin/requests/1/publish"
             })), &["4201**********1231", "138****5678", "action=\"/admin/requests/1/reveal\"", "10-01..10-07 国庆节 skipped",
+                   "可能是重复申请", "YS20240801QQQQQQ", "相似度 83%", "enctype=\"multipart/form-data\"", "申请材料扫描件：申请表.pdf",
+                   "action=\"/admin/requests/1/notice\"", "本月第 3 件", "action=\"/admin/requests/1/publish\"",
                    "value=\"extend\"", "<option value=\"disclosed\">（一）予以公开</option>", "（二）部分公开（第三十七条）", "尚未审结"]),
             s("admin/request_new.html", "rejected", merge(a(), json!({
                 "page_title": "登记申请", "form_action": "/admin/requests",
@@ -815,8 +830,18 @@ mod tests {
                             "answered_on": null},
                 "revealed": true, "reveal_url": null, "deadline_lines": [],
                 "deadline_error": "the working-day calendar has no data for 2027; load that year's holiday notice first",
-                "history": [], "appeals": [], "actions": [], "back_url": "/admin/requests"
-            })), &["91350100M000100Y43", "已记入审计日志", "no data for 2027", "暂无。"]),
+                "history": [], "appeals": [], "actions": [], "back_url": "/admin/requests",
+                "duplicates": [], "files": [], "file_kinds": [], "upload_url": null, "notice_url": null, "fee_url": null,
+                "fee_piece": 1, "publish_url": null
+            })), &["91350100M000100Y43", "已记入审计日志", "no data for 2027", "暂无。", "暂无材料。", "未配置收费标准"]),
+            s("admin/request_settings.html", "default", merge(a(), json!({
+                "page_title": "依申请公开设置", "first_year": 2007, "last_year": 2027,
+                "years": [{"year": 2026, "sources": ["https://www.gov.cn/zhengce/content/2025-11/04/content_7047090.htm"]}, {"year": 2027, "sources": []}],
+                "notices": [{"years": "2027", "format": "holiday_cn_json", "loaded_by": "admin", "loaded_at": "2026-11-24 10:00"}],
+                "open_cases": 12, "calendar_url": "/admin/requests/settings/calendar", "fees_url": "/admin/requests/settings/fees",
+                "fee_text": "", "national_fees": "[per_piece]\n11-30 100\n"
+            })), &["<h1>依申请公开设置</h1>", "2007–2027", "12 件尚未答复", "action=\"/admin/requests/settings/calendar\"",
+                   "holiday_cn_json", "[per_piece]", "name=\"schedule\""]),
         ]
     }
 

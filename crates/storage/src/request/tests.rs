@@ -31,6 +31,7 @@ fn input(org: i64) -> RequestInput {
         description: "2024 年本市义务教育学校招生计划及划片范围".into(),
         preferred_form: "electronic".into(),
         delivery: "online".into(),
+        publish_consent: String::new(),
     }
 }
 
@@ -649,5 +650,295 @@ fn answers_on_the_spot_only_at_the_counter_and_the_same_day() {
             "received",
             "nothing written"
         );
+    });
+}
+
+// ------------------------------------------------------------------ calendar, duplicates, fees, files
+
+fn intake_with(
+    conn: &mut AnyConnection,
+    key: &DataKey,
+    cal: &WorkingCalendar,
+    input: RequestInput,
+    on: &str,
+) -> Acknowledgement {
+    intake(
+        conn,
+        key,
+        cal,
+        &Actor::system("public"),
+        &input.validate().unwrap(),
+        &ReceiptFacts::new(ReceiptChannel::InPerson, d(on)),
+    )
+    .unwrap()
+}
+
+const HOLIDAYS_2027: &str = r#"{"year": 2027, "papers": ["https://www.gov.cn/example-2027"], "days": [
+  {"name": "元旦", "date": "2027-01-01", "isOffDay": true},
+  {"name": "春节", "date": "2027-02-05", "isOffDay": true},
+  {"name": "春节", "date": "2027-02-08", "isOffDay": true}
+]}"#;
+
+#[test]
+fn loading_a_new_year_recomputes_open_cases_and_logs_it_on_each() {
+    on_both(|db| {
+        let mut c = db.conn().unwrap();
+        let key = DataKey::generate();
+        let org = seed_org(&mut c, None, "00005001");
+        // Received Fri 2026-12-18: the 20th working day falls in 2027, which is not built in.
+        let open = received(&mut c, &key, org, "2026-12-18");
+        assert_eq!(open.due_on, None);
+        assert!(open.deadline_note.as_deref().unwrap_or("").contains("2027"));
+        // An answered case is not moved by a calendar change.
+        let done = received(&mut c, &key, org, "2026-12-17");
+        let a = staff();
+        act(
+            &mut c,
+            &cal(),
+            &a,
+            done.id,
+            &Step::AnswerOnTheSpot {
+                on: d("2026-12-17"),
+                outcome: Outcome::Disclosed,
+                text: "当场提供。".into(),
+            },
+        )
+        .unwrap();
+
+        // A file that does not parse is refused and nothing is stored.
+        assert!(crate::calendar::load(
+            &mut c,
+            &a,
+            crate::calendar::NoticeFormat::HolidayCnJson,
+            "{"
+        )
+        .is_err());
+        assert!(crate::calendar::notices(&mut c).unwrap().is_empty());
+
+        let loaded = crate::calendar::load(
+            &mut c,
+            &a,
+            crate::calendar::NoticeFormat::HolidayCnJson,
+            HOLIDAYS_2027,
+        )
+        .unwrap();
+        assert_eq!(loaded.years, vec![2027]);
+        assert_eq!(loaded.checked, 1, "only the case awaiting a reply");
+        assert_eq!(loaded.changed.len(), 1);
+        let after = get(&mut c, open.id).unwrap();
+        // 12-21..12-31: 9 working days; 2027-01-01 is 元旦; Jan 4.. gives the other 11: Jan 18.
+        assert_eq!(after.due_on, Some(d("2027-01-18")));
+        assert_eq!(after.deadline_note, None);
+        let kinds: Vec<String> = events(&mut c, open.id)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.kind)
+            .collect();
+        assert!(
+            kinds.contains(&"deadline_recomputed".to_string()),
+            "{kinds:?}"
+        );
+        assert!(!events(&mut c, done.id)
+            .unwrap()
+            .iter()
+            .any(|e| e.kind == "deadline_recomputed"));
+        let cal = crate::calendar::effective(&mut c).unwrap();
+        assert!(cal.years().contains(&2027));
+        assert_eq!(
+            cal.sources(2027).unwrap(),
+            ["https://www.gov.cn/example-2027"]
+        );
+        // Loading the same notice again changes nothing.
+        let again = crate::calendar::load(
+            &mut c,
+            &a,
+            crate::calendar::NoticeFormat::HolidayCnJson,
+            HOLIDAYS_2027,
+        )
+        .unwrap();
+        assert!(again.changed.is_empty());
+    });
+}
+
+#[test]
+fn a_similar_request_by_the_same_applicant_within_90_days_is_flagged() {
+    on_both(|db| {
+        let mut c = db.conn().unwrap();
+        let key = DataKey::generate();
+        let cal = cal();
+        let org = seed_org(&mut c, None, "00005002");
+        let first = intake_with(&mut c, &key, &cal, input(org), "2024-03-01");
+        let mut reworded = input(org);
+        reworded.description = "2024年本市义务教育学校的招生计划和划片范围".into();
+        let second = intake_with(&mut c, &key, &cal, reworded, "2024-04-15");
+        let dups = duplicates::earlier_similar(&mut c, second.id).unwrap();
+        assert_eq!(dups.len(), 1);
+        assert_eq!(dups[0].tracking_code, first.tracking_code);
+        assert!(dups[0].similarity_pct >= 60, "{}", dups[0].similarity_pct);
+        assert!(events(&mut c, second.id)
+            .unwrap()
+            .iter()
+            .any(|e| e.kind == "possible_duplicate"));
+        assert!(
+            duplicates::earlier_similar(&mut c, first.id)
+                .unwrap()
+                .is_empty(),
+            "only earlier ones"
+        );
+
+        // Another applicant with the same text, a different text, or too long ago: not flagged.
+        let mut other = input(org);
+        other.id_number = "11010519491231002X".into();
+        let o = intake_with(&mut c, &key, &cal, other, "2024-04-16");
+        assert!(duplicates::earlier_similar(&mut c, o.id)
+            .unwrap()
+            .is_empty());
+        let mut different = input(org);
+        different.description = "本市2023年度最低生活保障对象人数和保障标准".into();
+        let x = intake_with(&mut c, &key, &cal, different, "2024-04-17");
+        assert!(duplicates::earlier_similar(&mut c, x.id)
+            .unwrap()
+            .is_empty());
+        let late = intake_with(&mut c, &key, &cal, input(org), "2024-08-30");
+        assert!(duplicates::earlier_similar(&mut c, late.id)
+            .unwrap()
+            .is_empty());
+    });
+}
+
+#[test]
+fn fees_follow_the_schedule_and_none_is_the_default() {
+    use gongkai_domain::request::{FeeBasis, FeeSchedule};
+    on_both(|db| {
+        let mut c = db.conn().unwrap();
+        let key = DataKey::generate();
+        let cal = cal();
+        let org = seed_org(&mut c, None, "00005003");
+        let a = staff();
+        let ids: Vec<i64> = (0..11)
+            .map(|n| {
+                let mut i = input(org);
+                i.description = format!("第 {n} 项：某某专项资金第 {n} 批次的分配明细");
+                intake_with(&mut c, &key, &cal, i, "2024-05-06").id
+            })
+            .collect();
+        assert!(matches!(
+            charge_fee(
+                &mut c,
+                &a,
+                &FeeSchedule::none(),
+                ids[10],
+                FeeBasis::PerPiece,
+                None
+            ),
+            Err(StorageError::Conflict(_))
+        ));
+        let national = FeeSchedule::national();
+        // The 10th request of the month is free: refused with the reason.
+        assert!(charge_fee(&mut c, &a, &national, ids[9], FeeBasis::PerPiece, None).is_err());
+        let r = charge_fee(&mut c, &a, &national, ids[10], FeeBasis::PerPiece, None).unwrap();
+        assert_eq!(r.fee_fen, Some(10_000));
+        assert!(r.fee_note.as_deref().unwrap().contains("第 11 件"));
+        assert!(actions(&mut c, ids[10]).contains(&"request.fee".to_string()));
+        // Per page needs the page count.
+        assert!(charge_fee(&mut c, &a, &national, ids[0], FeeBasis::PerPage, None).is_err());
+        let p = charge_fee(&mut c, &a, &national, ids[0], FeeBasis::PerPage, Some(40)).unwrap();
+        assert_eq!(p.fee_fen, Some(10 * 1000));
+    });
+}
+
+#[test]
+fn a_consented_reply_becomes_a_draft_item_without_personal_data() {
+    on_both(|db| {
+        let mut c = db.conn().unwrap();
+        let key = DataKey::generate();
+        let org = seed_org(&mut c, None, "00005004");
+        let slug = gongkai_domain::site::SiteSlug::parse("szf").unwrap();
+        crate::site::create_site(
+            &mut c,
+            &Actor::system("t"),
+            &crate::site::NewSite {
+                org_id: org,
+                slug: &slug,
+                title: "市政府",
+                is_portal: true,
+            },
+        )
+        .unwrap();
+        let a = staff();
+        let plain = received(&mut c, &key, org, "2024-06-03");
+        let mut consenting = input(org);
+        consenting.publish_consent = "on".into();
+        let agreed = intake_with(&mut c, &key, &cal(), consenting, "2024-06-03");
+        for id in [plain.id, agreed.id] {
+            // Not yet answered: refused.
+            assert!(publish_reply(&mut c, &a, id).is_err());
+            act(
+                &mut c,
+                &cal(),
+                &a,
+                id,
+                &Step::AnswerOnTheSpot {
+                    on: d("2024-06-03"),
+                    outcome: Outcome::Disclosed,
+                    text: "经查，2024 年招生计划见附件。".into(),
+                },
+            )
+            .unwrap();
+        }
+        assert!(matches!(
+            publish_reply(&mut c, &a, plain.id),
+            Err(StorageError::Conflict(_))
+        ));
+        let item = publish_reply(&mut c, &a, agreed.id).unwrap();
+        assert_eq!(item.status, "draft");
+        assert!(!item.title.contains("张三") && !item.body_html.contains("张三"));
+        assert!(item.body_html.contains("2024 年招生计划见附件"));
+        assert_eq!(
+            get(&mut c, agreed.id).unwrap().published_item_id,
+            Some(item.id)
+        );
+        assert!(publish_reply(&mut c, &a, agreed.id).is_err(), "only once");
+    });
+}
+
+#[test]
+fn files_are_stored_by_kind_and_only_replies_are_for_the_applicant() {
+    use files::FileKind;
+    on_both(|db| {
+        let mut c = db.conn().unwrap();
+        let key = DataKey::generate();
+        let org = seed_org(&mut c, None, "00005005");
+        let r = received(&mut c, &key, org, "2024-06-03");
+        let a = staff();
+        let scan = files::add(
+            &mut c,
+            &a,
+            r.id,
+            FileKind::Scan,
+            "申请表.pdf",
+            b"%PDF-1.4 scan",
+        )
+        .unwrap();
+        let rel = files::add(
+            &mut c,
+            &a,
+            r.id,
+            FileKind::Release,
+            "../../资金明细.xlsx",
+            b"PK xlsx",
+        )
+        .unwrap();
+        assert_eq!(rel.file_name, "资金明细.xlsx");
+        assert!(files::add(&mut c, &a, r.id, FileKind::Release, "x.exe", b"MZ").is_err());
+        let all = files::of_request(&mut c, r.id).unwrap();
+        assert_eq!(all.len(), 2);
+        assert!(!scan.kind().unwrap().for_applicant());
+        assert!(rel.kind().unwrap().for_applicant());
+        assert_eq!(files::content(&mut c, &rel).unwrap(), b"PK xlsx");
+        assert!(events(&mut c, r.id)
+            .unwrap()
+            .iter()
+            .any(|e| e.kind == "file_added"));
     });
 }

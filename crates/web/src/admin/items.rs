@@ -10,7 +10,7 @@ use gongkai_domain::catalogue::{Channel, DisclosureMode, Genre, Validity};
 use gongkai_domain::item::{FieldErrors, ItemInput};
 use gongkai_domain::role::Permission;
 use gongkai_domain::workflow::{ItemStatus, WorkflowAction};
-use gongkai_storage::attachment::{self, Refusal};
+use gongkai_storage::attachment;
 use gongkai_storage::item::{self, Item, ItemQuery, ItemSummary, Order, Placement};
 use gongkai_storage::StorageError;
 use serde::{Deserialize, Serialize};
@@ -690,65 +690,15 @@ pub async fn upload(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> WebResult<Response> {
     let (it, _, _) = load_visible(&state, &staff, id).await?;
     let dir = state.directory().await?;
     staff.require(Permission::EditItems, &org_path(&dir, &it))?;
-    let too_large = || {
-        WebError::TooLarge(format!(
-            "附件不能超过 {} MB",
-            attachment::MAX_BYTES / 1024 / 1024
-        ))
-    };
-    let mut csrf = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart.next_field().await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            too_large()
-        } else {
-            WebError::BadRequest(format!("上传内容无效：{e}"))
-        }
-    })? {
-        match field.name() {
-            Some("csrf") => {
-                csrf = field
-                    .text()
-                    .await
-                    .map_err(|e| WebError::BadRequest(e.to_string()))?
-            }
-            Some("file") => {
-                let name = field.file_name().unwrap_or("附件").to_string();
-                let bytes = field.bytes().await.map_err(|e| {
-                    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                        too_large()
-                    } else {
-                        WebError::BadRequest(format!("上传内容无效：{e}"))
-                    }
-                })?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
-    staff.check_csrf(&csrf)?;
-    let (name, bytes) =
-        file.ok_or_else(|| WebError::BadRequest("请选择要上传的文件（字段 file）".into()))?;
-    match attachment::check(&attachment::clean_file_name(&name), bytes.len()) {
-        Err(Refusal::TooLarge { .. }) => return Err(too_large()),
-        Err(Refusal::TypeNotAllowed { extension }) => {
-            return Err(WebError::UnsupportedType(format!(
-                "不支持的文件类型“.{extension}”。可上传：{}",
-                attachment::ALLOWED
-                    .iter()
-                    .map(|(e, _)| *e)
-                    .collect::<Vec<_>>()
-                    .join("、")
-            )))
-        }
-        Err(Refusal::Empty) => return Err(WebError::BadRequest("文件为空".into())),
-        Ok(_) => {}
-    }
+    let up = crate::upload::read(multipart).await?;
+    staff.check_csrf(up.field("csrf"))?;
+    let (name, bytes) = up.checked_file()?;
+    let (name, bytes) = (name.to_string(), bytes.to_vec());
     let actor = staff.actor();
     state
         .run(move |conn| Ok(attachment::add(conn, &actor, id, &name, &bytes)?))

@@ -4,6 +4,7 @@
 
 mod items;
 mod manage;
+mod request_settings;
 mod requests;
 mod search_tools;
 mod subjects;
@@ -73,9 +74,19 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/requests", get(requests::list).post(requests::create))
         .route("/requests/new", get(requests::new_form))
+        .route("/requests/settings", get(request_settings::show))
+        .route(
+            "/requests/settings/calendar",
+            post(request_settings::load_calendar),
+        )
+        .route("/requests/settings/fees", post(request_settings::save_fees))
         .route("/requests/{id}", get(requests::view))
         .route("/requests/{id}/reveal", post(requests::reveal))
         .route("/requests/{id}/act", post(requests::act))
+        .route("/requests/{id}/files", post(requests::upload_file))
+        .route("/requests/{id}/files/{fid}", get(requests::download_file))
+        .route("/requests/{id}/fee", post(requests::fee))
+        .route("/requests/{id}/publish", post(requests::publish))
 }
 
 /// The keys of `admin/base.html` for a signed-in user.

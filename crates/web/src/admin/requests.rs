@@ -2,16 +2,19 @@
 //! working days, overdue), the case view with the deadline explained day by day, the audited
 //! "show in full" of personal data, and the handling steps and appeals as forms.
 
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use chrono::NaiveDate;
-use gongkai_domain::calendar::WorkingCalendar;
 use gongkai_domain::report::{Table4Block, Table4Column};
 use gongkai_domain::request::{Consultee, Outcome, Stage};
+use gongkai_domain::request::{FeeBasis, FeeSchedule};
 use gongkai_domain::role::Permission;
-use gongkai_storage::request::{self, Appeal, Personal, Request, Step, DELIVERIES, FORMS};
+use gongkai_storage::request::files::{self, FileKind};
+use gongkai_storage::request::{
+    self, duplicates, Appeal, Personal, Request, Step, DELIVERIES, FORMS,
+};
 use gongkai_storage::StorageError;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -26,6 +29,17 @@ use crate::request::today;
 
 fn date(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| page::date(Some(d)))
+}
+
+fn yuan(fen: i64) -> String {
+    format!("{}.{:02} 元", fen / 100, fen % 100)
+}
+
+/// The fee schedule in force (none unless an admin configured one).
+pub(crate) fn fee_schedule(conn: &mut gongkai_storage::AnyConnection) -> WebResult<FeeSchedule> {
+    let text = gongkai_storage::settings::get(conn, gongkai_storage::settings::FEE_SCHEDULE)?;
+    FeeSchedule::parse(text.as_deref().unwrap_or(""))
+        .map_err(|e| WebError::Internal(format!("stored fee schedule is invalid: {e}")))
 }
 
 fn row(dir: &Directory, r: &Request) -> Value {
@@ -47,15 +61,9 @@ pub async fn list(State(state): State<AppState>, staff: Staff) -> WebResult<Html
     let dir = state.directory().await?;
     let scope = scope_org_ids(&staff, &dir, Permission::HandleRequests);
     let today = today();
+    let cal = state.calendar().await?;
     let load = state
-        .run(move |conn| {
-            Ok(request::caseload(
-                conn,
-                &WorkingCalendar::builtin(),
-                scope.as_deref(),
-                today,
-            )?)
-        })
+        .run(move |conn| Ok(request::caseload(conn, &cal, scope.as_deref(), today)?))
         .await?;
     let rows = |v: &[Request]| v.iter().map(|r| row(&dir, r)).collect::<Vec<_>>();
     render(
@@ -70,6 +78,7 @@ pub async fn list(State(state): State<AppState>, staff: Staff) -> WebResult<Html
             "due_soon": rows(&load.due_soon),
             "open": rows(&load.open),
             "new_url": "/admin/requests/new",
+            "settings_url": staff.is_platform_admin().then_some("/admin/requests/settings"),
         }),
     )
 }
@@ -295,10 +304,21 @@ async fn view_page(
 ) -> WebResult<Html<String>> {
     let dir = state.directory().await?;
     let id = r.id;
-    let (history, appeals) = state
-        .run(move |conn| Ok((request::events(conn, id)?, request::appeals(conn, id)?)))
+    let piece_of = r.clone();
+    let (history, appeals, files, duplicates, fees, piece) = state
+        .run(move |conn| {
+            Ok((
+                request::events(conn, id)?,
+                request::appeals(conn, id)?,
+                files::of_request(conn, id)?,
+                duplicates::earlier_similar(conn, id)?,
+                fee_schedule(conn)?,
+                request::piece_of_month(conn, &piece_of)?,
+            ))
+        })
         .await?;
-    let (deadline_lines, deadline_error) = match r.schedule(&WorkingCalendar::builtin())? {
+    let open = r.closed_at.is_none();
+    let (deadline_lines, deadline_error) = match r.schedule(&state.calendar().await?)? {
         Ok(s) => (s.lines(), None),
         Err(e) => (vec![], Some(e.to_string())),
     };
@@ -335,7 +355,29 @@ async fn view_page(
             "outcome_article": r.outcome().and_then(|o| o.article()),
             "reply_text": r.reply_text,
             "answered_on": date(r.answered_on),
+            "fee": r.fee_fen.map(yuan),
+            "fee_note": r.fee_note,
+            "published_item_url": r.published_item_id.map(|i| format!("/admin/items/{i}")),
         },
+        "duplicates": duplicates.iter().map(|d| json!({
+            "url": format!("/admin/requests/{}", d.id), "tracking_code": d.tracking_code,
+            "received_on": page::date(Some(d.received_on)), "similarity_pct": d.similarity_pct,
+            "stage": d.stage,
+        })).collect::<Vec<_>>(),
+        "files": files.iter().map(|f| json!({
+            "url": format!("/admin/requests/{id}/files/{}", f.id), "name": f.file_name,
+            "kind": f.kind().map(|k| k.label_zh()).unwrap_or(""),
+            "size": gongkai_storage::attachment::human_size(f.size_bytes),
+            "created_by": f.created_by, "created_at": page::datetime(f.created_at),
+            "public": f.kind().is_some_and(|k| k.for_applicant()),
+        })).collect::<Vec<_>>(),
+        "file_kinds": FileKind::ALL.iter().map(|k| json!({"value": k.as_str(), "label": k.label_zh()})).collect::<Vec<_>>(),
+        "upload_url": format!("/admin/requests/{id}/files"),
+        "notice_url": (r.answered_on.is_some() && r.outcome.is_some()).then(|| format!("/admin/requests/{id}/notice")),
+        "fee_url": (open && r.fee_fen.is_none() && !fees.is_none()).then(|| format!("/admin/requests/{id}/fee")),
+        "fee_piece": piece,
+        "publish_url": (r.publish_consent && r.answered_on.is_some() && r.published_item_id.is_none())
+            .then(|| format!("/admin/requests/{id}/publish")),
         "revealed": revealed,
         "reveal_url": (!revealed).then(|| format!("/admin/requests/{id}/reveal")),
         "deadline_lines": deadline_lines,
@@ -511,7 +553,7 @@ pub async fn act(
     Form(form): Form<ActForm>,
 ) -> WebResult<Response> {
     staff.check_csrf(&form.csrf)?;
-    let r = load(&state, &staff, id).await?;
+    load(&state, &staff, id).await?;
     let (on, what) = parse_act(&form)?;
     if let Act::Step(Step::Assign { org_id, .. }) = &what {
         let dir = state.directory().await?;
@@ -533,9 +575,9 @@ pub async fn act(
         }
     }
     let actor = staff.actor();
+    let cal = state.calendar().await?;
     let done = state
         .run(move |conn| {
-            let cal = WorkingCalendar::builtin();
             Ok(match what {
                 Act::Step(step) => request::act(conn, &cal, &actor, id, &step).map(|_| ()),
                 Act::File { kind, body, note } => {
@@ -547,15 +589,10 @@ pub async fn act(
             })
         })
         .await?;
-    let message = match done {
-        Ok(()) => return Ok(Redirect::to(&format!("/admin/requests/{id}")).into_response()),
-        Err(StorageError::Domain(e)) => format!("操作未执行：{e}"),
-        Err(StorageError::Invalid(e)) => format!("操作未执行：{e}"),
-        Err(StorageError::Conflict(m)) => format!("操作未执行：{m}"),
-        Err(e) => return Err(e.into()),
-    };
-    let html = view_page(&state, &staff, r, None, Some(("error", message))).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/requests/{id}")).into_response()),
+        Err(e) => refused(&state, &staff, id, e).await,
+    }
 }
 
 /// Staff entry of a request that came by post, in person, orally, by e-mail or fax: the applicant's
@@ -710,17 +747,9 @@ pub async fn create(
     facts.confirmed = confirmed;
     let key = state.data_key.clone();
     let actor = staff.actor();
+    let cal = state.calendar().await?;
     let stored = state
-        .run(move |conn| {
-            Ok(request::intake(
-                conn,
-                &key,
-                &WorkingCalendar::builtin(),
-                &actor,
-                &new,
-                &facts,
-            ))
-        })
+        .run(move |conn| Ok(request::intake(conn, &key, &cal, &actor, &new, &facts)))
         .await?;
     let ack = match stored {
         Ok(a) => a,
@@ -751,4 +780,131 @@ pub async fn create(
     );
     let html = view_page(&state, &staff, r, None, Some(("ok", message))).await?;
     Ok(html.into_response())
+}
+
+/// Adds a scan, notice or released file to a case.
+pub async fn upload_file(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> WebResult<Response> {
+    let up = crate::upload::read(multipart).await?;
+    staff.check_csrf(up.field("csrf"))?;
+    load(&state, &staff, id).await?;
+    let kind: FileKind = up
+        .field("kind")
+        .parse()
+        .map_err(|_| WebError::BadRequest("请选择材料类型".into()))?;
+    let (name, bytes) = up.checked_file()?;
+    let (name, bytes) = (name.to_string(), bytes.to_vec());
+    let actor = staff.actor();
+    state
+        .run(move |conn| Ok(files::add(conn, &actor, id, kind, &name, &bytes)?))
+        .await?;
+    Ok(Redirect::to(&format!("/admin/requests/{id}")).into_response())
+}
+
+pub async fn download_file(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, fid)): Path<(i64, i64)>,
+) -> WebResult<Response> {
+    load(&state, &staff, id).await?;
+    let (f, bytes) = state
+        .run(move |conn| {
+            let f = files::get(conn, fid)?;
+            if f.request_id != id {
+                return Err(WebError::NotFound);
+            }
+            let bytes = files::content(conn, &f)?;
+            Ok((f, bytes))
+        })
+        .await?;
+    Ok(crate::upload::download(
+        &f.file_name,
+        &f.content_type,
+        &f.sha256,
+        "private, no-store",
+        bytes,
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct FeeForm {
+    csrf: String,
+    basis: String,
+    pages: String,
+}
+
+/// Re-shows the case with a refusal's reason (422), or passes other errors on.
+async fn refused(state: &AppState, staff: &Staff, id: i64, e: StorageError) -> WebResult<Response> {
+    let message = match e {
+        StorageError::Domain(e) => format!("操作未执行：{e}"),
+        StorageError::Invalid(e) => format!("操作未执行：{e}"),
+        StorageError::Conflict(m) => format!("操作未执行：{m}"),
+        e => return Err(e.into()),
+    };
+    let r = state.run(move |conn| Ok(request::get(conn, id)?)).await?;
+    let html = view_page(state, staff, r, None, Some(("error", message))).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+}
+
+/// 信息处理费: computed from the schedule in force and recorded on the case.
+pub async fn fee(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<FeeForm>,
+) -> WebResult<Response> {
+    staff.check_csrf(&form.csrf)?;
+    load(&state, &staff, id).await?;
+    let basis = FeeBasis::parse(form.basis.trim())
+        .ok_or_else(|| WebError::BadRequest("请选择计收方式".into()))?;
+    let pages = match form.pages.trim() {
+        "" => None,
+        p => Some(
+            p.parse::<u32>()
+                .map_err(|_| WebError::BadRequest(format!("页数“{p}”不是正整数")))?,
+        ),
+    };
+    let actor = staff.actor();
+    let done = state
+        .run(move |conn| {
+            let schedule = fee_schedule(conn)?;
+            Ok(request::charge_fee(
+                conn, &actor, &schedule, id, basis, pages,
+            ))
+        })
+        .await?;
+    match done {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/requests/{id}")).into_response()),
+        Err(e) => refused(&state, &staff, id, e).await,
+    }
+}
+
+/// 依申请公开转主动公开: drafts a catalogue item from the reply (the applicant consented).
+pub async fn publish(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<crate::auth::CsrfOnly>,
+) -> WebResult<Response> {
+    staff.check_csrf(&form.csrf)?;
+    let r = load(&state, &staff, id).await?;
+    let dir = state.directory().await?;
+    let path = dir
+        .org(r.org_id)
+        .map(|o| o.path.clone())
+        .unwrap_or_default();
+    staff.require(Permission::EditItems, &path)?;
+    let actor = staff.actor();
+    let done = state
+        .run(move |conn| Ok(request::publish_reply(conn, &actor, id)))
+        .await?;
+    match done {
+        Ok(item) => Ok(Redirect::to(&format!("/admin/items/{}/edit", item.id)).into_response()),
+        Err(e) => refused(&state, &staff, id, e).await,
+    }
 }
