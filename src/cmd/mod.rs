@@ -7,3 +7,4 @@ pub mod reindex;
 pub mod report;
 pub mod serve;
 pub mod user;
+pub mod import_requests;

@@ -1328,3 +1328,6 @@ pub fn decide_appeal(
 
 #[cfg(test)]
 mod tests;
+
+pub mod imported;
+pub mod stats;

@@ -7,6 +7,7 @@ mod manage;
 mod requests;
 mod search_tools;
 mod subjects;
+mod request_stats;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -76,6 +77,7 @@ pub fn routes() -> Router<AppState> {
         .route("/requests/{id}", get(requests::view))
         .route("/requests/{id}/reveal", post(requests::reveal))
         .route("/requests/{id}/act", post(requests::act))
+        .route("/requests/stats", get(request_stats::show))
 }
 
 /// The keys of `admin/base.html` for a signed-in user.
