@@ -52,8 +52,14 @@ fn past_requests_import_once_and_count_in_statistics_and_tables() {
 
     let (ok, out, err) = gongkai(&["import", "requests", "--data", d, f]);
     assert!(!ok, "bad lines make the exit non-zero: {out}");
-    assert!(out.contains("(4 new, 0 updated, 0 unchanged); 4 bad lines"), "{out}");
-    assert!(err.contains(":6: outcome: “not_disclosed”是表三的一组"), "{err}");
+    assert!(
+        out.contains("(4 new, 0 updated, 0 unchanged); 4 bad lines"),
+        "{out}"
+    );
+    assert!(
+        err.contains(":6: outcome: “not_disclosed”是表三的一组"),
+        "{err}"
+    );
     assert!(err.contains(":7: org: 单位“no-such-org”不存在"), "{err}");
     assert!(err.contains("recieved: 未知字段"), "{err}");
     assert!(err.contains(":8: carried_over:"), "{err}");
@@ -63,7 +69,10 @@ fn past_requests_import_once_and_count_in_statistics_and_tables() {
     std::fs::write(&file, GOOD.join("\n")).unwrap();
     let (ok, out, err) = gongkai(&["import", "requests", "--data", d, f]);
     assert!(ok, "{err}");
-    assert!(out.contains("(0 new, 0 updated, 4 unchanged); 0 bad lines"), "{out}");
+    assert!(
+        out.contains("(0 new, 0 updated, 4 unchanged); 0 bad lines"),
+        "{out}"
+    );
     // A corrected line updates its case.
     let mut fixed: Vec<String> = GOOD.iter().map(|s| s.to_string()).collect();
     fixed[2] = fixed[2].replace("2024-05-30", "2024-05-31");
@@ -96,16 +105,34 @@ fn past_requests_import_once_and_count_in_statistics_and_tables() {
     let cell = |r, col| t.get(r, col).unwrap();
     assert_eq!(cell(Table3Row::New, Table3Column::Total), 3);
     assert_eq!(cell(Table3Row::CarriedOver, Table3Column::NaturalPerson), 1);
-    assert_eq!(cell(Table3Row::WithheldStateSecret, Table3Column::Commercial), 1);
-    assert_eq!(cell(Table3Row::OtherNoCorrection, Table3Column::Total), 1);
-    assert_eq!(cell(Table3Row::CarriedForward, Table3Column::LegalService), 1);
-    let t25 = stats::table3(&mut c, None, 2025).unwrap();
-    assert_eq!(t25.get(Table3Row::CarriedOver, Table3Column::Total), Some(1));
-    assert_eq!(t25.get(Table3Row::UnavailableNotHeld, Table3Column::Total), Some(1));
-    let t4 = stats::table4(&mut c, None, 2024).unwrap();
-    assert_eq!(t4.get(Table4Block::Reconsideration, Table4Column::Upheld), 1);
     assert_eq!(
-        t4.get(Table4Block::LitigationAfterReconsideration, Table4Column::Pending),
+        cell(Table3Row::WithheldStateSecret, Table3Column::Commercial),
+        1
+    );
+    assert_eq!(cell(Table3Row::OtherNoCorrection, Table3Column::Total), 1);
+    assert_eq!(
+        cell(Table3Row::CarriedForward, Table3Column::LegalService),
+        1
+    );
+    let t25 = stats::table3(&mut c, None, 2025).unwrap();
+    assert_eq!(
+        t25.get(Table3Row::CarriedOver, Table3Column::Total),
+        Some(1)
+    );
+    assert_eq!(
+        t25.get(Table3Row::UnavailableNotHeld, Table3Column::Total),
+        Some(1)
+    );
+    let t4 = stats::table4(&mut c, None, 2024).unwrap();
+    assert_eq!(
+        t4.get(Table4Block::Reconsideration, Table4Column::Upheld),
+        1
+    );
+    assert_eq!(
+        t4.get(
+            Table4Block::LitigationAfterReconsideration,
+            Table4Column::Pending
+        ),
         1
     );
 }

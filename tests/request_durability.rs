@@ -148,7 +148,9 @@ async fn submit(from: Ipv4Addr, port: u16, n: u32) -> Option<(String, String)> {
     if !resp.starts_with("HTTP/1.1 200") {
         return None;
     }
-    let rest = resp.split_once("查询码：<strong class=\"tracking-code\">")?.1;
+    let rest = resp
+        .split_once("查询码：<strong class=\"tracking-code\">")?
+        .1;
     let code = rest.split('<').next()?.to_string();
     let password = between(rest, "查询密码：<strong class=\"tracking-code\">", "<")?.to_string();
     Some((code, password))
@@ -320,10 +322,7 @@ fn kill_9_during_a_burst_loses_no_acknowledged_request_postgres() {
     let tmp = tempfile::tempdir().unwrap();
     burst_then_kill_then_track(&Target {
         data: tmp.path().to_str().unwrap().to_string(),
-        database_url: Some(format!(
-            "{}/{name}",
-            admin_url.rsplit_once('/').unwrap().0
-        )),
+        database_url: Some(format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0)),
     });
     psql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
 }

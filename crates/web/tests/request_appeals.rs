@@ -123,7 +123,10 @@ fn appeals_are_filed_and_decided_through_the_case_forms() {
                 .text()
                 .await
                 .unwrap();
-            assert!(!page.contains("登记行政复议或行政诉讼"), "no appeal form yet");
+            assert!(
+                !page.contains("登记行政复议或行政诉讼"),
+                "no appeal form yet"
+            );
             let (s, html) = post(
                 &h,
                 url.clone(),
@@ -138,7 +141,11 @@ fn appeals_are_filed_and_decided_through_the_case_forms() {
             let dept = w.dept_a.to_string();
             for step in [
                 fields(
-                    &[("action", "assign"), ("org_id", &dept), ("handler", "李办理")],
+                    &[
+                        ("action", "assign"),
+                        ("org_id", &dept),
+                        ("handler", "李办理"),
+                    ],
                     Some(day),
                 ),
                 fields(
@@ -181,7 +188,13 @@ fn appeals_are_filed_and_decided_through_the_case_forms() {
             )
             .await;
             assert_eq!(s, 400);
-            let (s, _) = post(&h, url.clone(), &csrf, file("reconsideration", "示范市人民政府", None)).await;
+            let (s, _) = post(
+                &h,
+                url.clone(),
+                &csrf,
+                file("reconsideration", "示范市人民政府", None),
+            )
+            .await;
             assert_eq!(s, 400, "the date is required");
             let (s, _) = post(
                 &h,
@@ -205,7 +218,11 @@ fn appeals_are_filed_and_decided_through_the_case_forms() {
                 &h,
                 url.clone(),
                 &csrf,
-                file("litigation_after_reconsideration", "示范市中级人民法院", Some(day)),
+                file(
+                    "litigation_after_reconsideration",
+                    "示范市中级人民法院",
+                    Some(day),
+                ),
             )
             .await;
             assert_eq!(s, 422);
@@ -247,7 +264,10 @@ fn appeals_are_filed_and_decided_through_the_case_forms() {
                 .await
                 .unwrap();
             assert!(page.contains("示范市人民政府") && page.contains("尚未审结"));
-            assert!(page.contains("登记复议或诉讼结果"), "the decision form is offered");
+            assert!(
+                page.contains("登记复议或诉讼结果"),
+                "the decision form is offered"
+            );
 
             // Decisions the rules refuse.
             let (s, html) = post(&h, url.clone(), &csrf, decide("pending", aid, day)).await;
@@ -259,8 +279,7 @@ fn appeals_are_filed_and_decided_through_the_case_forms() {
             assert_eq!(s, 400);
             let (s, _) = post(&h, url.clone(), &csrf, decide("upheld", "999999", day)).await;
             assert_eq!(s, 404, "an appeal of another case");
-            let (s, html) =
-                post(&h, url.clone(), &csrf, decide("upheld", aid, yesterday)).await;
+            let (s, html) = post(&h, url.clone(), &csrf, decide("upheld", aid, yesterday)).await;
             assert_eq!(s, 422);
             assert!(html.contains("before it was filed"), "{html}");
             // The decision, once.
@@ -303,31 +322,45 @@ fn appeals_are_filed_and_decided_through_the_case_forms() {
             .unwrap();
             let actions: Vec<&str> = log.rows.iter().map(|e| e.action.as_str()).collect();
             assert_eq!(
-                actions.iter().filter(|a| **a == "request.appeal_file").count(),
+                actions
+                    .iter()
+                    .filter(|a| **a == "request.appeal_file")
+                    .count(),
                 3
             );
             assert_eq!(
-                actions.iter().filter(|a| **a == "request.appeal_decide").count(),
+                actions
+                    .iter()
+                    .filter(|a| **a == "request.appeal_decide")
+                    .count(),
                 1
             );
-            assert!(log.rows.iter().all(|e| e.action != "request.appeal_file"
-                || e.actor == "handler_a"));
+            assert!(log
+                .rows
+                .iter()
+                .all(|e| e.action != "request.appeal_file" || e.actor == "handler_a"));
             let kinds: Vec<String> = request::events(&mut c, id)
                 .unwrap()
                 .into_iter()
                 .map(|e| e.kind)
                 .collect();
-            assert_eq!(
-                kinds.iter().filter(|k| *k == "appeal_filed").count(),
-                3
-            );
+            assert_eq!(kinds.iter().filter(|k| *k == "appeal_filed").count(), 3);
             let t4 = stats::table4(&mut c, None, today().year()).unwrap();
-            assert_eq!(t4.get(Table4Block::Reconsideration, Table4Column::Upheld), 1);
             assert_eq!(
-                t4.get(Table4Block::LitigationAfterReconsideration, Table4Column::Pending),
+                t4.get(Table4Block::Reconsideration, Table4Column::Upheld),
                 1
             );
-            assert_eq!(t4.get(Table4Block::LitigationDirect, Table4Column::Pending), 1);
+            assert_eq!(
+                t4.get(
+                    Table4Block::LitigationAfterReconsideration,
+                    Table4Column::Pending
+                ),
+                1
+            );
+            assert_eq!(
+                t4.get(Table4Block::LitigationDirect, Table4Column::Pending),
+                1
+            );
             assert!(t4.check().is_empty());
             // Another organisation's table 四 has none of them.
             assert_eq!(

@@ -111,22 +111,48 @@ fn statistics_page_per_organisation_and_city() {
         rt().block_on(async {
             let w = start(db).await;
             // 示范市教育局: two replies on time (4 and 19 working days), one late (24), one open.
-            case(&w, w.dept_a, "2024-03-04", Some(("2024-03-08", Outcome::Disclosed)));
-            case(&w, w.dept_a, "2024-03-04", Some(("2024-03-29", Outcome::StateSecret)));
-            case(&w, w.dept_a, "2024-03-04", Some(("2024-04-08", Outcome::NotHeld)));
+            case(
+                &w,
+                w.dept_a,
+                "2024-03-04",
+                Some(("2024-03-08", Outcome::Disclosed)),
+            );
+            case(
+                &w,
+                w.dept_a,
+                "2024-03-04",
+                Some(("2024-03-29", Outcome::StateSecret)),
+            );
+            case(
+                &w,
+                w.dept_a,
+                "2024-03-04",
+                Some(("2024-04-08", Outcome::NotHeld)),
+            );
             case(&w, w.dept_a, "2024-11-01", None);
             // 示范市民政局: one reply.
-            case(&w, w.dept_b, "2024-06-03", Some(("2024-06-05", Outcome::Disclosed)));
+            case(
+                &w,
+                w.dept_b,
+                "2024-06-03",
+                Some(("2024-06-05", Outcome::Disclosed)),
+            );
 
             let (h, _) = w.sign_in("handler_a").await;
             let (s, caseload) = get(&h, w.url("/admin/requests")).await;
             assert_eq!(s, 200);
-            assert!(caseload.contains("href=\"/admin/requests/stats\""), "linked from the caseload");
+            assert!(
+                caseload.contains("href=\"/admin/requests/stats\""),
+                "linked from the caseload"
+            );
 
             let (s, html) = get(&h, w.url("/admin/requests/stats?year=2024")).await;
             assert_eq!(s, 200, "{html}");
             assert!(html.contains("办理情况（2024 年）"));
-            assert!(!html.contains("示范市民政局"), "another organisation's cases stay hidden");
+            assert!(
+                !html.contains("示范市民政局"),
+                "another organisation's cases stay hidden"
+            );
             let mine = cells(&html, "合计（您负责的机关）");
             // received, answered, on-time, median, p90, open, due soon, overdue
             assert_eq!(mine[0], "4");
@@ -139,21 +165,41 @@ fn statistics_page_per_organisation_and_city() {
             assert_eq!(cells(&html, "示范市教育局")[..5], mine[..5]);
             // The outcome mix (second table): 予以公开 1, 不予公开 1, 无法提供 1.
             let second = &html[html.find("h-outcomes").unwrap()..];
-            assert_eq!(cells(second, "示范市教育局"), ["1", "0", "1", "1", "0", "0"]);
+            assert_eq!(
+                cells(second, "示范市教育局"),
+                ["1", "0", "1", "1", "0", "0"]
+            );
 
             // A date range: March only.
-            let (s, html) = get(&h, w.url("/admin/requests/stats?from=2024-03-01&to=2024-03-31")).await;
+            let (s, html) = get(
+                &h,
+                w.url("/admin/requests/stats?from=2024-03-01&to=2024-03-31"),
+            )
+            .await;
             assert_eq!(s, 200);
             assert!(html.contains("2024-03-01 至 2024-03-31"));
             let march = cells(&html, "示范市教育局");
-            assert_eq!((march[0].as_str(), march[1].as_str(), march[3].as_str()), ("3", "2", "11.5"));
+            assert_eq!(
+                (march[0].as_str(), march[1].as_str(), march[3].as_str()),
+                ("3", "2", "11.5")
+            );
 
             // Bad periods: refused, what was typed kept.
-            let (s, html) = get(&h, w.url("/admin/requests/stats?from=2024-13-01&to=2024-01-01")).await;
+            let (s, html) = get(
+                &h,
+                w.url("/admin/requests/stats?from=2024-13-01&to=2024-01-01"),
+            )
+            .await;
             assert_eq!(s, 422);
-            assert!(html.contains("日期“2024-13-01”无法识别") && html.contains("value=\"2024-13-01\""));
+            assert!(
+                html.contains("日期“2024-13-01”无法识别") && html.contains("value=\"2024-13-01\"")
+            );
             assert!(!html.contains("办理情况（"));
-            let (s, html) = get(&h, w.url("/admin/requests/stats?from=2024-03-31&to=2024-03-01")).await;
+            let (s, html) = get(
+                &h,
+                w.url("/admin/requests/stats?from=2024-03-31&to=2024-03-01"),
+            )
+            .await;
             assert_eq!(s, 422);
             assert!(html.contains("结束日期不能早于开始日期"));
             let (s, _) = get(&h, w.url("/admin/requests/stats?from=2024-03-01")).await;

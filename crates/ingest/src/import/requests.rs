@@ -18,9 +18,7 @@ use gongkai_domain::item::{parse_date, FieldErrors};
 use gongkai_domain::report::{Table4Block, Table4Column};
 use gongkai_domain::request::{ApplicantType, Outcome, OutcomeCategory, ReceiptChannel};
 use gongkai_storage::audit::Actor;
-use gongkai_storage::request::imported::{
-    import_case, ImportAction, ImportedAppeal, ImportedCase,
-};
+use gongkai_storage::request::imported::{import_case, ImportAction, ImportedAppeal, ImportedCase};
 use gongkai_storage::schema::organisations;
 use gongkai_storage::{AnyConnection, Database, StorageError};
 use serde_json::{Map, Value};
@@ -101,10 +99,7 @@ pub fn import_requests(
         if let Some(first) = seen.insert(case.source_id.clone(), n) {
             report.errors.push((
                 n,
-                format!(
-                    "source_id: 来源编号“{}”与第 {first} 行重复",
-                    case.source_id
-                ),
+                format!("source_id: 来源编号“{}”与第 {first} 行重复", case.source_id),
             ));
             continue;
         }
@@ -172,10 +167,7 @@ fn date(raw: Option<String>, e: &mut FieldErrors, field: &str) -> Option<NaiveDa
     let raw = raw?;
     let d = parse_date(&raw);
     if d.is_none() {
-        e.add(
-            field,
-            format!("日期“{raw}”无法识别，请按 YYYY-MM-DD 填写"),
-        );
+        e.add(field, format!("日期“{raw}”无法识别，请按 YYYY-MM-DD 填写"));
     }
     d
 }
@@ -318,17 +310,16 @@ fn read_line(
         }
         id
     });
-    let applicant_type =
-        required(&obj, &mut e, "applicant_type", "applicant_type").and_then(|s| {
-            let t = s.parse::<ApplicantType>().ok();
-            if t.is_none() {
-                e.add(
-                    "applicant_type",
-                    format!("申请人类型“{s}”不是表三的列（natural_person、commercial_enterprise …）"),
-                );
-            }
-            t
-        });
+    let applicant_type = required(&obj, &mut e, "applicant_type", "applicant_type").and_then(|s| {
+        let t = s.parse::<ApplicantType>().ok();
+        if t.is_none() {
+            e.add(
+                "applicant_type",
+                format!("申请人类型“{s}”不是表三的列（natural_person、commercial_enterprise …）"),
+            );
+        }
+        t
+    });
     let received = date(
         required(&obj, &mut e, "received", "received"),
         &mut e,
@@ -346,7 +337,11 @@ fn read_line(
     });
     let outcome_text = text(&obj, &mut e, "outcome", "outcome");
     let outcome = outcome_text.and_then(|s| outcome_of(&s, &mut e));
-    let answered = date(text(&obj, &mut e, "answered", "answered"), &mut e, "answered");
+    let answered = date(
+        text(&obj, &mut e, "answered", "answered"),
+        &mut e,
+        "answered",
+    );
     let due = date(text(&obj, &mut e, "due", "due"), &mut e, "due");
     let description = text(&obj, &mut e, "description", "description").unwrap_or_default();
     if description.chars().count() > 5000 {

@@ -155,12 +155,14 @@ impl ImportedCase {
                 );
             }
             if self.answered_on.is_none() && self.due_on.is_some_and(|due| a.filed_on <= due) {
-                field_error(&mut e, &f("filed"), "申请尚未答复也未逾期，不能提起复议或诉讼");
+                field_error(
+                    &mut e,
+                    &f("filed"),
+                    "申请尚未答复也未逾期，不能提起复议或诉讼",
+                );
             }
             match (a.outcome, a.decided_on) {
-                (Table4Column::Total, _) => {
-                    field_error(&mut e, &f("outcome"), "总计不是审理结果")
-                }
+                (Table4Column::Total, _) => field_error(&mut e, &f("outcome"), "总计不是审理结果"),
                 (Table4Column::Pending, Some(_)) => {
                     field_error(&mut e, &f("decided"), "尚未审结的案件不能有审结日期")
                 }
@@ -304,7 +306,9 @@ pub fn import_case(
                 if handled > 0 {
                     return Err(super::invalid(
                         "source_id",
-                        format!("来源编号 {source_id} 的案件导入后已在本平台办理，不能再由导入覆盖"),
+                        format!(
+                            "来源编号 {source_id} 的案件导入后已在本平台办理，不能再由导入覆盖"
+                        ),
                     ));
                 }
                 diesel::update(disclosure_requests::table.find(prev.request_id))
@@ -329,8 +333,7 @@ pub fn import_case(
                     ))
                     .execute(conn)?;
                 diesel::delete(
-                    request_appeals::table
-                        .filter(request_appeals::request_id.eq(prev.request_id)),
+                    request_appeals::table.filter(request_appeals::request_id.eq(prev.request_id)),
                 )
                 .execute(conn)?;
                 diesel::delete(
@@ -394,8 +397,7 @@ pub fn import_case(
                             .eq(serde_json::to_string(&plan).expect("plan serialises")),
                         disclosure_requests::due_on.eq(due_on),
                         disclosure_requests::deadline_note.eq(&deadline_note),
-                        disclosure_requests::handler
-                            .eq(case.outcome.map(|_| IMPORTED_HANDLER)),
+                        disclosure_requests::handler.eq(case.outcome.map(|_| IMPORTED_HANDLER)),
                         disclosure_requests::outcome.eq(state.outcome().map(|o| o.as_str())),
                         disclosure_requests::answered_on.eq(answered_on),
                         disclosure_requests::closed_at.eq(closed_at),

@@ -12,9 +12,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use gongkai_domain::calendar::WorkingCalendar;
-use gongkai_domain::report::{
-    ReportFormat, Table3, Table3Column, Table3Row, Table4, Table4Column,
-};
+use gongkai_domain::report::{ReportFormat, Table3, Table3Column, Table3Row, Table4, Table4Column};
 use gongkai_domain::request::{ApplicantType, Outcome, OutcomeCategory, Stage};
 use gongkai_domain::DomainError;
 use serde::Serialize;
@@ -316,8 +314,8 @@ fn figures<'a>(
     f.median_working_days = median(&days);
     f.p90_working_days = percentile(&days, 90);
     let measured = f.on_time + f.late;
-    f.on_time_rate = (measured > 0)
-        .then(|| (f.on_time as f64 * 1000.0 / measured as f64).round() / 10.0);
+    f.on_time_rate =
+        (measured > 0).then(|| (f.on_time as f64 * 1000.0 / measured as f64).round() / 10.0);
     f.outcomes = OutcomeCategory::ALL
         .into_iter()
         .map(|category| OutcomeCount {
@@ -647,7 +645,13 @@ mod tests {
                     note: "请说明所需信息的名称".into(),
                 },
             );
-            step(&mut c, c5, Step::CorrectionLapsed { on: d("2024-06-20") });
+            step(
+                &mut c,
+                c5,
+                Step::CorrectionLapsed {
+                    on: d("2024-06-20"),
+                },
+            );
             // Still open on 2025-01-10: due in January, overdue since November, due soon.
             let _c7 = case(&mut c, &key, b, "natural_person", "2024-12-30");
             let _c8 = case(&mut c, &key, a, "natural_person", "2024-11-01");
@@ -727,8 +731,14 @@ mod tests {
             // 2025: what 2024 carried forward is carried over; 2019's format has one （六） row.
             let t25 = table3(&mut c, None, 2025).unwrap();
             assert!(t25.check().is_empty());
-            assert_eq!(t25.get(Table3Row::CarriedOver, Table3Column::Total), Some(1));
-            assert_eq!(t25.get(Table3Row::OtherFeeUnpaid, Table3Column::Total), Some(1));
+            assert_eq!(
+                t25.get(Table3Row::CarriedOver, Table3Column::Total),
+                Some(1)
+            );
+            assert_eq!(
+                t25.get(Table3Row::OtherFeeUnpaid, Table3Column::Total),
+                Some(1)
+            );
             assert!(gongkai_domain::report::table3::check_carry_over(&t, &t25).is_empty());
             assert_eq!(
                 table3_row(Outcome::FeeUnpaid, ReportFormat::Trial2019),
@@ -742,9 +752,18 @@ mod tests {
 
             let t4 = table4(&mut c, None, 2024).unwrap();
             assert!(t4.check().is_empty());
-            assert_eq!(t4.get(Table4Block::Reconsideration, Table4Column::Upheld), 1);
-            assert_eq!(t4.get(Table4Block::LitigationDirect, Table4Column::Pending), 1);
-            assert_eq!(t4.get(Table4Block::LitigationDirect, Table4Column::Total), 1);
+            assert_eq!(
+                t4.get(Table4Block::Reconsideration, Table4Column::Upheld),
+                1
+            );
+            assert_eq!(
+                t4.get(Table4Block::LitigationDirect, Table4Column::Pending),
+                1
+            );
+            assert_eq!(
+                t4.get(Table4Block::LitigationDirect, Table4Column::Total),
+                1
+            );
             assert_eq!(table4(&mut c, Some(&[b]), 2024).unwrap(), Table4::new());
             assert_eq!(years(&mut c, None).unwrap(), [2024, 2023]);
         });
@@ -774,9 +793,15 @@ mod tests {
             );
             assert_eq!(crate::request::imported::count(&mut c, None).unwrap(), 1);
             let t4 = table4(&mut c, None, 2024).unwrap();
-            assert_eq!(t4.get(Table4Block::LitigationDirect, Table4Column::Total), 0);
+            assert_eq!(
+                t4.get(Table4Block::LitigationDirect, Table4Column::Total),
+                0
+            );
             let t = table3(&mut c, None, 2024).unwrap();
-            assert_eq!(t.get(Table3Row::PartlyDisclosed, Table3Column::Total), Some(1));
+            assert_eq!(
+                t.get(Table3Row::PartlyDisclosed, Table3Column::Total),
+                Some(1)
+            );
             assert_eq!(t.get(Table3Row::Disclosed, Table3Column::Total), Some(0));
 
             // An open past case, then handled here: a later import may not overwrite it.
@@ -823,11 +848,21 @@ mod tests {
             // Rules between fields, all reported at once.
             let bad = ImportedCase {
                 carried_over: false,
-                answered_on: Some(d("2023-12-01")),
+                due_on: Some(d("2023-12-01")),
                 ..imported(a)
             };
             let e = bad.check(d("2025-01-01")).unwrap_err().to_string();
-            assert!(e.contains("answered") && e.contains("carried_over"), "{e}");
+            assert!(e.contains("due: ") && e.contains("carried_over: "), "{e}");
+            let early = ImportedCase {
+                answered_on: Some(d("2023-12-01")),
+                carried_over: false,
+                ..imported(a)
+            };
+            let e = early.check(d("2025-01-01")).unwrap_err().to_string();
+            assert!(
+                e.starts_with("answered: 答复日期 2023-12-01 早于收到日期"),
+                "{e}"
+            );
         });
     }
 }

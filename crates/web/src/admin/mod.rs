@@ -4,10 +4,10 @@
 
 mod items;
 mod manage;
+mod request_stats;
 mod requests;
 mod search_tools;
 mod subjects;
-mod request_stats;
 
 use axum::routing::{get, post};
 use axum::Router;

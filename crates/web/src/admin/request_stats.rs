@@ -29,21 +29,16 @@ pub const URL: &str = "/admin/requests/stats";
 /// The earliest year offered (the builtin calendar starts in 2007).
 const FIRST_YEAR: i32 = 2007;
 
-fn period_of(
-    q: &HashMap<String, String>,
-    today: NaiveDate,
-) -> Result<Period, FieldErrors> {
+fn period_of(q: &HashMap<String, String>, today: NaiveDate) -> Result<Period, FieldErrors> {
     let mut e = FieldErrors::default();
     let get = |k: &str| q.get(k).map(|s| s.trim()).unwrap_or("");
     let (year, from, to) = (get("year"), get("from"), get("to"));
     if !year.is_empty() {
         return match year.parse::<i32>() {
-            Ok(y) if (FIRST_YEAR..=today.year()).contains(&y) => {
-                Period::year(y).map_err(|_| {
-                    e.add("year", "年度无效");
-                    e
-                })
-            }
+            Ok(y) if (FIRST_YEAR..=today.year()).contains(&y) => Period::year(y).map_err(|_| {
+                e.add("year", "年度无效");
+                e
+            }),
             _ => {
                 e.add(
                     "year",
