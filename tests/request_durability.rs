@@ -249,6 +249,8 @@ fn burst_then_kill_then_track(t: &Target) {
             );
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
+        let failed_before_kill = failed.load(Ordering::SeqCst);
+        eprintln!("{failed_before_kill} attempts failed while the server was up");
         {
             let mut s = server.lock().unwrap();
             s.kill().unwrap(); // SIGKILL on Unix: no shutdown, no flush.
@@ -261,7 +263,7 @@ fn burst_then_kill_then_track(t: &Target) {
     });
     let acked = acked.lock().unwrap().clone();
     eprintln!(
-        "{} acknowledged before the kill, {} attempts unanswered",
+        "{} acknowledged before the kill; {} attempts in all went unanswered (in flight at the kill, or after it)",
         acked.len(),
         failed.load(Ordering::SeqCst)
     );
