@@ -19,6 +19,13 @@ pub enum ImportCmd {
         data: DataArgs,
         file: PathBuf,
     },
+    /// Imports past on-application disclosure requests (依申请公开 cases from an earlier system),
+    /// one JSON object per line (docs/import.md). Re-importing the same file changes nothing.
+    Requests {
+        #[command(flatten)]
+        data: DataArgs,
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -42,7 +49,10 @@ pub enum ExportCmd {
 }
 
 pub fn import(cmd: ImportCmd) -> Result<()> {
-    let ImportCmd::Items { data, file } = cmd;
+    let (data, file) = match cmd {
+        ImportCmd::Items { data, file } => (data, file),
+        ImportCmd::Requests { data, file } => return super::import_requests::run(data, file),
+    };
     let db = data.open()?;
     let report = import_items_file(&db, &file, &ImportOptions::default(), true)?;
     for (line, message) in &report.errors {

@@ -2,6 +2,7 @@ pub mod backup;
 pub mod calendar;
 pub mod common;
 pub mod demo;
+pub mod import_requests;
 pub mod items;
 pub mod reindex;
 pub mod report;

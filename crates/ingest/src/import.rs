@@ -603,3 +603,5 @@ fn insert_relation(c: &mut AnyConnection, item_id: i64, related_id: i64, kind: &
 
 #[cfg(test)]
 mod tests;
+
+pub mod requests;

@@ -1364,3 +1364,6 @@ pub fn decide_appeal(
 
 #[cfg(test)]
 mod tests;
+
+pub mod imported;
+pub mod stats;

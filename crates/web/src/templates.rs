@@ -54,6 +54,7 @@ embed!(
     "admin/request_view.html",
     "admin/request_new.html",
     "admin/request_settings.html",
+    "admin/request_stats.html",
 );
 
 /// Where the handlers must serve [`css()`]; templates link to it as the global `css_url`
@@ -842,6 +843,29 @@ mod tests {
                 "fee_text": "", "national_fees": "[per_piece]\n11-30 100\n"
             })), &["<h1>依申请公开设置</h1>", "2007–2027", "12 件尚未答复", "action=\"/admin/requests/settings/calendar\"",
                    "holiday_cn_json", "[per_piece]", "name=\"schedule\""]),
+            // ---------------------------------------------------------------- 依申请公开统计
+            s("admin/request_stats.html", "a year", merge(a(), json!({
+                "page_title": "依申请公开统计",
+                "form_action": "/admin/requests/stats", "caseload_url": "/admin/requests",
+                "values": {"year": "2024", "from": "", "to": ""}, "errors": {},
+                "year_options": options(&[("2025", "2025 年"), ("2024", "2024 年")]),
+                "outcome_labels": ["（一）予以公开", "（二）部分公开", "（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理"],
+                "today": "2025-01-10", "soon_until": "2025-01-15", "period_label": "2024 年", "imported": 1,
+                "rows": [{"org": "合计（全市）", "is_total": true, "received": 8, "answered": 5, "on_time": "75.0%（1 件逾期）",
+                          "median": "15.0", "p90": "24", "open": 3, "due_soon": 1, "overdue": 1, "outcomes": [2, 0, 1, 1, 0, 1]},
+                         {"org": "某市教育局", "is_total": false, "received": 3, "answered": 1, "on_time": "—（0 件逾期）",
+                          "median": "—", "p90": "—", "open": 1, "due_soon": 0, "overdue": 0, "outcomes": [0, 0, 0, 0, 0, 1]}],
+                "open_by_due": [{"due_on": "2024-11-29", "count": 1}, {"due_on": null, "count": 2}]
+            })), &["<h1>依申请公开统计</h1>", "办理情况（2024 年）", "<th scope=\"row\">合计（全市）</th>", "75.0%（1 件逾期）",
+                   "<option value=\"2024\" selected>2024 年</option>", "历史案件 1 件", "暂无期限（待补正等）", "（至 2025-01-15）",
+                   "href=\"/admin/requests\""]),
+            s("admin/request_stats.html", "bad range", merge(a(), json!({
+                "form_action": "/admin/requests/stats", "caseload_url": "/admin/requests",
+                "values": {"year": "", "from": "2024-13-01", "to": "2024-01-01"},
+                "errors": {"from": "日期“2024-13-01”无法识别，请按 YYYY-MM-DD 填写"},
+                "year_options": options(&[("2024", "2024 年")]), "outcome_labels": [],
+                "today": "2025-01-10", "soon_until": null, "period_label": null, "imported": 0, "rows": [], "open_by_due": []
+            })), &["<a href=\"#f-from\">日期“2024-13-01”无法识别", "value=\"2024-13-01\""]),
         ]
     }
 

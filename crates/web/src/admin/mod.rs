@@ -5,6 +5,7 @@
 mod items;
 mod manage;
 mod request_settings;
+mod request_stats;
 mod requests;
 mod search_tools;
 mod subjects;
@@ -87,6 +88,7 @@ pub fn routes() -> Router<AppState> {
         .route("/requests/{id}/files/{fid}", get(requests::download_file))
         .route("/requests/{id}/fee", post(requests::fee))
         .route("/requests/{id}/publish", post(requests::publish))
+        .route("/requests/stats", get(request_stats::show))
 }
 
 /// The keys of `admin/base.html` for a signed-in user.
