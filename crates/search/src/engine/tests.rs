@@ -742,3 +742,20 @@ fn requests_from_query_parameters_run() {
         "{err}"
     );
 }
+
+#[test]
+fn query_words_follow_the_editors_user_dictionary() {
+    let _serial = crate::dict::USER_WORDS_TEST_LOCK
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    let e = engine();
+    // A made-up programme name no dictionary holds, so parallel tests cannot have added it.
+    let w = "犇淼惠民卡";
+    let before = e.query_words(w).unwrap();
+    assert!(before.len() > 1, "{before:?}");
+    assert!(!e.set_user_words(&[w]).is_empty());
+    assert_eq!(e.query_words(w).unwrap(), vec![vec![w.to_string()]]);
+    assert!(matches!(e.query_words("。。"), Err(SearchError::Query(_))));
+    e.set_user_words::<&str>(&[]);
+    assert_eq!(e.query_words(w).unwrap(), before);
+}
