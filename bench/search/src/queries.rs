@@ -129,7 +129,7 @@ pub fn messy_doc_number(raw: &str, variant: usize) -> String {
 pub fn bench_queries(sample: &[SearchDoc], seed: u64) -> Vec<BenchQuery> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x51);
     let mut out = vec![];
-    let mut pick = |rng: &mut ChaCha8Rng| &sample[rng.gen_range(0..sample.len())];
+    let pick = |rng: &mut ChaCha8Rng| &sample[rng.gen_range(0..sample.len())];
     let words_of = |d: &SearchDoc, rng: &mut ChaCha8Rng| -> Option<String> {
         let w = title_words(&d.title);
         if w.is_empty() {

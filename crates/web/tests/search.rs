@@ -31,8 +31,8 @@ where
     }
 }
 
-/// A made-up programme name that no dictionary holds.
-const WORD: &str = "犇鑫便民码";
+/// A programme name no dictionary holds whole (queries read it as 阳光 采购 平台).
+const WORD: &str = "阳光采购平台";
 
 async fn text(c: &reqwest::Client, url: String) -> String {
     c.get(url).send().await.unwrap().text().await.unwrap()
