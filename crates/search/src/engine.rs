@@ -515,6 +515,33 @@ impl SearchEngine {
         added
     }
 
+    /// Makes the editors' user dictionary exactly `words` (see [`dict::set_user_words`]): queries
+    /// use the change at once; documents indexed before keep their word tokens until
+    /// [`retokenize_all`](Self::retokenize_all). Cached facet counts are dropped when it changes.
+    pub fn set_user_words<S: AsRef<str>>(&self, words: &[S]) -> dict::UserWordsChange {
+        let change = dict::set_user_words(words);
+        if !change.is_empty() {
+            self.invalidate();
+        }
+        change
+    }
+
+    /// The words a query must match, as the query language reads it (each group: the word, then
+    /// its synonyms), for editors checking segmentation. Bad input is a [`SearchError::Query`].
+    pub fn query_words(&self, q: &str) -> Result<Vec<Vec<String>>> {
+        let synonyms = self
+            .synonyms
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let parsed = query::parse(q, &synonyms)?;
+        Ok(parsed
+            .required
+            .into_iter()
+            .map(|r| r.alternatives)
+            .collect())
+    }
+
     /// Re-indexes every visible document from its stored fields (so that dictionary changes
     /// reach old documents) and commits; returns how many were re-indexed.
     pub fn retokenize_all(&self) -> Result<u64> {

@@ -77,6 +77,24 @@ pub fn check(file_name: &str, size: usize) -> std::result::Result<&'static str, 
         .ok_or(Refusal::TypeNotAllowed { extension: ext })
 }
 
+/// The text of a plain-text attachment for search, or None for other types. UTF-8 (with or
+/// without a byte-order mark) is read as such; anything else is read as GB18030, the superset of
+/// the GBK and GB2312 that Chinese office software still saves text files in, so such files are
+/// searchable rather than indexed as mojibake.
+pub fn searchable_text(content_type: &str, bytes: &[u8]) -> Option<String> {
+    if !content_type.starts_with("text/") {
+        return None;
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    Some(match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::GB18030
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
+    })
+}
+
 /// A file name safe to store and to send in Content-Disposition: no path, no control characters.
 pub fn clean_file_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
@@ -127,9 +145,7 @@ pub fn add(
         check(&file_name, bytes.len()).map_err(|r| StorageError::Conflict(format!("{r:?}")))?;
     let sha = hex::encode(Sha256::digest(bytes));
     // Plain text is kept as text so search can index it.
-    let text_content = content_type
-        .starts_with("text/")
-        .then(|| String::from_utf8_lossy(bytes).into_owned());
+    let text_content = searchable_text(content_type, bytes);
     write_txn(conn, |conn| {
         let item = crate::item::get(conn, item_id)?;
         store_blob(conn, &sha, bytes)?;
@@ -234,6 +250,27 @@ pub fn human_size(bytes: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_attachments_are_read_as_utf8_or_gb18030() {
+        let t = "关于最低生活保障标准的通知";
+        assert_eq!(
+            searchable_text("text/plain; charset=utf-8", t.as_bytes()).as_deref(),
+            Some(t)
+        );
+        let bom = [b"\xEF\xBB\xBF".as_slice(), t.as_bytes()].concat();
+        assert_eq!(
+            searchable_text("text/csv; charset=utf-8", &bom).as_deref(),
+            Some(t)
+        );
+        let (gbk, _, _) = encoding_rs::GBK.encode(t);
+        assert!(std::str::from_utf8(&gbk).is_err());
+        assert_eq!(
+            searchable_text("text/plain; charset=utf-8", &gbk).as_deref(),
+            Some(t)
+        );
+        assert_eq!(searchable_text("application/pdf", b"%PDF-1.4"), None);
+    }
 
     #[test]
     fn limits_and_types() {

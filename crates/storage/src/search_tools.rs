@@ -37,8 +37,23 @@ diesel::table! {
     }
 }
 
-/// The outbox entity that tells search nodes to reload synonyms and best bets.
+diesel::table! {
+    search_user_words (id) {
+        id -> BigInt,
+        word -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+/// The outbox entity that tells search nodes to reload synonyms, best bets and user words.
 pub const CONFIG_ENTITY: &str = "search_config";
+
+/// The outbox entity that asks every search node to re-tokenise the documents it holds, so that
+/// user words added since they were indexed reach their word tokens too.
+pub const RETOKENIZE_ENTITY: &str = "search_retokenize";
+
+/// The longest user word, in characters: dictionary words are terms, not sentences.
+pub const MAX_USER_WORD_CHARS: usize = 20;
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = search_synonyms)]
@@ -214,6 +229,126 @@ pub fn best_bets(conn: &mut AnyConnection) -> Result<Vec<BestBet>> {
         .load(conn)?)
 }
 
+/// 用户词典词 — a word an editor added to the segmentation dictionary.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = search_user_words)]
+pub struct UserWord {
+    pub id: i64,
+    pub word: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// Splits an editor's entry into words (spaces, commas, 、, semicolons or line breaks between
+/// them), checking each: 2 to 20 characters, at least one letter, digit or Han character.
+pub fn parse_user_words(raw: &str) -> std::result::Result<Vec<String>, String> {
+    let mut words: Vec<String> = vec![];
+    for w in raw
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '、' | ';' | '；'))
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+    {
+        let n = w.chars().count();
+        if n < 2 || n > MAX_USER_WORD_CHARS {
+            return Err(format!("“{w}”：每个词 2 至 {MAX_USER_WORD_CHARS} 个字"));
+        }
+        if !w.chars().any(char::is_alphanumeric) {
+            return Err(format!("“{w}”不含文字或数字"));
+        }
+        if !words.iter().any(|x| x == w) {
+            words.push(w.to_string());
+        }
+    }
+    if words.is_empty() {
+        return Err("请填写要加入词典的词，多个词用空格或顿号分隔".into());
+    }
+    Ok(words)
+}
+
+/// Adds words to the user dictionary; words already there are skipped. Returns the words added
+/// (an error when none is new). Every node applies them within a second, without a restart.
+pub fn add_user_words(conn: &mut AnyConnection, actor: &Actor, raw: &str) -> Result<Vec<String>> {
+    let words = parse_user_words(raw).map_err(|m| invalid("words", &m))?;
+    write_txn(conn, |conn| {
+        let existing: Vec<String> = search_user_words::table
+            .filter(search_user_words::word.eq_any(&words))
+            .select(search_user_words::word)
+            .load(conn)?;
+        let new: Vec<String> = words
+            .iter()
+            .filter(|w| !existing.contains(w))
+            .cloned()
+            .collect();
+        if new.is_empty() {
+            return Err(invalid("words", "这些词已在用户词典中"));
+        }
+        let at = crate::now();
+        for w in &new {
+            diesel::insert_into(search_user_words::table)
+                .values((
+                    search_user_words::word.eq(w),
+                    search_user_words::created_at.eq(at),
+                ))
+                .execute(conn)?;
+        }
+        changed(
+            conn,
+            actor,
+            "search.user_words.add",
+            format!("user dictionary: added {}", new.join(" ")),
+        )?;
+        Ok(new)
+    })
+}
+
+pub fn remove_user_word(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<()> {
+    write_txn(conn, |conn| {
+        let w: UserWord = search_user_words::table
+            .find(id)
+            .select(UserWord::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or(StorageError::NotFound {
+                what: "user dictionary word",
+                id: id.to_string(),
+            })?;
+        diesel::delete(search_user_words::table.find(id)).execute(conn)?;
+        changed(
+            conn,
+            actor,
+            "search.user_words.remove",
+            format!("user dictionary: removed {}", w.word),
+        )
+    })
+}
+
+/// The user dictionary, oldest first.
+pub fn user_words(conn: &mut AnyConnection) -> Result<Vec<UserWord>> {
+    Ok(search_user_words::table
+        .order(search_user_words::id.asc())
+        .select(UserWord::as_select())
+        .load(conn)?)
+}
+
+/// Asks every search node to re-tokenise its index (announced through the outbox, audited).
+pub fn request_retokenize(conn: &mut AnyConnection, actor: &Actor) -> Result<()> {
+    write_txn(conn, |conn| {
+        outbox::push(conn, RETOKENIZE_ENTITY, 0, outbox::Op::Upsert)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: "search.retokenize",
+                entity: "search",
+                entity_id: "index".into(),
+                org_id: None,
+                summary: "re-tokenise every node's search index".into(),
+                before: None,
+                after: None,
+            },
+        )
+    })
+}
+
 /// ISO week label (`2026-W48`) under which a query is counted.
 pub fn week_of(t: NaiveDateTime) -> String {
     let w = t.date().iso_week();
@@ -387,6 +522,79 @@ mod tests {
                 ["公积金"]
             );
             assert_eq!(weeks(&mut c).unwrap(), ["2026-W48"]);
+        });
+    }
+
+    #[test]
+    fn user_dictionary_words_are_checked_announced_and_audited() {
+        on_both(|db| {
+            let mut c = db.conn().unwrap();
+            let a = Actor::system("test");
+            for bad in ["", " 、 ", "字", "。。", &"长".repeat(21)] {
+                assert!(
+                    matches!(
+                        add_user_words(&mut c, &a, bad),
+                        Err(StorageError::Invalid(_))
+                    ),
+                    "{bad:?}"
+                );
+            }
+            let added = add_user_words(&mut c, &a, "一网通办、惠企直达 一网通办\n好差评").unwrap();
+            assert_eq!(added, ["一网通办", "惠企直达", "好差评"]);
+            // Known words are skipped; only new ones are added and announced.
+            assert_eq!(
+                add_user_words(&mut c, &a, "好差评 跨省通办").unwrap(),
+                ["跨省通办"]
+            );
+            assert!(matches!(
+                add_user_words(&mut c, &a, "好差评"),
+                Err(StorageError::Invalid(_))
+            ));
+            let words = user_words(&mut c).unwrap();
+            assert_eq!(
+                words.iter().map(|w| w.word.as_str()).collect::<Vec<_>>(),
+                ["一网通办", "惠企直达", "好差评", "跨省通办"]
+            );
+            remove_user_word(&mut c, &a, words[1].id).unwrap();
+            assert!(matches!(
+                remove_user_word(&mut c, &a, words[1].id),
+                Err(StorageError::NotFound { .. })
+            ));
+            assert_eq!(user_words(&mut c).unwrap().len(), 3);
+            request_retokenize(&mut c, &a).unwrap();
+            let entities: Vec<String> = crate::outbox::since(&mut c, 0, 10)
+                .unwrap()
+                .into_iter()
+                .map(|e| e.entity)
+                .collect();
+            assert_eq!(
+                entities,
+                [
+                    CONFIG_ENTITY,
+                    CONFIG_ENTITY,
+                    CONFIG_ENTITY,
+                    RETOKENIZE_ENTITY
+                ]
+            );
+            let q = crate::audit::AuditQuery {
+                entity: Some("search".into()),
+                page: 1,
+                per_page: 50,
+                ..Default::default()
+            };
+            let actions: Vec<String> = crate::audit::list(&mut c, &q)
+                .unwrap()
+                .rows
+                .into_iter()
+                .map(|e| e.action)
+                .collect();
+            for want in [
+                "search.user_words.add",
+                "search.user_words.remove",
+                "search.retokenize",
+            ] {
+                assert!(actions.iter().any(|a| a == want), "{want}: {actions:?}");
+            }
         });
     }
 }

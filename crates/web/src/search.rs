@@ -181,6 +181,9 @@ pub fn sync_outbox(
         {
             apply_config(conn, engine)?;
         }
+        let retokenize = batch
+            .iter()
+            .any(|e| e.entity == gongkai_storage::search_tools::RETOKENIZE_ENTITY);
         let mut ids: Vec<i64> = batch
             .iter()
             .filter(|e| e.entity == "item")
@@ -198,16 +201,27 @@ pub fn sync_outbox(
             engine.upsert(&docs).map_err(err)?;
         }
         engine.commit_through(last).map_err(err)?;
+        if retokenize {
+            // After the commit, so the documents re-read from the index are the current ones.
+            let n = engine.retokenize_all().map_err(err)?;
+            tracing::info!("search index re-tokenised: {n} documents");
+        }
         applied += batch.len();
     }
 }
 
-/// Loads the editors' synonyms (on top of the built-in groups) and best bets into the engine.
+/// Loads the editors' user dictionary, synonyms (on top of the built-in groups) and best bets
+/// into the engine.
 pub fn apply_config(
     conn: &mut AnyConnection,
     engine: &gongkai_search::SearchEngine,
 ) -> WebResult<()> {
     use gongkai_storage::search_tools;
+    let words: Vec<String> = search_tools::user_words(conn)?
+        .into_iter()
+        .map(|w| w.word)
+        .collect();
+    engine.set_user_words(&words);
     let mut groups = gongkai_search::default_synonyms();
     groups.extend(search_tools::synonyms(conn)?.iter().map(|g| g.terms()));
     engine.set_synonyms(groups);
@@ -227,6 +241,8 @@ pub fn rebuild(
     progress: &dyn Fn(usize, usize),
 ) -> WebResult<usize> {
     let err = |e: SearchError| WebError::Internal(format!("search index: {e}"));
+    // The editors' dictionary first, so rebuilt documents are cut with their words.
+    apply_config(conn, engine)?;
     // Read the outbox position first: changes after it are replayed by the follower afterwards.
     let through = outbox::last_id(conn)?;
     let ids = item::public_ids(conn)?;

@@ -715,9 +715,15 @@ mod tests {
                            "top": [{"query": "低保 标准", "searches": 12, "results": 30, "clicks": 7}],
                            "zero_results": [{"query": "不存在的词", "searches": 3, "results": 0, "clicks": 0}],
                            "no_clicks": []},
-                "values": {"terms": "公积金", "query": "", "doc_ids": ""},
+                "user_words": [{"word": "一网通办", "delete_url": "/admin/search/words/1/delete"}],
+                "retokenize_requested": true,
+                "try_text": "一网通办低保",
+                "segmentation": {"text": "一网通办低保", "error": null,
+                                 "words": [{"word": "一网通办", "synonyms": ""}, {"word": "低保", "synonyms": "最低生活保障"}]},
+                "values": {"words": "好差评", "terms": "公积金", "query": "", "doc_ids": ""},
                 "errors": {"terms": "同义词组至少包含两个词"}
-            })), &["低保、最低生活保障", "item:42", "不存在的词", "同义词组至少包含两个词", "value=\"公积金\"", "<option value=\"2026-W48\" selected>"]),
+            })), &["低保、最低生活保障", "item:42", "不存在的词", "同义词组至少包含两个词", "value=\"公积金\"", "<option value=\"2026-W48\" selected>",
+                   "/admin/search/words/1/delete", "已通知各服务器重新分词", "value=\"一网通办低保\"", "同义词：最低生活保障", "value=\"好差评\""]),
             // ---------------------------------------------------------------- 依申请公开
             s("request_form.html", "rejected", merge(p(), json!({
                 "page_title": "政府信息公开申请",

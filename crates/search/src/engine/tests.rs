@@ -742,3 +742,20 @@ fn requests_from_query_parameters_run() {
         "{err}"
     );
 }
+
+#[test]
+fn query_words_follow_the_editors_user_dictionary() {
+    let _serial = crate::dict::USER_WORDS_TEST_LOCK
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    let e = engine();
+    // A programme name no dictionary holds whole (read as 金秋 助学 计划), used by no other test.
+    let w = "金秋助学计划";
+    let before = e.query_words(w).unwrap();
+    assert!(before.len() > 1, "{before:?}");
+    assert!(!e.set_user_words(&[w]).is_empty());
+    assert_eq!(e.query_words(w).unwrap(), vec![vec![w.to_string()]]);
+    assert!(matches!(e.query_words("。。"), Err(SearchError::Query(_))));
+    e.set_user_words::<&str>(&[]);
+    assert_eq!(e.query_words(w).unwrap(), before);
+}

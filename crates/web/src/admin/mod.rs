@@ -73,6 +73,12 @@ pub fn routes() -> Router<AppState> {
             "/search/best-bets/{id}/delete",
             post(search_tools::delete_best_bet),
         )
+        .route("/search/words", post(search_tools::add_user_words))
+        .route(
+            "/search/words/{id}/delete",
+            post(search_tools::delete_user_word),
+        )
+        .route("/search/retokenize", post(search_tools::retokenize))
         .route("/requests", get(requests::list).post(requests::create))
         .route("/requests/new", get(requests::new_form))
         .route("/requests/settings", get(request_settings::show))

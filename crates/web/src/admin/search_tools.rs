@@ -1,5 +1,5 @@
-//! 搜索管理 — editors' relevance tools (synonyms, best bets; applied on every node within a
-//! second through the outbox, no restart) and the weekly search analytics.
+//! 搜索管理 — editors' relevance tools (user dictionary, synonyms, best bets; applied on every
+//! node within a second through the outbox, no restart) and the weekly search analytics.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -29,26 +29,56 @@ fn require(staff: &Staff) -> WebResult<()> {
 #[derive(Deserialize, Default)]
 pub struct WeekParam {
     week: Option<String>,
+    /// Text to cut with the current dictionary (分词预览).
+    #[serde(rename = "try")]
+    try_text: Option<String>,
+    /// Set after a re-tokenisation was requested, to say so.
+    retokenize: Option<String>,
 }
 
 #[derive(Deserialize, Serialize, Default)]
 #[serde(default)]
 pub struct ToolsForm {
     terms: String,
+    words: String,
     query: String,
     doc_ids: String,
     #[serde(skip_serializing)]
     csrf: String,
 }
 
+/// How this node's engine reads `text` as a query: the words it must match, with synonyms.
+fn segmentation(state: &AppState, text: &str) -> serde_json::Value {
+    let text = text.trim();
+    if text.is_empty() {
+        return serde_json::Value::Null;
+    }
+    let Some(engine) = state.search.as_ref() else {
+        return json!({"text": text, "error": "本服务器未启用搜索", "words": []});
+    };
+    match engine.query_words(text) {
+        Ok(groups) => json!({
+            "text": text,
+            "error": null,
+            "words": groups.iter().map(|g| json!({
+                "word": g[0],
+                "synonyms": g[1..].join("、"),
+            })).collect::<Vec<_>>(),
+        }),
+        Err(e) => json!({"text": text, "error": e.to_string(), "words": []}),
+    }
+}
+
 async fn page(
     state: &AppState,
     staff: &Staff,
     week: Option<String>,
+    try_text: Option<String>,
+    retokenize_requested: bool,
     form: &ToolsForm,
     errors: &FieldErrors,
 ) -> WebResult<Html<String>> {
-    let (synonyms, bets, weeks, report) = state
+    let (synonyms, bets, weeks, report, words) = state
         .run(move |conn| {
             let weeks = search_tools::weeks(conn)?;
             let week = week
@@ -61,9 +91,11 @@ async fn page(
                 search_tools::best_bets(conn)?,
                 weeks,
                 report,
+                search_tools::user_words(conn)?,
             ))
         })
         .await?;
+    let try_text: String = try_text.unwrap_or_default().chars().take(200).collect();
     render(
         staff,
         "/admin/search",
@@ -74,6 +106,10 @@ async fn page(
             "best_bets": bets.iter().map(|b| json!({"query": b.query, "doc_ids": b.doc_ids, "delete_url": format!("/admin/search/best-bets/{}/delete", b.id)})).collect::<Vec<_>>(),
             "weeks": weeks.iter().map(|w| json!({"value": w, "label": w, "selected": *w == report.week})).collect::<Vec<_>>(),
             "report": report,
+            "user_words": words.iter().map(|w| json!({"word": w.word, "delete_url": format!("/admin/search/words/{}/delete", w.id)})).collect::<Vec<_>>(),
+            "try_text": try_text,
+            "retokenize_requested": retokenize_requested,
+            "segmentation": segmentation(state, &try_text),
             "values": form,
             "errors": errors,
         }),
@@ -90,6 +126,8 @@ pub async fn show(
         &state,
         &staff,
         p.week,
+        p.try_text,
+        p.retokenize.is_some(),
         &ToolsForm::default(),
         &FieldErrors::default(),
     )
@@ -106,7 +144,7 @@ async fn outcome(
         Ok(()) => Ok(Redirect::to("/admin/search").into_response()),
         Err(StorageError::Invalid(e)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            page(state, staff, None, form, &e).await?,
+            page(state, staff, None, None, false, form, &e).await?,
         )
             .into_response()),
         Err(e) => Err(e.into()),
@@ -183,4 +221,48 @@ pub async fn delete_best_bet(
         .run(move |conn| Ok(search_tools::remove_best_bet(conn, &actor, id)?))
         .await?;
     Ok(Redirect::to("/admin/search").into_response())
+}
+
+pub async fn add_user_words(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<ToolsForm>,
+) -> WebResult<Response> {
+    staff.check_csrf(&form.csrf)?;
+    require(&staff)?;
+    let (actor, words) = (staff.actor(), form.words.clone());
+    let r = state
+        .run(move |conn| Ok(search_tools::add_user_words(conn, &actor, &words).map(|_| ())))
+        .await?;
+    outcome(&state, &staff, &form, r).await
+}
+
+pub async fn delete_user_word(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> WebResult<Response> {
+    staff.check_csrf(&f.csrf)?;
+    require(&staff)?;
+    let actor = staff.actor();
+    state
+        .run(move |conn| Ok(search_tools::remove_user_word(conn, &actor, id)?))
+        .await?;
+    Ok(Redirect::to("/admin/search").into_response())
+}
+
+/// Asks every node to re-cut the documents it indexed before the dictionary changed.
+pub async fn retokenize(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(f): Form<CsrfOnly>,
+) -> WebResult<Response> {
+    staff.check_csrf(&f.csrf)?;
+    require(&staff)?;
+    let actor = staff.actor();
+    state
+        .run(move |conn| Ok(search_tools::request_retokenize(conn, &actor)?))
+        .await?;
+    Ok(Redirect::to("/admin/search?retokenize=requested").into_response())
 }

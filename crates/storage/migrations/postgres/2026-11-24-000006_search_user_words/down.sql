@@ -1,0 +1,1 @@
+DROP TABLE search_user_words;
