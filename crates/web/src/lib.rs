@@ -16,6 +16,8 @@ pub mod ratelimit;
 mod request;
 pub mod search;
 pub mod templates;
+// Key areas (issue 8).
+pub mod trading;
 
 pub use app::{router, serve, serve_on, AppState, Config};
 pub use error::WebError;
