@@ -18,6 +18,7 @@ pub mod search;
 pub mod templates;
 // Key areas (issue 8).
 pub mod trading;
+pub mod feeds;
 
 pub use app::{router, serve, serve_on, AppState, Config};
 pub use error::WebError;
