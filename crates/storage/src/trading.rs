@@ -389,6 +389,24 @@ pub fn list(
     })
 }
 
+/// Announcements and projects with their last change, newest first (for sitemaps).
+pub fn public_changes(
+    conn: &mut AnyConnection,
+    limit: i64,
+) -> Result<(Vec<(i64, NaiveDateTime)>, Vec<(i64, NaiveDateTime)>)> {
+    let announcements = trading_announcements::table
+        .order(trading_announcements::updated_at.desc())
+        .limit(limit)
+        .select((trading_announcements::id, trading_announcements::updated_at))
+        .load(conn)?;
+    let projects = trading_projects::table
+        .order(trading_projects::updated_at.desc())
+        .limit(limit)
+        .select((trading_projects::id, trading_projects::updated_at))
+        .load(conn)?;
+    Ok((announcements, projects))
+}
+
 /// Every announcement id (for a search rebuild).
 pub fn all_ids(conn: &mut AnyConnection) -> Result<Vec<i64>> {
     Ok(trading_announcements::table

@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/s/{slug}/c/{column}/feed.rss", get(column_rss))
         .route("/s/{slug}/c/{column}/feed.atom", get(column_atom))
         .route("/open-data/{file}", get(open_data))
+        .route("/s/{slug}/sitemap.xml", get(site_sitemap))
 }
 
 /// Entries per feed: enough for a reader polling daily.
@@ -267,6 +268,64 @@ async fn column_atom(
     feed(s, h, Scope::Column(slug, col), Format::Atom).await
 }
 
+/// Most item pages listed in one site's sitemap (the protocol allows 50,000 per file).
+const SITEMAP_ITEMS: i64 = 10_000;
+
+/// `/s/{slug}/sitemap.xml`: the site's home, its columns and its published items.
+async fn site_sitemap(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path(slug): Path<String>,
+) -> WebResult<Response> {
+    let dir = state.directory().await?;
+    let site = dir.site_by_slug(&slug).ok_or(WebError::NotFound)?.clone();
+    let base = base_url(&state, &headers);
+    let site_id = site.id;
+    let items = state
+        .run(move |conn| {
+            let mut out = vec![];
+            for page in 1..=SITEMAP_ITEMS / 100 {
+                let part = item::list(
+                    conn,
+                    &ItemQuery {
+                        site_id: Some(site_id),
+                        page,
+                        per_page: 100,
+                        ..ItemQuery::public()
+                    },
+                )?;
+                let done = part.rows.len() < 100;
+                out.extend(part.rows);
+                if done {
+                    break;
+                }
+            }
+            Ok(out)
+        })
+        .await?;
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut url = |loc: &str, lastmod: Option<NaiveDateTime>| {
+        xml.push_str(&format!("<url><loc>{}</loc>", xml_escape(&format!("{base}{loc}"))));
+        if let Some(m) = lastmod {
+            xml.push_str(&format!("<lastmod>{}</lastmod>", m.format("%Y-%m-%d")));
+        }
+        xml.push_str("</url>\n");
+    };
+    url(&dir.site_url(&site), None);
+    for c in dir.columns_of(site.id).filter(|c| c.link_url.is_none()) {
+        url(&dir.column_url(c), None);
+    }
+    for i in &items {
+        url(&format!("/items/{}", i.id), Some(i.updated_at));
+    }
+    xml.push_str("</urlset>\n");
+    Ok((
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        xml,
+    )
+        .into_response())
+}
+
 // ---------------------------------------------------------------------------------- open data
 
 /// Rows per export request; larger sets are fetched page by page (`page=2` …).
@@ -484,6 +543,15 @@ async fn catalogue_export(
             &format!("page must be ≥ 1 and per_page between 1 and {EXPORT_MAX}"),
         );
     }
+    let per_page = p.per_page.unwrap_or(EXPORT_MAX);
+    let page = p.page.unwrap_or(1);
+    // The item list reads at most 100 rows at a time; larger pages are read in aligned chunks.
+    if per_page > 100 && per_page % 100 != 0 {
+        return json_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "per_page above 100 must be a multiple of 100",
+        );
+    }
     let q = ItemQuery {
         site_id,
         org_ids: p.org.map(|o| dir.org_subtree(o)),
@@ -491,11 +559,39 @@ async fn catalogue_export(
         year: p.year,
         validity,
         subject_id: p.subject,
-        page: p.page.unwrap_or(1),
-        per_page: p.per_page.unwrap_or(EXPORT_MAX),
         ..ItemQuery::public()
     };
-    let result = match state.run(move |conn| Ok(item::list(conn, &q)?)).await {
+    let result = match state
+        .run(move |conn| {
+            let chunk = per_page.min(100);
+            let first = (page - 1) * (per_page / chunk) + 1;
+            let mut rows = vec![];
+            let mut total = 0;
+            for n in 0..per_page / chunk {
+                let part = item::list(
+                    conn,
+                    &ItemQuery {
+                        page: first + n,
+                        per_page: chunk,
+                        ..q.clone()
+                    },
+                )?;
+                total = part.total;
+                let short = (part.rows.len() as i64) < chunk;
+                rows.extend(part.rows);
+                if short {
+                    break;
+                }
+            }
+            Ok(gongkai_storage::Page {
+                rows,
+                total,
+                page,
+                per_page,
+            })
+        })
+        .await
+    {
         Ok(r) => r,
         Err(e) => return json_error(e.status(), &e.to_string()),
     };

@@ -209,6 +209,8 @@ fn trading_import_lists_history_counts_search_and_open_data() {
         assert!(html.contains("尚未发布：中标候选人公示"), "{html}");
         let (s, _) = page("/trading/999999").await;
         assert_eq!(s, 404);
+        let (_, sitemap) = page("/sitemap.xml").await;
+        assert!(sitemap.contains(&format!("/trading/projects/{project_url}</loc>")));
 
         // Counts by type; totals are the sums of their parts.
         let counts: serde_json::Value = http
@@ -418,6 +420,28 @@ fn feeds_parse_and_catalogue_exports() {
                 .status(),
             422
         );
-        let _ = ids;
+        // The site's own sitemap lists its items; another site's does not.
+        let xml = http
+            .get(w.url("/s/jyj/sitemap.xml"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(xml.starts_with("<?xml") && xml.trim_end().ends_with("</urlset>"));
+        for id in &ids {
+            assert!(xml.contains(&format!("/items/{id}</loc>")), "{xml}");
+        }
+        assert!(xml.contains("/s/jyj/c/zcwj/"));
+        let other = http
+            .get(w.url("/s/mzj/sitemap.xml"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!other.contains("/items/"), "{other}");
     });
 }
