@@ -104,12 +104,17 @@ impl TradingType {
     pub fn category(self) -> TradingCategory {
         use TradingType::*;
         match self {
-            ConstructionTender | ConstructionChange | ConstructionOpening
-            | ConstructionCandidates | ConstructionAward => TradingCategory::Construction,
-            ProcurementConsultation | ProcurementNotice | ProcurementChange
-            | ProcurementCandidates | ProcurementAward | ProcurementFailed => {
-                TradingCategory::Procurement
-            }
+            ConstructionTender
+            | ConstructionChange
+            | ConstructionOpening
+            | ConstructionCandidates
+            | ConstructionAward => TradingCategory::Construction,
+            ProcurementConsultation
+            | ProcurementNotice
+            | ProcurementChange
+            | ProcurementCandidates
+            | ProcurementAward
+            | ProcurementFailed => TradingCategory::Procurement,
             LandListing | LandResult => TradingCategory::Land,
             PropertyRights => TradingCategory::PropertyRights,
         }
@@ -188,12 +193,18 @@ pub fn parse_amount(raw: &str) -> Result<Fen, String> {
         .chars()
         .filter(|c| !matches!(c, ',' | '，' | ' '))
         .collect();
-    let (num, factor) = if let Some(n) = s.strip_suffix("万元").or_else(|| s.strip_suffix('万')) {
+    let (num, factor) = if let Some(n) = s.strip_suffix("万元").or_else(|| s.strip_suffix('万'))
+    {
         (n, 10_000i64)
     } else {
         (s.strip_suffix('元').unwrap_or(&s), 1)
     };
-    let bad = || format!("金额“{}”无法识别（例：1234567.89 或 123.45万元）", raw.trim());
+    let bad = || {
+        format!(
+            "金额“{}”无法识别（例：1234567.89 或 123.45万元）",
+            raw.trim()
+        )
+    };
     let (int_part, frac_part) = match num.split_once('.') {
         Some((i, f)) => (i, f),
         None => (num, ""),
@@ -201,17 +212,14 @@ pub fn parse_amount(raw: &str) -> Result<Fen, String> {
     if int_part.is_empty()
         || !int_part.chars().all(|c| c.is_ascii_digit())
         || !frac_part.chars().all(|c| c.is_ascii_digit())
-        || int_part.len() > 13
+        || int_part.len() > 12
     {
         return Err(bad());
     }
     // Work in 1/1,000,000 yuan so 万元 with up to six decimals stays exact, then round to 分.
     let frac_digits = if factor == 1 { 2 } else { 6 };
     if frac_part.len() > frac_digits {
-        return Err(format!(
-            "金额“{}”的小数位过多（最多到分）",
-            raw.trim()
-        ));
+        return Err(format!("金额“{}”的小数位过多（最多到分）", raw.trim()));
     }
     let mut frac = frac_part.to_string();
     while frac.len() < 6 {
@@ -339,7 +347,10 @@ impl TradingInput {
                 e.add("type", "请填写公告类型");
                 None
             }
-            Some(k) => match TradingType::parse_in(k, category) {
+            // A label of another category is reported as such, not as unknown.
+            Some(k) => match TradingType::parse_in(k, category)
+                .or_else(|_| TradingType::parse_in(k, None))
+            {
                 Ok(t) => {
                     if category.is_some_and(|c| c != t.category()) {
                         e.add(
@@ -574,7 +585,11 @@ impl TradingCounts {
         for c in TradingCategory::ALL {
             let types: Vec<TradingType> = TradingType::of_category(*c).collect();
             if types.len() == 1 {
-                parts.push(format!("{}类信息{}条", c.label_zh(), self.category_total(*c)));
+                parts.push(format!(
+                    "{}类信息{}条",
+                    c.label_zh(),
+                    self.category_total(*c)
+                ));
             } else {
                 let inner: Vec<String> = types
                     .iter()
@@ -588,7 +603,11 @@ impl TradingCounts {
                 ));
             }
         }
-        format!("公布公共资源交易信息{}条。{}。", self.total(), parts.join("；"))
+        format!(
+            "公布公共资源交易信息{}条。{}。",
+            self.total(),
+            parts.join("；")
+        )
     }
 }
 
@@ -617,7 +636,10 @@ mod count_tests {
         all.merge(&c);
         assert_eq!(all.total(), 2 * c.total());
         let s = c.report_sentence();
-        assert!(s.starts_with("公布公共资源交易信息3361条。建设工程类信息3313条，其中招标公告713条"), "{s}");
+        assert!(
+            s.starts_with("公布公共资源交易信息3361条。建设工程类信息3313条，其中招标公告713条"),
+            "{s}"
+        );
         assert!(s.contains("产权交易类信息48条"), "{s}");
     }
 }
@@ -664,7 +686,10 @@ pub const CSV_COLUMNS: &[(&str, &str)] = &[
 
 /// Splits an import file into announcements, each with its 1-based line number (for CSV, the
 /// line the record starts on). A line that cannot be read becomes an error for that line only.
-pub fn parse_import(text: &str, format: ImportFormat) -> Vec<(usize, Result<TradingInput, String>)> {
+pub fn parse_import(
+    text: &str,
+    format: ImportFormat,
+) -> Vec<(usize, Result<TradingInput, String>)> {
     match format {
         ImportFormat::Jsonl => text
             .lines()

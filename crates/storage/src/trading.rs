@@ -476,7 +476,10 @@ pub struct ImportReport {
 pub fn import(
     conn: &mut AnyConnection,
     actor: &Actor,
-    lines: Vec<(usize, std::result::Result<gongkai_domain::trading::TradingInput, String>)>,
+    lines: Vec<(
+        usize,
+        std::result::Result<gongkai_domain::trading::TradingInput, String>,
+    )>,
     allowed: &dyn Fn(&str) -> bool,
 ) -> Result<ImportReport> {
     let orgs: HashMap<String, (i64, String)> = organisations::table
@@ -502,15 +505,17 @@ pub fn import(
             }
         };
         let Some((org_id, path)) = orgs.get(valid.org_code.trim()) else {
-            report
-                .errors
-                .push((line, format!("org_code: 未知的机构代码“{}”", valid.org_code)));
+            report.errors.push((
+                line,
+                format!("org_code: 未知的机构代码“{}”", valid.org_code),
+            ));
             continue;
         };
         if !allowed(path) {
-            report
-                .errors
-                .push((line, format!("org_code: 无权为机构 {} 发布", valid.org_code)));
+            report.errors.push((
+                line,
+                format!("org_code: 无权为机构 {} 发布", valid.org_code),
+            ));
             continue;
         }
         match save(conn, actor, *org_id, &valid) {
@@ -561,7 +566,12 @@ mod tests {
             org_code: "x".into(),
             budget: "500万元".into(),
             published: published.into(),
-            winner: if result { "示范建设集团有限公司" } else { "" }.into(),
+            winner: if result {
+                "示范建设集团有限公司"
+            } else {
+                ""
+            }
+            .into(),
             winning_price: if result { "4,880,000" } else { "" }.into(),
             ..Default::default()
         }
@@ -576,11 +586,34 @@ mod tests {
             let a = Actor::system("test");
             let (org, _) = new_org(&mut c, "00001435", OrgLevel::City);
             // Imported out of order: the award first, then the tender, then a change.
-            save(&mut c, &a, org, &input("中标公告", "JS-1", "2026-05-20", "s3")).unwrap();
-            save(&mut c, &a, org, &input("招标公告", "JS-1", "2026-04-01", "s1")).unwrap();
-            save(&mut c, &a, org, &input("开标情况", "JS-1", "2026-04-25", "s2b")).unwrap();
-            let (chg, created) =
-                save(&mut c, &a, org, &input("变更公告", "JS-1", "2026-04-10", "s2")).unwrap();
+            save(
+                &mut c,
+                &a,
+                org,
+                &input("中标公告", "JS-1", "2026-05-20", "s3"),
+            )
+            .unwrap();
+            save(
+                &mut c,
+                &a,
+                org,
+                &input("招标公告", "JS-1", "2026-04-01", "s1"),
+            )
+            .unwrap();
+            save(
+                &mut c,
+                &a,
+                org,
+                &input("开标情况", "JS-1", "2026-04-25", "s2b"),
+            )
+            .unwrap();
+            let (chg, created) = save(
+                &mut c,
+                &a,
+                org,
+                &input("变更公告", "JS-1", "2026-04-10", "s2"),
+            )
+            .unwrap();
             assert!(created);
             let hist = history(&mut c, chg.project_id).unwrap();
             let kinds: Vec<&str> = hist.iter().map(|h| h.kind.as_str()).collect();
@@ -601,7 +634,7 @@ mod tests {
             assert_eq!(upd.id, chg.id);
             assert_eq!(history(&mut c, chg.project_id).unwrap().len(), 4);
             // A procurement announcement cannot join a construction project.
-            let mut wrong = input("采购公告", "JS-1", "2026-04-11", "s9");
+            let mut wrong = input("招标公告", "JS-1", "2026-04-11", "s9");
             wrong.kind = TradingType::ProcurementNotice;
             let err = save(&mut c, &a, org, &wrong).unwrap_err();
             assert!(matches!(err, StorageError::Invalid(ref e) if e.get("project_code").is_some()));
@@ -628,10 +661,23 @@ mod tests {
             let (county, _) = new_org(&mut c, "00001436", OrgLevel::County);
             save(&mut c, &a, city, &input("招标公告", "A", "2026-01-05", "")).unwrap();
             save(&mut c, &a, city, &input("中标公告", "A", "2026-03-05", "")).unwrap();
-            save(&mut c, &a, county, &input("招标公告", "B", "2026-02-05", "")).unwrap();
-            save(&mut c, &a, county, &input("招标公告", "C", "2025-12-30", "")).unwrap();
-            let mut p = input("采购公告", "P", "2026-06-01", "");
+            save(
+                &mut c,
+                &a,
+                county,
+                &input("招标公告", "B", "2026-02-05", ""),
+            )
+            .unwrap();
+            save(
+                &mut c,
+                &a,
+                county,
+                &input("招标公告", "C", "2025-12-30", ""),
+            )
+            .unwrap();
+            let mut p = input("招标公告", "P", "2026-06-01", "");
             p.kind = TradingType::ProcurementNotice;
+            p.title = "示范市办公设备采购公告".into();
             p.budget = Some(10_000);
             save(&mut c, &a, county, &p).unwrap();
 
@@ -660,10 +706,7 @@ mod tests {
             assert_eq!(t(q(&|q| q.year = Some(2026)), &mut c), 4);
             assert_eq!(t(q(&|q| q.max_amount = Some(100_000)), &mut c), 1);
             // The award's amount is its winning price (4,880,000), the tenders' their budget.
-            assert_eq!(
-                t(q(&|q| q.min_amount = Some(490_000_000)), &mut c),
-                3
-            );
+            assert_eq!(t(q(&|q| q.min_amount = Some(490_000_000)), &mut c), 3);
             assert_eq!(t(q(&|q| q.text = Some("采购".into())), &mut c), 1);
             assert_eq!(t(q(&|q| q.text = Some("100%".into())), &mut c), 0);
 

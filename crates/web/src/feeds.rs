@@ -219,7 +219,9 @@ async fn feed(
             )
         }
     };
-    let rows = state.run(move |conn| Ok(item::list(conn, &q)?.rows)).await?;
+    let rows = state
+        .run(move |conn| Ok(item::list(conn, &q)?.rows))
+        .await?;
     let feed = Feed {
         title,
         link: format!("{base}{page}"),
@@ -305,7 +307,10 @@ async fn site_sitemap(
         .await?;
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     let mut url = |loc: &str, lastmod: Option<NaiveDateTime>| {
-        xml.push_str(&format!("<url><loc>{}</loc>", xml_escape(&format!("{base}{loc}"))));
+        xml.push_str(&format!(
+            "<url><loc>{}</loc>",
+            xml_escape(&format!("{base}{loc}"))
+        ));
         if let Some(m) = lastmod {
             xml.push_str(&format!("<lastmod>{}</lastmod>", m.format("%Y-%m-%d")));
         }
@@ -410,7 +415,10 @@ fn table_response(
                 [
                     (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
                     filename("csv"),
-                    (header::HeaderName::from_static("x-total-count"), total.to_string()),
+                    (
+                        header::HeaderName::from_static("x-total-count"),
+                        total.to_string(),
+                    ),
                 ],
                 body,
             )
@@ -426,7 +434,8 @@ fn table_response(
             }
             for (r, row) in rows.iter().enumerate() {
                 for (c, v) in row.iter().enumerate() {
-                    result = result.and(sheet.write(r as u32 + 1, c as u16, v.as_str()).map(|_| ()));
+                    result =
+                        result.and(sheet.write(r as u32 + 1, c as u16, v.as_str()).map(|_| ()));
                 }
             }
             match result.and_then(|_| book.save_to_buffer()) {
@@ -438,7 +447,10 @@ fn table_response(
                                 .to_string(),
                         ),
                         filename("xlsx"),
-                        (header::HeaderName::from_static("x-total-count"), total.to_string()),
+                        (
+                            header::HeaderName::from_static("x-total-count"),
+                            total.to_string(),
+                        ),
                     ],
                     bytes,
                 )
@@ -536,8 +548,7 @@ async fn catalogue_export(
         },
         None => None,
     };
-    if p.per_page.is_some_and(|n| !(1..=EXPORT_MAX).contains(&n)) || p.page.is_some_and(|n| n < 1)
-    {
+    if p.per_page.is_some_and(|n| !(1..=EXPORT_MAX).contains(&n)) || p.page.is_some_and(|n| n < 1) {
         return json_error(
             StatusCode::UNPROCESSABLE_ENTITY,
             &format!("page must be ≥ 1 and per_page between 1 and {EXPORT_MAX}"),
@@ -609,7 +620,9 @@ async fn catalogue_export(
                 i.index_number.clone().unwrap_or_default(),
                 i.title.clone(),
                 dir.org_name(i.org_id),
-                dir.org(i.org_id).map(|o| o.code.clone()).unwrap_or_default(),
+                dir.org(i.org_id)
+                    .map(|o| o.code.clone())
+                    .unwrap_or_default(),
                 i.doc_number.clone().unwrap_or_default(),
                 label(&i.genre),
                 i.made_on.map(|d| d.to_string()).unwrap_or_default(),
@@ -711,12 +724,24 @@ async fn trading_export(state: AppState, format: DataFormat, raw: Option<String>
 /// The OpenAPI paths of trading, feeds and open data (merged into `/api/v1/openapi.json`).
 pub fn openapi_paths() -> Value {
     let trading_filters: Vec<Value> = [
-        ("category", "交易类别: construction, procurement, land, property_rights (or the Chinese label)"),
-        ("type", "公告类型 code, e.g. procurement_award, or its label within the category"),
-        ("org", "publishing organisation id (its sub-organisations included)"),
+        (
+            "category",
+            "交易类别: construction, procurement, land, property_rights (or the Chinese label)",
+        ),
+        (
+            "type",
+            "公告类型 code, e.g. procurement_award, or its label within the category",
+        ),
+        (
+            "org",
+            "publishing organisation id (its sub-organisations included)",
+        ),
         ("from", "published on or after, YYYY-MM-DD"),
         ("to", "published on or before, YYYY-MM-DD"),
-        ("min", "amount at least (winning price, else budget), yuan; 万元 accepted"),
+        (
+            "min",
+            "amount at least (winning price, else budget), yuan; 万元 accepted",
+        ),
         ("max", "amount at most"),
         ("q", "words in the title or purchaser"),
         ("page", "page number from 1"),
@@ -743,9 +768,7 @@ pub fn openapi_paths() -> Value {
                 "content": {"text/csv": {}, "application/json": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}},
         "422": {"description": "invalid filter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     });
-    let feed = |what: &str| {
-        json!({"get": {"summary": what, "responses": {"200": {"description": "the feed", "content": {"application/rss+xml": {}, "application/atom+xml": {}}}, "404": {"description": "no such site or column"}}}})
-    };
+    let feed = |what: &str| json!({"get": {"summary": what, "responses": {"200": {"description": "the feed", "content": {"application/rss+xml": {}, "application/atom+xml": {}}}, "404": {"description": "no such site or column"}}}});
     json!({
         "/api/v1/trading": {"get": {"summary": "List public resource trading announcements (公共资源交易)", "parameters": trading_filters,
             "responses": {"200": {"description": "{total, page, per_page, announcements: [{id, source_id, category, type, type_label, title, project_code, project_name, purchaser, organisation, budget, winner, winning_price, published_at, deadline_at, opening_at, url}]}"},

@@ -17,8 +17,8 @@ mod request;
 pub mod search;
 pub mod templates;
 // Key areas (issue 8).
-pub mod trading;
 pub mod feeds;
+pub mod trading;
 
 pub use app::{router, serve, serve_on, AppState, Config};
 pub use error::WebError;

@@ -973,7 +973,9 @@ async fn sitemap(State(state): State<AppState>) -> WebResult<Response> {
     let mut url = |loc: &str, at: chrono::NaiveDateTime| {
         xml.push_str(&format!(
             "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
-            format!("{base}{loc}").replace('&', "&amp;").replace('<', "&lt;"),
+            format!("{base}{loc}")
+                .replace('&', "&amp;")
+                .replace('<', "&lt;"),
             at.format("%Y-%m-%d")
         ));
     };

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -95,7 +95,9 @@ impl TradingParams {
         };
         match self.kind.trim() {
             "" => {}
-            k => match TradingType::parse_in(k, category) {
+            k => match TradingType::parse_in(k, category)
+                .or_else(|_| TradingType::parse_in(k, None))
+            {
                 Ok(t) if category.is_none_or(|c| c == t.category()) => {
                     q.kind = Some(t.as_str().into())
                 }
@@ -282,9 +284,7 @@ fn row(dir: &Directory, a: &Announcement) -> Value {
 
 /// The select options of the filter form.
 fn options(p: &TradingParams, dir: &Directory) -> Value {
-    let opt = |value: String, label: String, current: &str| {
-        json!({"value": value, "label": label, "selected": current.trim() == value})
-    };
+    let opt = |value: String, label: String, current: &str| json!({"value": value, "label": label, "selected": current.trim() == value});
     let categories: Vec<Value> = TradingCategory::ALL
         .iter()
         .map(|c| opt(c.as_str().into(), c.label_zh().into(), &p.category))
@@ -401,11 +401,14 @@ async fn announcement_page(
     let dt = |t: Option<NaiveDateTime>| t.map(page::datetime);
     here.render(
         "trading_item.html",
-        Some(&a.title),
+        Some(a.title.as_str()),
         None,
         vec![
             ("公共资源交易".into(), "/trading".into()),
-            (project.name.clone(), format!("/trading/projects/{}", project.id)),
+            (
+                project.name.clone(),
+                format!("/trading/projects/{}", project.id),
+            ),
         ],
         json!({
             "announcement": {
@@ -459,7 +462,7 @@ async fn project_page(
         .unwrap_or_default();
     here.render(
         "trading_project.html",
-        Some(&project.name),
+        Some(project.name.as_str()),
         None,
         vec![("公共资源交易".into(), "/trading".into())],
         json!({
@@ -543,7 +546,11 @@ async fn api_list(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
 }
 
 async fn api_counts(State(state): State<AppState>, Path(year): Path<String>) -> Response {
-    let Some(year) = year.parse::<i32>().ok().filter(|y| (1990..=2200).contains(y)) else {
+    let Some(year) = year
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1990..=2200).contains(y))
+    else {
         return crate::api::json_error(StatusCode::UNPROCESSABLE_ENTITY, "year must be a year");
     };
     match state
@@ -608,13 +615,13 @@ async fn api_import(State(state): State<AppState>, headers: HeaderMap, body: Str
             let Some(user) = gongkai_storage::user::user_for_api_token(conn, &token)? else {
                 return Ok(None);
             };
-            let grants =
-                gongkai_storage::user::domain_grants(&gongkai_storage::user::grants_of(conn, user.id)?);
+            let grants = gongkai_storage::user::domain_grants(&gongkai_storage::user::grants_of(
+                conn, user.id,
+            )?);
             let actor = user.actor(None);
             let lines = parse_import(&body, format);
-            let allowed = |path: &str| {
-                gongkai_domain::role::allowed(&grants, Permission::ReviewItems, path)
-            };
+            let allowed =
+                |path: &str| gongkai_domain::role::allowed(&grants, Permission::ReviewItems, path);
             Ok(Some(trading::import(conn, &actor, lines, &allowed)?))
         })
         .await;
@@ -648,7 +655,8 @@ pub fn search_docs(
         let mut body = format!(
             "{} {} {} {}",
             type_label(&a.kind),
-            p.map(|p| format!("{} {}", p.name, p.code)).unwrap_or_default(),
+            p.map(|p| format!("{} {}", p.name, p.code))
+                .unwrap_or_default(),
             a.purchaser,
             a.winner.clone().unwrap_or_default()
         );

@@ -143,7 +143,11 @@ fn trading_import_lists_history_counts_search_and_open_data() {
             .json()
             .await
             .unwrap();
-        assert_eq!((r["created"].as_i64(), r["updated"].as_i64()), (Some(1), Some(1)), "{r}");
+        assert_eq!(
+            (r["created"].as_i64(), r["updated"].as_i64()),
+            (Some(1), Some(1)),
+            "{r}"
+        );
         assert_eq!(r["errors"][0]["line"], 4, "{r}");
 
         // The public list and its filters.
@@ -173,7 +177,10 @@ fn trading_import_lists_history_counts_search_and_open_data() {
         // Bad filters: field errors, input kept, no 500.
         let (s, html) = page("/trading?min=lots&from=2026-13-01").await;
         assert_eq!(s, 422);
-        assert!(html.contains("value=\"lots\"") && html.contains("金额“lots”无法识别"), "{html}");
+        assert!(
+            html.contains("value=\"lots\"") && html.contains("金额“lots”无法识别"),
+            "{html}"
+        );
         assert!(html.contains("2026-13-01"));
         let (s, _) = page("/trading?colour=red").await;
         assert_eq!(s, 400);
@@ -262,7 +269,10 @@ fn trading_import_lists_history_counts_search_and_open_data() {
             .await
             .unwrap();
         assert_eq!(r.status(), 200);
-        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv"));
         let csv = r.text().await.unwrap();
         let mut lines = csv.trim_start_matches('\u{feff}').lines();
         assert!(lines.next().unwrap().starts_with("id,category,type,title"));
@@ -351,7 +361,10 @@ fn feeds_parse_and_catalogue_exports() {
             let r = http.get(w.url(path)).send().await.unwrap();
             assert_eq!(r.status(), 200, "{path}");
             let ct = r.headers()["content-type"].to_str().unwrap().to_string();
-            assert!(ct.contains(if path.ends_with("rss") { "rss" } else { "atom" }), "{ct}");
+            assert!(
+                ct.contains(if path.ends_with("rss") { "rss" } else { "atom" }),
+                "{ct}"
+            );
             let body = r.bytes().await.unwrap();
             let feed = feed_rs::parser::parse(&body[..])
                 .unwrap_or_else(|e| panic!("{path} does not parse: {e}"));
@@ -363,10 +376,18 @@ fn feeds_parse_and_catalogue_exports() {
                     .iter()
                     .map(|e| e.title.as_ref().unwrap().content.clone())
                     .collect();
-                assert!(titles.iter().any(|t| t.contains("“双减”工作的实施意见 & 附件")), "{titles:?}");
+                assert!(
+                    titles
+                        .iter()
+                        .any(|t| t.contains("“双减”工作的实施意见 & 附件")),
+                    "{titles:?}"
+                );
                 assert!(feed.entries.iter().all(|e| e.published.is_some()));
                 let link = &feed.entries[0].links[0].href;
-                assert!(link.starts_with("http://") && link.contains("/items/"), "{link}");
+                assert!(
+                    link.starts_with("http://") && link.contains("/items/"),
+                    "{link}"
+                );
             }
         }
         for path in ["/s/nosuch/feed.rss", "/s/jyj/c/nosuch/feed.atom"] {
@@ -405,7 +426,10 @@ fn feeds_parse_and_catalogue_exports() {
             .await
             .unwrap();
         assert_eq!(csv.trim().lines().count(), 3);
-        assert!(csv.contains("\"示范市教育局关于“双减”工作的实施意见 & 附件\"") || csv.contains("示范市教育局关于“双减”工作的实施意见 & 附件"));
+        assert!(
+            csv.contains("\"示范市教育局关于“双减”工作的实施意见 & 附件\"")
+                || csv.contains("示范市教育局关于“双减”工作的实施意见 & 附件")
+        );
         let r = http
             .get(w.url("/open-data/catalogue.xlsx"))
             .send()

@@ -165,9 +165,9 @@ pub(super) fn load(c: &mut AnyConnection, city: &City, today: NaiveDate) -> Resu
                 body_html: body(p, kind, published, winner),
                 ..Default::default()
             };
-            let valid = input.validate().map_err(|e| {
-                IngestError::Conflict(format!("demo trading {}: {e}", p.code))
-            })?;
+            let valid = input
+                .validate()
+                .map_err(|e| IngestError::Conflict(format!("demo trading {}: {e}", p.code)))?;
             trading::save(c, &actor, org.id, &valid)?;
             n += 1;
         }
