@@ -26,6 +26,14 @@ pub enum ImportCmd {
         data: DataArgs,
         file: PathBuf,
     },
+    /// Imports public resource trading announcements (公共资源交易) from JSON lines or CSV (by
+    /// the file's extension; schema in docs/key-areas.md). Bad lines are reported with their
+    /// number and reason; good lines are still imported. Exits non-zero when any line was bad.
+    Trading {
+        #[command(flatten)]
+        data: DataArgs,
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -52,6 +60,7 @@ pub fn import(cmd: ImportCmd) -> Result<()> {
     let (data, file) = match cmd {
         ImportCmd::Items { data, file } => (data, file),
         ImportCmd::Requests { data, file } => return super::import_requests::run(data, file),
+        ImportCmd::Trading { data, file } => return super::trading::import(&data, &file),
     };
     let db = data.open()?;
     let report = import_items_file(&db, &file, &ImportOptions::default(), true)?;

@@ -8,3 +8,5 @@ pub mod reindex;
 pub mod report;
 pub mod serve;
 pub mod user;
+// Key areas (issue 8).
+pub mod trading;

@@ -19,5 +19,7 @@ pub mod request;
 pub mod role;
 pub mod site;
 pub mod workflow;
+// Key areas (issue 8).
+pub mod trading;
 
 pub use error::DomainError;

@@ -20,6 +20,8 @@ pub mod settings;
 pub mod site;
 pub mod subject;
 pub mod user;
+// Key areas (issue 8).
+pub mod trading;
 
 use std::path::Path;
 use std::time::Duration;

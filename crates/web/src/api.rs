@@ -316,6 +316,18 @@ async fn create(
 }
 
 async fn openapi() -> Json<Value> {
+    let Json(mut doc) = openapi_core();
+    // Key areas (issue 8): trading, feeds and open data.
+    if let (Some(paths), Value::Object(more)) = (
+        doc.get_mut("paths").and_then(Value::as_object_mut),
+        crate::feeds::openapi_paths(),
+    ) {
+        paths.extend(more);
+    }
+    Json(doc)
+}
+
+fn openapi_core() -> Json<Value> {
     let item_schema = json!({
         "type": "object",
         "properties": {

@@ -167,6 +167,9 @@ pub fn router(state: AppState) -> Router {
         .route("/large-text", get(auth::toggle_large_text))
         .route("/admin/login", get(auth::login_form).post(auth::login))
         .route("/admin/logout", post(auth::logout))
+        // Key areas (issue 8).
+        .merge(crate::trading::routes())
+        .merge(crate::feeds::routes())
         .fallback(portal::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::layer))
         .layer(axum::middleware::from_fn(crate::error::render_errors))

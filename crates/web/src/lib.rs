@@ -17,6 +17,9 @@ mod request;
 pub mod search;
 pub mod templates;
 mod upload;
+// Key areas (issue 8).
+pub mod feeds;
+pub mod trading;
 
 pub use app::{router, serve, serve_on, AppState, Config};
 pub use error::WebError;

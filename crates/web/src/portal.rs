@@ -963,6 +963,25 @@ async fn sitemap(State(state): State<AppState>) -> WebResult<Response> {
             Some(at.format("%Y-%m-%d").to_string()),
         );
     }
+    // Key areas (issue 8): trading announcements and projects.
+    let (announcements, projects) = state
+        .run(|conn| Ok(gongkai_storage::trading::public_changes(conn, 20_000)?))
+        .await?;
+    let mut url = |loc: &str, at: chrono::NaiveDateTime| {
+        xml.push_str(&format!(
+            "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
+            format!("{base}{loc}")
+                .replace('&', "&amp;")
+                .replace('<', "&lt;"),
+            at.format("%Y-%m-%d")
+        ));
+    };
+    for (id, at) in announcements {
+        url(&format!("/trading/{id}"), at);
+    }
+    for (id, at) in projects {
+        url(&format!("/trading/projects/{id}"), at);
+    }
     xml.push_str("</urlset>\n");
     Ok((
         [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],

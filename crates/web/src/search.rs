@@ -192,7 +192,18 @@ pub fn sync_outbox(
         ids.sort_unstable();
         ids.dedup();
         // The current state decides: an upsert of an item withdrawn since is a delete.
-        let (docs, gone) = docs_for(conn, dir, &ids)?;
+        let (mut docs, mut gone) = docs_for(conn, dir, &ids)?;
+        // Key areas (issue 8): trading announcements.
+        let mut trading_ids: Vec<i64> = batch
+            .iter()
+            .filter(|e| e.entity == gongkai_storage::trading::ENTITY)
+            .map(|e| e.entity_id)
+            .collect();
+        trading_ids.sort_unstable();
+        trading_ids.dedup();
+        let (more, more_gone) = crate::trading::search_docs(conn, dir, &trading_ids)?;
+        docs.extend(more);
+        gone.extend(more_gone);
         let err = |e: SearchError| WebError::Internal(format!("search index: {e}"));
         if !gone.is_empty() {
             engine.delete(&gone).map_err(err)?;
@@ -251,6 +262,12 @@ pub fn rebuild(
         let (docs, _) = docs_for(conn, dir, chunk)?;
         engine.upsert(&docs).map_err(err)?;
         progress((n * 1000 + chunk.len()).min(ids.len()), ids.len());
+    }
+    // Key areas (issue 8): trading announcements.
+    let trading_ids = gongkai_storage::trading::all_ids(conn)?;
+    for chunk in trading_ids.chunks(1000) {
+        let (docs, _) = crate::trading::search_docs(conn, dir, chunk)?;
+        engine.upsert(&docs).map_err(err)?;
     }
     engine.commit_through(through).map_err(err)?;
     Ok(ids.len())

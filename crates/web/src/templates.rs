@@ -55,6 +55,10 @@ embed!(
     "admin/request_new.html",
     "admin/request_settings.html",
     "admin/request_stats.html",
+    // Key areas (issue 8).
+    "trading_list.html",
+    "trading_item.html",
+    "trading_project.html",
 );
 
 /// Where the handlers must serve [`css()`]; templates link to it as the global `css_url`
@@ -872,6 +876,60 @@ mod tests {
                 "year_options": options(&[("2024", "2024 年")]), "outcome_labels": [],
                 "today": "2025-01-10", "soon_until": null, "period_label": null, "imported": 0, "rows": [], "open_by_due": []
             })), &["<a href=\"#f-from\">日期“2024-13-01”无法识别", "value=\"2024-13-01\""]),
+                "history": [], "appeals": [], "actions": [], "back_url": "/admin/requests"
+            })), &["91350100M000100Y43", "已记入审计日志", "no data for 2027", "暂无。"]),
+            // ---------------------------------------------------------------- key areas (issue 8)
+            s("trading_list.html", "filtered", merge(p(), json!({
+                "page_title": "公共资源交易",
+                "values": {"category": "procurement", "type": "", "org": "", "from": "2026-01-01", "to": "", "min": "50万元", "max": "", "q": "设备"},
+                "errors": {},
+                "options": {
+                    "categories": [{"value": "construction", "label": "建设工程"}, {"value": "procurement", "label": "政府采购"}],
+                    "types": [{"value": "procurement_notice", "label": "政府采购·采购公告"}],
+                    "orgs": [{"value": "12", "label": "某市公共资源交易中心"}]
+                },
+                "announcements": [
+                    {"title": "某市第一中学实验设备采购项目中标公告", "url": "/trading/7", "type_label": "政府采购·中标公告",
+                     "org": "某市公共资源交易中心", "amount": "1,136,000.00 元", "date": "2026-03-20"},
+                    {"title": "某市第一中学实验设备采购项目采购公告", "url": "/trading/5", "type_label": "政府采购·采购公告",
+                     "org": "某市公共资源交易中心", "amount": null, "date": "2026-02-20"}
+                ],
+                "total": 2,
+                "pagination": {"page": 1, "pages": 1, "total": 2, "prev_url": null, "next_url": null, "pages_list": [{"n": 1, "url": "/trading?page=1", "current": true}]},
+                "export": {"csv": "/open-data/trading.csv?category=procurement", "json": "/open-data/trading.json?category=procurement"}
+            })), &["政府采购·中标公告", "1,136,000.00 元", "value=\"50万元\"", "/open-data/trading.csv?category=procurement"]),
+            s("trading_list.html", "bad filter", merge(p(), json!({
+                "page_title": "公共资源交易",
+                "values": {"category": "", "type": "", "org": "", "from": "2026-02-30", "to": "", "min": "很多", "max": "", "q": ""},
+                "errors": {"from": "日期“2026-02-30”无法识别", "min": "金额“很多”无法识别"},
+                "options": {"categories": [], "types": [], "orgs": []},
+                "announcements": [],
+                "total": 0,
+                "pagination": null,
+                "export": {"csv": "/open-data/trading.csv", "json": "/open-data/trading.json"}
+            })), &["金额“很多”无法识别", "value=\"很多\"", "没有符合条件的公告"]),
+            s("trading_item.html", "award", merge(p(), json!({
+                "page_title": "某市第一中学实验设备采购项目中标公告",
+                "announcement": {
+                    "title": "某市第一中学实验设备采购项目中标公告", "type_label": "政府采购·中标公告",
+                    "org": "某市公共资源交易中心", "purchaser": "某市第一中学", "budget": "1,200,000.00 元",
+                    "published": "2026-03-20 09:00", "deadline": null, "opening": null,
+                    "winner": "某科教仪器有限公司", "winning_price": "1,136,000.00 元",
+                    "body_html": "<p>经评标委员会评审，确定中标人如下。</p>"
+                },
+                "project": {"name": "某市第一中学实验设备采购项目", "code": "SFCG-2026-001", "url": "/trading/projects/3"},
+                "history": [
+                    {"title": "某市第一中学实验设备采购项目采购公告", "url": "/trading/5", "type_label": "政府采购·采购公告", "date": "2026-02-20", "current": false},
+                    {"title": "某市第一中学实验设备采购项目中标公告", "url": "/trading/7", "type_label": "政府采购·中标公告", "date": "2026-03-20", "current": true}
+                ]
+            })), &["某科教仪器有限公司", "SFCG-2026-001", "aria-current=\"page\"", "经评标委员会评审"]),
+            s("trading_project.html", "default", merge(p(), json!({
+                "page_title": "某市学校改造工程",
+                "project": {"name": "某市学校改造工程", "code": "JS-2026-018", "category": "建设工程", "purchaser": "某市教育局", "url": "/trading/projects/4"},
+                "org": "某市公共资源交易中心",
+                "history": [{"title": "某市学校改造工程招标公告", "url": "/trading/9", "type_label": "建设工程·招标公告", "date": "2026-04-01", "org": "某市公共资源交易中心"}],
+                "missing_stages": ["开标情况", "中标候选人公示", "中标公告"]
+            })), &["JS-2026-018", "尚未发布：开标情况、中标候选人公示、中标公告"]),
         ]
     }
 

@@ -18,6 +18,8 @@ pub mod city;
 mod sample;
 mod sources;
 mod texts;
+// Key areas (issue 8).
+mod trading;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -228,6 +230,9 @@ pub fn load_demo_city_with(
             skipped = publish_plan(c, &city, plan, opts, now, &bar)?;
             bar.set_message("workflow items");
             workflow_items(c, &city, opts, now, &bar)?;
+            // Key areas (issue 8).
+            bar.set_message("trading announcements");
+            trading::load(c, &city, now.date())?;
         }
         Ok(users)
     })?;

@@ -1,0 +1,2 @@
+DROP TABLE trading_announcements;
+DROP TABLE trading_projects;

@@ -1,0 +1,471 @@
+//! Key areas over HTTP, on SQLite and on PostgreSQL: trading announcements imported through the
+//! API (bad lines reported, good ones kept), listed with filters, read as a project history,
+//! counted, searched and exported as open data; RSS and Atom feeds read by a real feed parser.
+
+mod support;
+
+use support::{client, databases, start, World};
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn on_each_database<F, Fut>(scenario: F)
+where
+    F: Fn(World) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for db in databases() {
+        rt().block_on(async {
+            let w = start(db).await;
+            scenario(w).await;
+        });
+    }
+}
+
+fn token_of(w: &World, username: &str) -> String {
+    let mut c = w.db.conn().unwrap();
+    let u = gongkai_storage::user::find_by_username(&mut c, username)
+        .unwrap()
+        .unwrap();
+    gongkai_storage::user::create_api_token(
+        &mut c,
+        &gongkai_storage::Actor::system("test"),
+        u.id,
+        "test",
+    )
+    .unwrap()
+}
+
+fn org_code(w: &World, id: i64) -> String {
+    let mut c = w.db.conn().unwrap();
+    gongkai_storage::org::get(&mut c, id).unwrap().code
+}
+
+/// A construction project in three steps and a procurement award, as JSON lines, with two bad
+/// lines in between (an unparseable amount and date; an unknown type).
+fn jsonl(org: &str) -> String {
+    let line = |v: serde_json::Value| v.to_string();
+    [
+        line(serde_json::json!({"source_id": "J1", "category": "建设工程", "type": "招标公告",
+            "title": "示范市第二中学教学楼改造工程招标公告", "project_name": "示范市第二中学教学楼改造工程",
+            "project_code": "SFJS-2026-0101", "purchaser": "示范市第二中学", "org_code": org,
+            "budget": "860万元", "published": "2026-03-02 09:00", "deadline": "2026-03-23 09:30", "opening": "2026-03-23 09:30"})),
+        line(serde_json::json!({"source_id": "J9", "category": "建设工程", "type": "中标公告",
+            "title": "示范市第二中学教学楼改造工程中标公告", "project_name": "示范市第二中学教学楼改造工程",
+            "project_code": "SFJS-2026-0101", "purchaser": "示范市第二中学", "org_code": org,
+            "published": "2026-04-08", "winner": "示范建工集团有限公司", "winning_price": "8,412,300.00"})),
+        line(serde_json::json!({"source_id": "JX", "type": "招标公告", "title": "坏金额",
+            "project_name": "x", "project_code": "X", "purchaser": "x", "org_code": org,
+            "budget": "八百万", "published": "2026-02-30"})),
+        line(serde_json::json!({"source_id": "J2", "category": "建设工程", "type": "开标情况",
+            "title": "示范市第二中学教学楼改造工程开标情况", "project_name": "示范市第二中学教学楼改造工程",
+            "project_code": "SFJS-2026-0101", "purchaser": "示范市第二中学", "org_code": org,
+            "published": "2026-03-23 11:00"})),
+        line(serde_json::json!({"type": "拍卖公告", "title": "x", "project_name": "x", "project_code": "Y",
+            "purchaser": "x", "org_code": org, "published": "2026-01-01"})),
+        line(serde_json::json!({"source_id": "P1", "category": "政府采购", "type": "中标公告",
+            "title": "示范市教育局办公设备采购项目中标公告", "project_name": "示范市教育局办公设备采购项目",
+            "project_code": "SFCG-2026-0033", "purchaser": "示范市教育局", "org_code": org,
+            "budget": "40万元", "published": "2026-05-10", "winner": "示范办公用品有限公司", "winning_price": "386,500"})),
+    ]
+    .join("\n")
+}
+
+#[test]
+fn trading_import_lists_history_counts_search_and_open_data() {
+    on_each_database(|w| async move {
+        let http = client();
+        let org = org_code(&w, w.dept_a);
+        // No token: refused.
+        let r = http
+            .post(w.url("/api/v1/trading/import"))
+            .body(jsonl(&org))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+
+        // An editor of department B may not publish for department A: every line refused.
+        let token_b = token_of(&w, "editor_b");
+        let r: serde_json::Value = http
+            .post(w.url("/api/v1/trading/import"))
+            .bearer_auth(&token_b)
+            .body(jsonl(&org))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(r["created"], 0, "{r}");
+
+        let token = token_of(&w, "reviewer_a");
+        let r: serde_json::Value = http
+            .post(w.url("/api/v1/trading/import"))
+            .bearer_auth(&token)
+            .header("content-type", "application/x-ndjson")
+            .body(jsonl(&org))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(r["created"], 4, "{r}");
+        let errors = r["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 2, "{r}");
+        assert_eq!(errors[0]["line"], 3);
+        let m = errors[0]["message"].as_str().unwrap();
+        assert!(m.contains("budget") && m.contains("published"), "{m}");
+        assert_eq!(errors[1]["line"], 5);
+        assert!(errors[1]["message"].as_str().unwrap().contains("拍卖公告"));
+
+        // CSV with Chinese headers; re-sending J1 updates it instead of adding.
+        let csv = format!(
+            "公告编号,交易类别,公告类型,公告标题,项目名称,项目编号,采购人,发布机构代码,预算金额,发布日期\n\
+             J1,建设工程,招标公告,示范市第二中学教学楼改造工程招标公告（更正）,示范市第二中学教学楼改造工程,SFJS-2026-0101,示范市第二中学,{org},860万元,2026-03-02\n\
+             L1,国土,挂牌出让公告,示范市2026-05号地块挂牌出让公告,示范市2026-05号地块,SFTD-2026-05,示范市自然资源局,{org},3200万元,2026-06-01\n\
+             L2,国土,挂牌出让公告,缺日期,地块,SFTD-2026-06,示范市自然资源局,{org},1万元,\n"
+        );
+        let r: serde_json::Value = http
+            .post(w.url("/api/v1/trading/import"))
+            .bearer_auth(&token)
+            .header("content-type", "text/csv")
+            .body(csv)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            (r["created"].as_i64(), r["updated"].as_i64()),
+            (Some(1), Some(1)),
+            "{r}"
+        );
+        assert_eq!(r["errors"][0]["line"], 4, "{r}");
+
+        // The public list and its filters.
+        let page = |path: &str| {
+            let http = http.clone();
+            let url = w.url(path);
+            async move {
+                let r = http.get(url).send().await.unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            }
+        };
+        let (s, html) = page("/trading").await;
+        assert_eq!(s, 200);
+        assert!(html.contains("共找到 <strong>5</strong> 条公告"), "{html}");
+        assert!(html.contains("（更正）"));
+        let (_, html) = page("/trading?category=procurement").await;
+        assert!(html.contains("共找到 <strong>1</strong> 条公告"));
+        assert!(html.contains("386,500.00 元"));
+        let (_, html) = page("/trading?type=construction_opening").await;
+        assert!(html.contains("共找到 <strong>1</strong> 条公告"));
+        let (_, html) = page("/trading?from=2026-03-01&to=2026-03-31").await;
+        assert!(html.contains("共找到 <strong>2</strong> 条公告"), "{html}");
+        let (_, html) = page("/trading?min=500%E4%B8%87%E5%85%83").await;
+        assert!(html.contains("共找到 <strong>3</strong> 条公告"), "{html}");
+        let (_, html) = page(&format!("/trading?org={}", w.dept_b)).await;
+        assert!(html.contains("共找到 <strong>0</strong> 条公告"));
+        // Bad filters: field errors, input kept, no 500.
+        let (s, html) = page("/trading?min=lots&from=2026-13-01").await;
+        assert_eq!(s, 422);
+        assert!(
+            html.contains("value=\"lots\"") && html.contains("金额“lots”无法识别"),
+            "{html}"
+        );
+        assert!(html.contains("2026-13-01"));
+        let (s, _) = page("/trading?colour=red").await;
+        assert_eq!(s, 400);
+
+        // One project reads in sequence: tender → opening → award.
+        let api: serde_json::Value = http
+            .get(w.url("/api/v1/trading?type=construction_award"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(api["total"], 1);
+        let award = &api["announcements"][0];
+        assert_eq!(award["winning_price"], "8412300.00");
+        assert_eq!(award["project_code"], "SFJS-2026-0101");
+        let (s, html) = page(award["url"].as_str().unwrap()).await;
+        assert_eq!(s, 200);
+        let tender = html.find("招标公告：").unwrap();
+        let opening = html.find("开标情况：").unwrap();
+        let won = html.find("中标公告：").unwrap();
+        assert!(tender < opening && opening < won, "history out of order");
+        assert!(html.contains("示范建工集团有限公司"));
+        let project_url = html
+            .split("href=\"/trading/projects/")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_string();
+        let (s, html) = page(&format!("/trading/projects/{project_url}")).await;
+        assert_eq!(s, 200);
+        assert!(html.contains("尚未发布：中标候选人公示"), "{html}");
+        let (s, _) = page("/trading/999999").await;
+        assert_eq!(s, 404);
+        let (_, sitemap) = page("/sitemap.xml").await;
+        assert!(sitemap.contains(&format!("/trading/projects/{project_url}</loc>")));
+
+        // Counts by type; totals are the sums of their parts.
+        let counts: serde_json::Value = http
+            .get(w.url("/api/v1/trading/counts/2026"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(counts["all"]["total"], 5);
+        let cats = counts["all"]["categories"].as_array().unwrap();
+        let sum: i64 = cats.iter().map(|c| c["total"].as_i64().unwrap()).sum();
+        assert_eq!(sum, 5);
+        for c in cats {
+            let parts: i64 = c["types"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["count"].as_i64().unwrap())
+                .sum();
+            assert_eq!(parts, c["total"].as_i64().unwrap());
+        }
+        assert_eq!(cats[0]["total"], 3);
+        assert_eq!(counts["levels"][0]["level"], "city");
+
+        // Search finds announcements as their own kind.
+        let mut found = serde_json::Value::Null;
+        for _ in 0..50 {
+            found = http
+                .get(w.url("/api/v1/search?q=%E6%95%99%E5%AD%A6%E6%A5%BC&kind=trading"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if found["total"].as_i64() == Some(3) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(found["total"], 3, "{found}");
+
+        // Open data: the same filters, three formats.
+        let r = http
+            .get(w.url("/open-data/trading.csv?category=construction"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv"));
+        let csv = r.text().await.unwrap();
+        let mut lines = csv.trim_start_matches('\u{feff}').lines();
+        assert!(lines.next().unwrap().starts_with("id,category,type,title"));
+        assert_eq!(lines.count(), 3);
+        let json: serde_json::Value = http
+            .get(w.url("/open-data/trading.json?min=100000"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(json["total"], 4, "{json}");
+        assert_eq!(json["records"].as_array().unwrap().len(), 4);
+        let r = http
+            .get(w.url("/open-data/trading.xlsx"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let bytes = r.bytes().await.unwrap();
+        assert_eq!(&bytes[..2], b"PK", "an XLSX is a zip file");
+        let r = http
+            .get(w.url("/open-data/trading.json?min=abc"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert!(body["error"]["fields"]["min"].is_string(), "{body}");
+        assert_eq!(
+            http.get(w.url("/open-data/trading.pdf"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+        let openapi: serde_json::Value = http
+            .get(w.url("/api/v1/openapi.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        for p in [
+            "/api/v1/trading",
+            "/api/v1/trading/import",
+            "/open-data/trading.{format}",
+            "/open-data/catalogue.{format}",
+            "/api/v1/items",
+        ] {
+            assert!(openapi["paths"][p].is_object(), "OpenAPI lacks {p}");
+        }
+    });
+}
+
+#[test]
+fn feeds_parse_and_catalogue_exports() {
+    on_each_database(|w| async move {
+        let (editor, ecsrf) = w.sign_in("editor_a").await;
+        let (reviewer, rcsrf) = w.sign_in("reviewer_a").await;
+        let mut ids = vec![];
+        for title in [
+            "关于做好2026年秋季学期开学工作的通知",
+            "示范市教育局关于“双减”工作的实施意见 & 附件",
+        ] {
+            let id = w
+                .draft(&editor, &ecsrf, w.dept_a, w.site_a, w.column_a, title)
+                .await;
+            assert_eq!(w.act(&editor, &ecsrf, id, "submit", "").await, 303);
+            assert_eq!(w.act(&reviewer, &rcsrf, id, "approve", "").await, 303);
+            assert_eq!(w.act(&reviewer, &rcsrf, id, "publish", "").await, 303);
+            ids.push(id);
+        }
+        let http = client();
+        for path in [
+            "/feed.rss",
+            "/feed.atom",
+            "/s/jyj/feed.rss",
+            "/s/jyj/feed.atom",
+            "/s/jyj/c/zcwj/feed.rss",
+            "/s/jyj/c/zcwj/feed.atom",
+        ] {
+            let r = http.get(w.url(path)).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{path}");
+            let ct = r.headers()["content-type"].to_str().unwrap().to_string();
+            assert!(
+                ct.contains(if path.ends_with("rss") { "rss" } else { "atom" }),
+                "{ct}"
+            );
+            let body = r.bytes().await.unwrap();
+            let feed = feed_rs::parser::parse(&body[..])
+                .unwrap_or_else(|e| panic!("{path} does not parse: {e}"));
+            // The portal's feed, like its home page, carries the whole platform's latest.
+            assert_eq!(feed.entries.len(), 2, "{path}");
+            {
+                let titles: Vec<String> = feed
+                    .entries
+                    .iter()
+                    .map(|e| e.title.as_ref().unwrap().content.clone())
+                    .collect();
+                assert!(
+                    titles
+                        .iter()
+                        .any(|t| t.contains("“双减”工作的实施意见 & 附件")),
+                    "{titles:?}"
+                );
+                assert!(feed.entries.iter().all(|e| e.published.is_some()));
+                let link = &feed.entries[0].links[0].href;
+                assert!(
+                    link.starts_with("http://") && link.contains("/items/"),
+                    "{link}"
+                );
+            }
+        }
+        for path in ["/s/nosuch/feed.rss", "/s/jyj/c/nosuch/feed.atom"] {
+            assert_eq!(http.get(w.url(path)).send().await.unwrap().status(), 404);
+        }
+        // The catalogue's metadata as open data, with the list's filters.
+        let json: serde_json::Value = http
+            .get(w.url(&format!(
+                "/open-data/catalogue.json?org={}&genre=normative_document",
+                w.dept_a
+            )))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(json["total"], 2, "{json}");
+        assert_eq!(json["records"][0]["genre"], "行政规范性文件");
+        assert!(json["records"][0]["index_number"].as_str().unwrap().len() > 5);
+        let json: serde_json::Value = http
+            .get(w.url(&format!("/open-data/catalogue.json?org={}", w.dept_b)))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(json["total"], 0);
+        let csv = http
+            .get(w.url("/open-data/catalogue.csv"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(csv.trim().lines().count(), 3);
+        assert!(
+            csv.contains("\"示范市教育局关于“双减”工作的实施意见 & 附件\"")
+                || csv.contains("示范市教育局关于“双减”工作的实施意见 & 附件")
+        );
+        let r = http
+            .get(w.url("/open-data/catalogue.xlsx"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(
+            http.get(w.url("/open-data/catalogue.json?genre=poem"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            422
+        );
+        // The site's own sitemap lists its items; another site's does not.
+        let xml = http
+            .get(w.url("/s/jyj/sitemap.xml"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(xml.starts_with("<?xml") && xml.trim_end().ends_with("</urlset>"));
+        for id in &ids {
+            assert!(xml.contains(&format!("/items/{id}</loc>")), "{xml}");
+        }
+        assert!(xml.contains("/s/jyj/c/zcwj/"));
+        let other = http
+            .get(w.url("/s/mzj/sitemap.xml"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!other.contains("/items/"), "{other}");
+    });
+}
