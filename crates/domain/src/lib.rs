@@ -19,5 +19,6 @@ pub mod request;
 pub mod role;
 pub mod site;
 pub mod workflow;
+pub mod mailbox;
 
 pub use error::DomainError;

@@ -18,6 +18,7 @@ pub mod session;
 pub mod site;
 pub mod subject;
 pub mod user;
+pub mod mailbox;
 
 use std::path::Path;
 use std::time::Duration;

@@ -16,6 +16,7 @@ pub mod ratelimit;
 mod request;
 pub mod search;
 pub mod templates;
+pub mod mailbox;
 
 pub use app::{router, serve, serve_on, AppState, Config};
 pub use error::WebError;

@@ -197,6 +197,7 @@ pub fn sync_outbox(
         if !docs.is_empty() {
             engine.upsert(&docs).map_err(err)?;
         }
+        crate::mailbox::sync_letters(conn, dir, engine, &batch)?;
         engine.commit_through(last).map_err(err)?;
         applied += batch.len();
     }
@@ -236,6 +237,7 @@ pub fn rebuild(
         engine.upsert(&docs).map_err(err)?;
         progress((n * 1000 + chunk.len()).min(ids.len()), ids.len());
     }
+    crate::mailbox::reindex_letters(conn, dir, engine)?;
     engine.commit_through(through).map_err(err)?;
     Ok(ids.len())
 }

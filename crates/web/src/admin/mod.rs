@@ -3,6 +3,7 @@
 //! organisation of what it touches; every POST checks the session's CSRF token.
 
 mod items;
+mod letters;
 mod manage;
 mod requests;
 mod search_tools;
@@ -76,6 +77,19 @@ pub fn routes() -> Router<AppState> {
         .route("/requests/{id}", get(requests::view))
         .route("/requests/{id}/reveal", post(requests::reveal))
         .route("/requests/{id}/act", post(requests::act))
+        .route("/letters", get(letters::inbox))
+        .route("/letters/stats", get(letters::stats))
+        .route("/letters/{id}", get(letters::view))
+        .route("/letters/{id}/reveal", post(letters::reveal))
+        .route("/letters/{id}/act", post(letters::act))
+        .route("/letters/alerts/{id}/seen", post(letters::alert_seen))
+        .route(
+            "/mailbox/settings",
+            get(letters::settings).post(letters::save_settings),
+        )
+        .route("/mailbox/routes", post(letters::add_route))
+        .route("/mailbox/routes/{id}/delete", post(letters::delete_route))
+        .route("/mailbox/leaders", post(letters::add_leader))
 }
 
 /// The keys of `admin/base.html` for a signed-in user.
@@ -100,6 +114,9 @@ pub fn base(staff: &Staff, current: &str, page_title: &str) -> Value {
     }
     if staff.has_any(Permission::ViewAudit) {
         nav.push(("审计日志", "/admin/audit"));
+    }
+    if staff.has_any(Permission::HandleLetters) {
+        nav.push(("领导信箱", "/admin/letters"));
     }
     let roles: Vec<String> = staff
         .grants
