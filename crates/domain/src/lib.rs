@@ -13,12 +13,12 @@ pub mod doc_number;
 pub mod error;
 pub mod index_number;
 pub mod item;
+pub mod mailbox;
 pub mod org;
 pub mod report;
 pub mod request;
 pub mod role;
 pub mod site;
 pub mod workflow;
-pub mod mailbox;
 
 pub use error::DomainError;

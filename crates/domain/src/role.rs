@@ -107,8 +107,16 @@ mod tests {
         assert!(!allowed(&h, Permission::HandleLetters, "/1/8/"));
         assert!(!allowed(&h, Permission::HandleRequests, "/1/7/"));
         assert!(!allowed(&h, Permission::EditItems, "/1/7/"));
-        assert!(allowed(&[grant(Role::OrgAdmin, "/1/")], Permission::HandleLetters, "/1/7/"));
-        assert!(!allowed(&[grant(Role::Editor, "/1/")], Permission::HandleLetters, "/1/"));
+        assert!(allowed(
+            &[grant(Role::OrgAdmin, "/1/")],
+            Permission::HandleLetters,
+            "/1/7/"
+        ));
+        assert!(!allowed(
+            &[grant(Role::Editor, "/1/")],
+            Permission::HandleLetters,
+            "/1/"
+        ));
     }
 
     #[test]

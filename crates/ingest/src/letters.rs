@@ -105,7 +105,11 @@ struct Liuyan {
 fn lines<T: for<'de> Deserialize<'de>>(path: &Path, max: usize) -> Result<Vec<T>> {
     let text = std::fs::read_to_string(path).map_err(|e| IngestError::io(path, e))?;
     let mut out = vec![];
-    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         if out.len() >= max {
             break;
         }
@@ -175,7 +179,10 @@ pub fn load_demo(
     }
     let half = max / 2;
     let mut records: Vec<ImportLetter> = vec![];
-    for t in lines::<Taidi>(&dir.join("taidi2020_messages_with_replies.jsonl"), max - half)? {
+    for t in lines::<Taidi>(
+        &dir.join("taidi2020_messages_with_replies.jsonl"),
+        max - half,
+    )? {
         let replied = !t.reply.trim().is_empty() && !t.replied_at.trim().is_empty();
         records.push(ImportLetter {
             source: "taidi2020".into(),
@@ -254,7 +261,10 @@ mod tests {
             let list = mailbox::published(&mut c, None, None, 1, 100).unwrap();
             assert_eq!(list.total as usize, s.published);
             // Real timestamps: the TipDM letters are from 2011-2020, the complaints from 2023.
-            assert!(list.rows.iter().all(|p| p.received_on.format("%Y").to_string().as_str() <= "2023"));
+            assert!(list
+                .rows
+                .iter()
+                .all(|p| p.received_on.format("%Y").to_string().as_str() <= "2023"));
             assert!(list.rows.iter().any(|p| p.reply_working_days.is_some()));
             let stats = mailbox::statistics(
                 &mut c,
@@ -274,7 +284,11 @@ mod tests {
     fn a_bad_import_line_is_named() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("l.jsonl");
-        std::fs::write(&p, "{\"source\": \"x\", \"external_id\": \"1\"}\n{\"nope\": 1}\n").unwrap();
+        std::fs::write(
+            &p,
+            "{\"source\": \"x\", \"external_id\": \"1\"}\n{\"nope\": 1}\n",
+        )
+        .unwrap();
         match read_file(&p) {
             Err(IngestError::Data { line, .. }) => assert_eq!(line, 2),
             other => panic!("{other:?}"),

@@ -9,6 +9,7 @@ pub mod error;
 pub mod feedback;
 pub mod index_number;
 pub mod item;
+pub mod mailbox;
 pub mod org;
 pub mod outbox;
 pub mod request;
@@ -18,7 +19,6 @@ pub mod session;
 pub mod site;
 pub mod subject;
 pub mod user;
-pub mod mailbox;
 
 use std::path::Path;
 use std::time::Duration;

@@ -148,7 +148,12 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(letters, letter_publications, letter_ratings);
+diesel::allow_tables_to_appear_in_same_query!(
+    letters,
+    letter_publications,
+    letter_ratings,
+    letter_alerts
+);
 diesel::joinable!(letter_publications -> letters (letter_id));
 
 /// The outbox entity of a published letter.
@@ -191,7 +196,7 @@ pub fn mask_name(name: &str) -> String {
 // ------------------------------------------------------------------ settings
 
 /// A site's mailbox settings (defaults until an admin saves them).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     pub site_id: Option<i64>,
     /// 答复期限 in working days.
@@ -328,7 +333,11 @@ pub fn save_settings(
 
 /// Replaces nothing: adds the tree's leaves not yet stored, after the existing ones. Returns how
 /// many were added (0 on a second run).
-pub fn seed_categories(conn: &mut AnyConnection, actor: &Actor, tree: &CategoryTree) -> Result<usize> {
+pub fn seed_categories(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    tree: &CategoryTree,
+) -> Result<usize> {
     write_txn(conn, |conn| {
         let existing: Vec<String> = mailbox_categories::table
             .select(mailbox_categories::path)
@@ -410,7 +419,12 @@ fn rules(conn: &mut AnyConnection) -> Result<Vec<RoutingRule>> {
 }
 
 /// Sets (or replaces) the rule for a category of the tree.
-pub fn set_route(conn: &mut AnyConnection, actor: &Actor, category: &str, org_id: i64) -> Result<()> {
+pub fn set_route(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    category: &str,
+    org_id: i64,
+) -> Result<()> {
     let path = CategoryPath::parse(category).map_err(|e| invalid("category", e.to_string()))?;
     write_txn(conn, |conn| {
         if !category_tree(conn)?.contains(&path) {
@@ -862,7 +876,11 @@ pub fn submit(
                 org_id: Some(org_id),
                 summary: format!(
                     "letter {tracking_code} received {received_on}{}, due {}{}",
-                    if routed.is_some() { ", routed by rule" } else { "" },
+                    if routed.is_some() {
+                        ", routed by rule"
+                    } else {
+                        ""
+                    },
                     due_on
                         .map(|d| d.to_string())
                         .unwrap_or_else(|| "not computable".into()),
@@ -874,7 +892,9 @@ pub fn submit(
                 ),
                 before: None,
                 // No personal data in the log: the masked forms only.
-                after: Some(json!({"writer": mask_name(&new.name), "phone": mask_phone(&new.phone), "category": new.category.as_code()})),
+                after: Some(
+                    json!({"writer": mask_name(&new.name), "phone": mask_phone(&new.phone), "category": new.category.as_code()}),
+                ),
             },
         )?;
         Ok(Acknowledgement {
@@ -989,7 +1009,10 @@ pub fn reveal(conn: &mut AnyConnection, key: &DataKey, actor: &Actor, id: i64) -
                 entity: ENTITY,
                 entity_id: id.to_string(),
                 org_id: Some(l.org_id),
-                summary: format!("viewed the writer's contact details of letter {}", l.tracking_code),
+                summary: format!(
+                    "viewed the writer's contact details of letter {}",
+                    l.tracking_code
+                ),
                 before: None,
                 after: None,
             },
@@ -1009,16 +1032,33 @@ fn decrypt_writer(key: &DataKey, l: &Letter) -> Result<Writer> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     /// 转办 (or re-route, with the reason) to the responsible organisation.
-    Route { org_id: i64, reason: String },
+    Route {
+        org_id: i64,
+        reason: String,
+    },
     /// 答复 on a day.
-    Reply { on: NaiveDate, text: String },
+    Reply {
+        on: NaiveDate,
+        text: String,
+    },
     /// 不予受理 with the reason (abusive, duplicate, not a matter for this government).
-    Decline { reason: String },
+    Decline {
+        reason: String,
+    },
     /// 督办 of an overdue letter, with the instruction.
-    Escalate { on: NaiveDate, note: String },
+    Escalate {
+        on: NaiveDate,
+        note: String,
+    },
     /// 公开: the Q&A as it will be shown, personal data removed (staff may edit the redaction).
-    Publish { subject: String, body: String, reply: String },
-    Unpublish { reason: String },
+    Publish {
+        subject: String,
+        body: String,
+        reply: String,
+    },
+    Unpublish {
+        reason: String,
+    },
 }
 
 impl Step {
@@ -1121,7 +1161,11 @@ pub fn act(
                         if rerouting { "re-routed" } else { "routed" },
                         l.tracking_code,
                         l.org_id,
-                        if reason.is_empty() { String::new() } else { format!(": {reason}") }
+                        if reason.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {reason}")
+                        }
                     ),
                     json!({"from": l.org_id, "to": org_id, "reason": reason, "rerouted": rerouting}),
                     Some(*org_id),
@@ -1230,7 +1274,10 @@ pub fn act(
                     .execute(conn)?;
                 outbox::push(conn, ENTITY, id, outbox::Op::Delete)?;
                 (
-                    format!("withdrew the published letter {}: {reason}", l.tracking_code),
+                    format!(
+                        "withdrew the published letter {}: {reason}",
+                        l.tracking_code
+                    ),
                     json!({"reason": reason}),
                     Some(l.org_id),
                 )
@@ -1278,7 +1325,11 @@ pub fn events(conn: &mut AnyConnection, letter_id: i64) -> Result<Vec<Event>> {
 
 /// Records the reminders (催办) due on `today` for open letters entering the reminder period,
 /// once per letter; returns how many were recorded. Idempotent within a day and across days.
-pub fn remind_due(conn: &mut AnyConnection, cal: &WorkingCalendar, today: NaiveDate) -> Result<usize> {
+pub fn remind_due(
+    conn: &mut AnyConnection,
+    cal: &WorkingCalendar,
+    today: NaiveDate,
+) -> Result<usize> {
     write_txn(conn, |conn| {
         let open: Vec<Letter> = letters::table
             .filter(letters::status.eq_any([
@@ -1349,10 +1400,7 @@ pub fn rate(
         if l.status() != LetterStatus::Replied {
             return Err(invalid("rating", "留言答复后才能评价"));
         }
-        let done: i64 = letter_ratings::table
-            .find(l.id)
-            .count()
-            .get_result(conn)?;
+        let done: i64 = letter_ratings::table.find(l.id).count().get_result(conn)?;
         if done > 0 {
             return Err(invalid("rating", "您已评价过这封留言的答复"));
         }
@@ -1382,7 +1430,11 @@ pub fn rate(
                 entity: ENTITY,
                 entity_id: l.id.to_string(),
                 org_id: Some(l.org_id),
-                summary: format!("the writer rated the reply to {}: {}", l.tracking_code, rating.label_zh()),
+                summary: format!(
+                    "the writer rated the reply to {}: {}",
+                    l.tracking_code,
+                    rating.label_zh()
+                ),
                 before: None,
                 after: Some(json!({"rating": rating.as_str()})),
             },
@@ -1471,7 +1523,10 @@ pub struct Alert {
 }
 
 /// Unseen watch-word alerts for the organisations in `org_ids` (`None`: all), newest first.
-pub fn open_alerts(conn: &mut AnyConnection, org_ids: Option<&[i64]>) -> Result<Vec<(Alert, String, String)>> {
+pub fn open_alerts(
+    conn: &mut AnyConnection,
+    org_ids: Option<&[i64]>,
+) -> Result<Vec<(Alert, String, String)>> {
     let mut q = letter_alerts::table
         .inner_join(letters::table.on(letters::id.eq(letter_alerts::letter_id)))
         .filter(letter_alerts::seen_at.is_null())
@@ -1553,7 +1608,11 @@ type PublishedRow = (
 );
 
 fn published_of(r: PublishedRow) -> Published {
-    let ((id, tracking_code, leader_id, addressed_org_id, org_id, category), (received_on, replied_on, reply_working_days), (subject, body, reply, published_at)) = r;
+    let (
+        (id, tracking_code, leader_id, addressed_org_id, org_id, category),
+        (received_on, replied_on, reply_working_days),
+        (subject, body, reply, published_at),
+    ) = r;
     Published {
         id,
         tracking_code,
@@ -1607,7 +1666,9 @@ pub fn published(
 ) -> Result<Page<Published>> {
     let (page, per_page, offset) = crate::page_window(page, per_page, 100);
     let filtered = || {
-        let mut b = letters::table.inner_join(letter_publications::table).into_boxed();
+        let mut b = letters::table
+            .inner_join(letter_publications::table)
+            .into_boxed();
         if let Some(l) = leader_id {
             b = b.filter(letters::leader_id.eq(l));
         }
@@ -1774,15 +1835,19 @@ pub fn statistics(
     let mut by_org: BTreeMap<i64, Acc> = BTreeMap::new();
     let mut by_leader: BTreeMap<i64, Acc> = BTreeMap::new();
     let mut open = vec![];
-    for (id, code, subject, org_id, leader_id, status, received_on, due_on, replied_on, days) in rows {
+    for (id, code, subject, org_id, leader_id, status, received_on, due_on, replied_on, days) in
+        rows
+    {
         let status: LetterStatus = status.parse().unwrap_or(LetterStatus::Received);
         let is_open = status.is_open();
-        let days = days.map(|d| d.max(0) as u32).or_else(|| {
-            replied_on.and_then(|r| cal.working_days_between(received_on, r).ok())
-        });
+        let days = days
+            .map(|d| d.max(0) as u32)
+            .or_else(|| replied_on.and_then(|r| cal.working_days_between(received_on, r).ok()));
         let replied = status == LetterStatus::Replied;
         let on_time = replied && matches!((replied_on, due_on), (Some(r), Some(d)) if r <= d);
-        let rating = ratings.get(&id).and_then(|r| r.parse::<Satisfaction>().ok());
+        let rating = ratings
+            .get(&id)
+            .and_then(|r| r.parse::<Satisfaction>().ok());
         let old = is_open
             && received_on
                 .checked_add_months(Months::new(3))
@@ -1917,7 +1982,12 @@ pub fn import(
     let mut leader_ids: BTreeMap<(String, String), i64> = BTreeMap::new();
     let mut org_ids: BTreeMap<String, i64> = BTreeMap::new();
     for (n, r) in records.iter().enumerate() {
-        let bad = |m: String| invalid("records", format!("record {} ({}): {m}", n + 1, r.external_id));
+        let bad = |m: String| {
+            invalid(
+                "records",
+                format!("record {} ({}): {m}", n + 1, r.external_id),
+            )
+        };
         if r.source.trim().is_empty() || r.external_id.trim().is_empty() {
             return Err(bad("source and external_id are required".into()));
         }
@@ -1930,11 +2000,15 @@ pub fn import(
             summary.already_present += 1;
             continue;
         }
-        let received_at = parse_cst(&r.received_at).ok_or_else(|| bad(format!("received_at {:?} is not a time", r.received_at)))?;
+        let received_at = parse_cst(&r.received_at)
+            .ok_or_else(|| bad(format!("received_at {:?} is not a time", r.received_at)))?;
         let replied_at = if r.reply.trim().is_empty() {
             None
         } else {
-            Some(parse_cst(&r.replied_at).ok_or_else(|| bad(format!("replied_at {:?} is not a time", r.replied_at)))?)
+            Some(
+                parse_cst(&r.replied_at)
+                    .ok_or_else(|| bad(format!("replied_at {:?} is not a time", r.replied_at)))?,
+            )
         };
         let org_id: i64 = match org_ids.get(r.org.trim()) {
             Some(id) => *id,
@@ -1961,7 +2035,10 @@ pub fn import(
         let leader_id = if r.leader_title.trim().is_empty() {
             None
         } else {
-            let k = (r.leader_title.trim().to_string(), r.leader_name.trim().to_string());
+            let k = (
+                r.leader_title.trim().to_string(),
+                r.leader_name.trim().to_string(),
+            );
             match leader_ids.get(&k) {
                 Some(id) => Some(*id),
                 None => {
@@ -1991,7 +2068,9 @@ pub fn import(
             phone: String::new(),
             email: None,
         };
-        let hits = settings.watch_words.hits(&format!("{}\n{}", r.subject, r.body));
+        let hits = settings
+            .watch_words
+            .hits(&format!("{}\n{}", r.subject, r.body));
         write_txn(conn, |conn| {
             let code = draw_code(conn, received_at)?;
             let id = insert_letter(
@@ -2006,7 +2085,10 @@ pub fn import(
                     category: &category.as_code(),
                     subject: &subject,
                     body: r.body.trim(),
-                    writer_enc: &key.encrypt(WRITER_FIELD, &serde_json::to_string(&writer).expect("writer serialises")),
+                    writer_enc: &key.encrypt(
+                        WRITER_FIELD,
+                        &serde_json::to_string(&writer).expect("writer serialises"),
+                    ),
                     writer_masked: &mask_name(&writer.name),
                     phone_masked: "",
                     publish_consent: r.publish,
@@ -2020,9 +2102,20 @@ pub fn import(
                     external_id: Some(r.external_id.trim()),
                 },
             )?;
-            add_event(conn, actor, id, "imported", Some(org_id), &json!({"source": r.source, "external_id": r.external_id}), received_at)?;
+            add_event(
+                conn,
+                actor,
+                id,
+                "imported",
+                Some(org_id),
+                &json!({"source": r.source, "external_id": r.external_id}),
+                received_at,
+            )?;
             if let (Some(at), Some(on)) = (replied_at, replied_on) {
-                let days = cal.working_days_between(received_on, on.max(received_on)).ok().map(|d| d as i32);
+                let days = cal
+                    .working_days_between(received_on, on.max(received_on))
+                    .ok()
+                    .map(|d| d as i32);
                 diesel::update(letters::table.find(id))
                     .set((
                         letters::reply.eq(r.reply.trim()),
@@ -2031,7 +2124,15 @@ pub fn import(
                         letters::reply_working_days.eq(days),
                     ))
                     .execute(conn)?;
-                add_event(conn, actor, id, "reply", Some(answering), &json!({"on": on, "working_days": days}), at)?;
+                add_event(
+                    conn,
+                    actor,
+                    id,
+                    "reply",
+                    Some(answering),
+                    &json!({"on": on, "working_days": days}),
+                    at,
+                )?;
                 summary.replied += 1;
                 if r.publish {
                     let name = writer.name.as_str();

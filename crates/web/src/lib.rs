@@ -10,13 +10,13 @@ pub mod background;
 pub mod cache;
 pub mod directory;
 pub mod error;
+pub mod mailbox;
 pub mod page;
 mod portal;
 pub mod ratelimit;
 mod request;
 pub mod search;
 pub mod templates;
-pub mod mailbox;
 
 pub use app::{router, serve, serve_on, AppState, Config};
 pub use error::WebError;

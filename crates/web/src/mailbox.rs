@@ -58,7 +58,12 @@ fn qa_row(dir: &Directory, leaders: &[mailbox::Leader], p: &Published) -> Value 
     })
 }
 
-fn addressee(dir: &Directory, leaders: &[mailbox::Leader], leader_id: Option<i64>, org_id: i64) -> String {
+fn addressee(
+    dir: &Directory,
+    leaders: &[mailbox::Leader],
+    leader_id: Option<i64>,
+    org_id: i64,
+) -> String {
     leader_id
         .and_then(|l| leaders.iter().find(|x| x.id == l))
         .map(|l| l.label())
@@ -127,9 +132,9 @@ async fn options(state: &AppState, dir: &Directory) -> WebResult<Value> {
         .map(|l| json!({"value": format!("leader:{}", l.id), "label": format!("领导：{}", l.label())}))
         .collect();
     recipients.extend(
-        dir.orgs
-            .iter()
-            .map(|o| json!({"value": format!("org:{}", o.id), "label": format!("部门：{}", o.name)})),
+        dir.orgs.iter().map(
+            |o| json!({"value": format!("org:{}", o.id), "label": format!("部门：{}", o.name)}),
+        ),
     );
     let mut groups: Vec<Value> = vec![];
     for top in tree.top_level() {
@@ -229,7 +234,14 @@ async fn form(
         publish: "1".into(),
         ..Default::default()
     };
-    form_page(&state, jar, &values, &FieldErrors::default(), StatusCode::OK).await
+    form_page(
+        &state,
+        jar,
+        &values,
+        &FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn submit(
@@ -369,7 +381,11 @@ pub struct TrackForm {
     csrf: String,
 }
 
-async fn look_up(state: &AppState, code: &str, password: &str) -> WebResult<Option<(Letter, Option<mailbox::Rating>)>> {
+async fn look_up(
+    state: &AppState,
+    code: &str,
+    password: &str,
+) -> WebResult<Option<(Letter, Option<mailbox::Rating>)>> {
     let (c, p) = (code.to_string(), password.to_string());
     Ok(state
         .run(move |conn| {
@@ -406,7 +422,15 @@ async fn track(
         errors.add("password", "请填写查询密码");
     }
     if !errors.is_empty() {
-        return track_page(&state, jar, &code, json!(errors), Value::Null, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return track_page(
+            &state,
+            jar,
+            &code,
+            json!(errors),
+            Value::Null,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     match look_up(&state, &code, &form.password).await? {
         Some((l, r)) => {
@@ -457,7 +481,12 @@ async fn rate(
         name: "public".into(),
         ip: Some(ip).filter(|i| !i.is_empty()),
     };
-    let (c, p, r, m) = (form.code.clone(), form.password.clone(), form.rating.clone(), form.comment.clone());
+    let (c, p, r, m) = (
+        form.code.clone(),
+        form.password.clone(),
+        form.rating.clone(),
+        form.comment.clone(),
+    );
     let done = state
         .run(move |conn| Ok(mailbox::rate(conn, &actor, &c, &p, &r, &m)))
         .await?;
@@ -484,7 +513,15 @@ async fn rate(
                 }
                 None => Value::Null,
             };
-            track_page(&state, jar, &code, json!(e), view, StatusCode::UNPROCESSABLE_ENTITY).await
+            track_page(
+                &state,
+                jar,
+                &code,
+                json!(e),
+                view,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -496,7 +533,12 @@ async fn letter_page(
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
     let (found, leaders) = state
-        .run(move |conn| Ok((mailbox::published_one(conn, id)?, mailbox::leaders(conn, false)?)))
+        .run(move |conn| {
+            Ok((
+                mailbox::published_one(conn, id)?,
+                mailbox::leaders(conn, false)?,
+            ))
+        })
         .await?;
     let q = found.ok_or(WebError::NotFound)?;
     let path = format!("/mailbox/letters/{id}");
@@ -551,7 +593,11 @@ pub fn letter_doc(dir: &Directory, p: &Published) -> SearchDoc {
     d
 }
 
-fn letter_docs(conn: &mut AnyConnection, dir: &Directory, ids: &[i64]) -> WebResult<(Vec<SearchDoc>, Vec<String>)> {
+fn letter_docs(
+    conn: &mut AnyConnection,
+    dir: &Directory,
+    ids: &[i64],
+) -> WebResult<(Vec<SearchDoc>, Vec<String>)> {
     let found = mailbox::published_many(conn, ids)?;
     let docs = found.iter().map(|p| letter_doc(dir, p)).collect();
     let gone = ids

@@ -55,7 +55,12 @@ fn mailbox_setup(w: &World) -> i64 {
     mayor
 }
 
-fn letter_form(csrf: &str, recipient: &str, subject: &str, body: &str) -> Vec<(&'static str, String)> {
+fn letter_form(
+    csrf: &str,
+    recipient: &str,
+    subject: &str,
+    body: &str,
+) -> Vec<(&'static str, String)> {
     vec![
         ("csrf", csrf.to_string()),
         ("recipient", recipient.to_string()),
@@ -97,7 +102,10 @@ async fn write(w: &World, recipient: &str, subject: &str, body: &str) -> (String
         .unwrap();
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
-    (strong_after(&html, "查询码"), strong_after(&html, "查询密码"))
+    (
+        strong_after(&html, "查询码"),
+        strong_after(&html, "查询密码"),
+    )
 }
 
 async fn track(w: &World, c: &reqwest::Client, code: &str, password: &str) -> (u16, String) {
@@ -105,7 +113,11 @@ async fn track(w: &World, c: &reqwest::Client, code: &str, password: &str) -> (u
     let csrf = csrf_of(&page);
     let r = c
         .post(w.url("/mailbox/track"))
-        .form(&[("csrf", csrf.as_str()), ("code", code), ("password", password)])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("code", code),
+            ("password", password),
+        ])
         .send()
         .await
         .unwrap();
@@ -124,7 +136,9 @@ fn citizen_writes_tracks_rates_and_staff_handle_and_publish() {
         let citizen = client();
         let (status, html) = get(&citizen, w.url(&format!("/mailbox/write?leader={mayor}"))).await;
         assert_eq!(status, 200);
-        assert!(html.contains(&format!("<option value=\"leader:{mayor}\" selected>领导：市长 王某</option>")));
+        assert!(html.contains(&format!(
+            "<option value=\"leader:{mayor}\" selected>领导：市长 王某</option>"
+        )));
         assert!(html.contains("<optgroup label=\"城乡建设\">"));
         let csrf = csrf_of(&html);
         let recipient = format!("leader:{mayor}");
@@ -132,7 +146,12 @@ fn citizen_writes_tracks_rates_and_staff_handle_and_publish() {
         // A forged token is refused.
         let r = client()
             .post(w.url("/mailbox/write"))
-            .form(&letter_form("forged", &recipient, "燃气压力不足", "入冬以来燃气压力一直不足。"))
+            .form(&letter_form(
+                "forged",
+                &recipient,
+                "燃气压力不足",
+                "入冬以来燃气压力一直不足。",
+            ))
             .send()
             .await
             .unwrap();
@@ -142,26 +161,53 @@ fn citizen_writes_tracks_rates_and_staff_handle_and_publish() {
         let mut bad = letter_form(&csrf, &recipient, "短", "");
         bad.retain(|(k, _)| *k != "phone");
         bad.push(("phone", "12ab".into()));
-        let r = citizen.post(w.url("/mailbox/write")).form(&bad).send().await.unwrap();
+        let r = citizen
+            .post(w.url("/mailbox/write"))
+            .form(&bad)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 422);
         let html = r.text().await.unwrap();
-        assert!(html.contains("<a href=\"#f-body\">必填</a>"), "body error listed");
+        assert!(
+            html.contains("<a href=\"#f-body\">必填</a>"),
+            "body error listed"
+        );
         assert!(html.contains("至少 4 个字") && html.contains("请填写有效的电话号码"));
-        assert!(html.contains("value=\"李小四\"") && html.contains("value=\"12ab\"") && html.contains("value=\"短\""), "input kept");
-        assert!(html.contains(&format!("<option value=\"{GAS}\" selected>")), "category kept");
+        assert!(
+            html.contains("value=\"李小四\"")
+                && html.contains("value=\"12ab\"")
+                && html.contains("value=\"短\""),
+            "input kept"
+        );
+        assert!(
+            html.contains(&format!("<option value=\"{GAS}\" selected>")),
+            "category kept"
+        );
         let n = {
             let mut c = w.db.conn().unwrap();
-            mailbox::statistics(&mut c, &gongkai_domain::calendar::WorkingCalendar::builtin(), None, None, chrono::Utc::now().date_naive())
-                .unwrap()
-                .total
-                .received
+            mailbox::statistics(
+                &mut c,
+                &gongkai_domain::calendar::WorkingCalendar::builtin(),
+                None,
+                None,
+                chrono::Utc::now().date_naive(),
+            )
+            .unwrap()
+            .total
+            .received
         };
         assert_eq!(n, 0);
 
         // A good letter: stored, then acknowledged; routed by rule to department A.
         let r = citizen
             .post(w.url("/mailbox/write"))
-            .form(&letter_form(&csrf, &recipient, "小区燃气压力不足", &format!("入冬以来燃气压力一直不足，我叫李小四，电话{PHONE}。")))
+            .form(&letter_form(
+                &csrf,
+                &recipient,
+                "小区燃气压力不足",
+                &format!("入冬以来燃气压力一直不足，我叫李小四，电话{PHONE}。"),
+            ))
             .send()
             .await
             .unwrap();
@@ -180,7 +226,11 @@ fn citizen_writes_tracks_rates_and_staff_handle_and_publish() {
         assert!(wrong.contains(msg) && unknown.contains(msg));
         assert!(!wrong.contains("小区燃气压力不足"));
         let (_, found) = track(&w, &citizen, &code, &password).await;
-        assert!(found.contains("小区燃气压力不足") && found.contains("办理中") && found.contains("示范市教育局"));
+        assert!(
+            found.contains("小区燃气压力不足")
+                && found.contains("办理中")
+                && found.contains("示范市教育局")
+        );
         assert!(!found.contains("评价答复"), "nothing to rate yet");
 
         // Another organisation's handler is refused; A's handler sees the writer masked.
@@ -196,7 +246,10 @@ fn citizen_writes_tracks_rates_and_staff_handle_and_publish() {
         assert!(!inbox.contains(PHONE));
         let (status, view) = get(&a, w.url(&format!("/admin/letters/{id}"))).await;
         assert_eq!(status, 200);
-        assert!(view.contains("139****1111") && !view.contains(PHONE), "masked");
+        assert!(
+            view.contains("139****1111") && !view.contains(PHONE),
+            "masked"
+        );
         let r = a
             .post(w.url(&format!("/admin/letters/{id}/reveal")))
             .form(&[("csrf", a_csrf.as_str())])
@@ -207,23 +260,42 @@ fn citizen_writes_tracks_rates_and_staff_handle_and_publish() {
         assert!(revealed.contains(PHONE) && revealed.contains("li@example.com"));
         {
             let mut c = w.db.conn().unwrap();
-            let log = audit::list(&mut c, &AuditQuery { action: Some("letter.reveal".into()), ..Default::default() }).unwrap();
+            let log = audit::list(
+                &mut c,
+                &AuditQuery {
+                    action: Some("letter.reveal".into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
             assert_eq!(log.total, 1, "the reveal is audited");
         }
 
         // Re-routing needs a reason; escalation before the deadline is refused with the reason.
         let r = a
             .post(w.url(&format!("/admin/letters/{id}/act")))
-            .form(&[("csrf", a_csrf.as_str()), ("action", "route"), ("org_id", &w.dept_b.to_string()), ("reason", "")])
+            .form(&[
+                ("csrf", a_csrf.as_str()),
+                ("action", "route"),
+                ("org_id", &w.dept_b.to_string()),
+                ("reason", ""),
+            ])
             .send()
             .await
             .unwrap();
         assert_eq!(r.status(), 422);
         assert!(r.text().await.unwrap().contains("操作未执行"));
-        let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive().to_string();
+        let today = (chrono::Utc::now() + chrono::Duration::hours(8))
+            .date_naive()
+            .to_string();
         let r = a
             .post(w.url(&format!("/admin/letters/{id}/act")))
-            .form(&[("csrf", a_csrf.as_str()), ("action", "escalate"), ("on", today.as_str()), ("note", "快")])
+            .form(&[
+                ("csrf", a_csrf.as_str()),
+                ("action", "escalate"),
+                ("on", today.as_str()),
+                ("note", "快"),
+            ])
             .send()
             .await
             .unwrap();
@@ -233,7 +305,12 @@ fn citizen_writes_tracks_rates_and_staff_handle_and_publish() {
         // The reply; the writer sees it and rates it once.
         let r = a
             .post(w.url(&format!("/admin/letters/{id}/act")))
-            .form(&[("csrf", a_csrf.as_str()), ("action", "reply"), ("on", today.as_str()), ("reply", "已协调燃气公司增压。")])
+            .form(&[
+                ("csrf", a_csrf.as_str()),
+                ("action", "reply"),
+                ("on", today.as_str()),
+                ("reply", "已协调燃气公司增压。"),
+            ])
             .send()
             .await
             .unwrap();
@@ -243,7 +320,13 @@ fn citizen_writes_tracks_rates_and_staff_handle_and_publish() {
         let rate_csrf = csrf_of(&found);
         let r = citizen
             .post(w.url("/mailbox/rate"))
-            .form(&[("csrf", rate_csrf.as_str()), ("code", &code), ("password", &password), ("rating", ""), ("comment", "还行")])
+            .form(&[
+                ("csrf", rate_csrf.as_str()),
+                ("code", &code),
+                ("password", &password),
+                ("rating", ""),
+                ("comment", "还行"),
+            ])
             .send()
             .await
             .unwrap();
@@ -251,7 +334,13 @@ fn citizen_writes_tracks_rates_and_staff_handle_and_publish() {
         assert!(r.text().await.unwrap().contains("请选择满意度"));
         let r = citizen
             .post(w.url("/mailbox/rate"))
-            .form(&[("csrf", rate_csrf.as_str()), ("code", &code), ("password", &password), ("rating", "satisfied"), ("comment", "谢谢")])
+            .form(&[
+                ("csrf", rate_csrf.as_str()),
+                ("code", &code),
+                ("password", &password),
+                ("rating", "satisfied"),
+                ("comment", "谢谢"),
+            ])
             .send()
             .await
             .unwrap();
@@ -261,14 +350,23 @@ fn citizen_writes_tracks_rates_and_staff_handle_and_publish() {
         // Publication: the proposal has the name and phone removed; the public page shows no personal data.
         let (_, view) = get(&a, w.url(&format!("/admin/letters/{id}"))).await;
         assert!(view.contains("[姓名已隐去]") && view.contains("[电话已隐去]"));
-        assert_eq!(get(&client(), w.url(&format!("/mailbox/letters/{id}"))).await.0, 404, "not yet published");
+        assert_eq!(
+            get(&client(), w.url(&format!("/mailbox/letters/{id}")))
+                .await
+                .0,
+            404,
+            "not yet published"
+        );
         let r = a
             .post(w.url(&format!("/admin/letters/{id}/act")))
             .form(&[
                 ("csrf", a_csrf.as_str()),
                 ("action", "publish"),
                 ("public_subject", "小区燃气压力不足"),
-                ("public_body", "入冬以来燃气压力一直不足，我叫[姓名已隐去]，电话[电话已隐去]。"),
+                (
+                    "public_body",
+                    "入冬以来燃气压力一直不足，我叫[姓名已隐去]，电话[电话已隐去]。",
+                ),
                 ("public_reply", "已协调燃气公司增压。"),
             ])
             .send()
@@ -283,7 +381,10 @@ fn citizen_writes_tracks_rates_and_staff_handle_and_publish() {
         assert_eq!(status, 200);
         assert!(qa.contains("已协调燃气公司增压。"));
         for secret in [PHONE, "李小四", "li@example.com", "139****1111"] {
-            assert!(!qa.contains(secret) && !list.contains(secret), "{secret} shown publicly");
+            assert!(
+                !qa.contains(secret) && !list.contains(secret),
+                "{secret} shown publicly"
+            );
         }
     });
 }
@@ -292,11 +393,21 @@ fn citizen_writes_tracks_rates_and_staff_handle_and_publish() {
 fn watch_words_alert_the_organisations_admin_at_once() {
     on_each_database(|w| async move {
         let mayor = mailbox_setup(&w);
-        let (code, _) = write(&w, &format!("leader:{mayor}"), "再不解决就上访", "燃气问题再不解决我们就组织群体上访。").await;
+        let (code, _) = write(
+            &w,
+            &format!("leader:{mayor}"),
+            "再不解决就上访",
+            "燃气问题再不解决我们就组织群体上访。",
+        )
+        .await;
         let (admin_a, csrf) = w.sign_in("orgadmin_a").await;
         let (status, inbox) = get(&admin_a, w.url("/admin/letters")).await;
         assert_eq!(status, 200);
-        assert!(inbox.contains("舆情预警") && inbox.contains("关键词：上访 群体") && inbox.contains(&code));
+        assert!(
+            inbox.contains("舆情预警")
+                && inbox.contains("关键词：上访 群体")
+                && inbox.contains(&code)
+        );
         // A letter handler handles it but the alert is for admins.
         let (handler, _) = w.sign_in("letters_a").await;
         let (_, hinbox) = get(&handler, w.url("/admin/letters")).await;
@@ -307,7 +418,12 @@ fn watch_words_alert_the_organisations_admin_at_once() {
             .find(|u| u.contains("/seen"))
             .unwrap()
             .to_string();
-        let r = admin_a.post(w.url(&seen)).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+        let r = admin_a
+            .post(w.url(&seen))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 303);
         let (_, inbox) = get(&admin_a, w.url("/admin/letters")).await;
         assert!(!inbox.contains("关键词：上访"));
@@ -325,7 +441,12 @@ fn the_letter_form_is_rate_limited() {
         for i in 0..12 {
             let r = c
                 .post(w.url("/mailbox/write"))
-                .form(&letter_form(&csrf, &format!("leader:{mayor}"), &format!("燃气问题第 {i} 封"), "燃气压力一直不足，请尽快解决。"))
+                .form(&letter_form(
+                    &csrf,
+                    &format!("leader:{mayor}"),
+                    &format!("燃气问题第 {i} 封"),
+                    "燃气压力一直不足，请尽快解决。",
+                ))
                 .send()
                 .await
                 .unwrap();
@@ -340,7 +461,13 @@ fn the_letter_form_is_rate_limited() {
 fn statistics_and_settings_pages_follow_roles() {
     on_each_database(|w| async move {
         let mayor = mailbox_setup(&w);
-        write(&w, &format!("leader:{mayor}"), "燃气压力不足", "燃气压力一直不足，请尽快解决。").await;
+        write(
+            &w,
+            &format!("leader:{mayor}"),
+            "燃气压力不足",
+            "燃气压力一直不足，请尽快解决。",
+        )
+        .await;
         let (a, _) = w.sign_in("letters_a").await;
         let (status, stats) = get(&a, w.url("/admin/letters/stats")).await;
         assert_eq!(status, 200);
@@ -351,21 +478,40 @@ fn statistics_and_settings_pages_follow_roles() {
         assert_eq!(get(&admin, w.url("/admin/mailbox/settings")).await.0, 200);
         let r = admin
             .post(w.url("/admin/mailbox/settings"))
-            .form(&[("csrf", csrf.as_str()), ("reply_days", "0"), ("reminder_days", "1"), ("watch_words", "停气")])
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("reply_days", "0"),
+                ("reminder_days", "1"),
+                ("watch_words", "停气"),
+            ])
             .send()
             .await
             .unwrap();
         assert_eq!(r.status(), 422);
         let html = r.text().await.unwrap();
-        assert!(html.contains("答复期限应为 1 至 60 个工作日") && html.contains("停气"), "input kept");
+        assert!(
+            html.contains("答复期限应为 1 至 60 个工作日") && html.contains("停气"),
+            "input kept"
+        );
         let r = admin
             .post(w.url("/admin/mailbox/settings"))
-            .form(&[("csrf", csrf.as_str()), ("reply_days", "10"), ("reminder_days", "2"), ("watch_words", "停气")])
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("reply_days", "10"),
+                ("reminder_days", "2"),
+                ("watch_words", "停气"),
+            ])
             .send()
             .await
             .unwrap();
         assert_eq!(r.status(), 303);
-        let (code, _) = write(&w, &format!("leader:{mayor}"), "又停气了", "小区又停气了，请尽快解决。").await;
+        let (code, _) = write(
+            &w,
+            &format!("leader:{mayor}"),
+            "又停气了",
+            "小区又停气了，请尽快解决。",
+        )
+        .await;
         let (admin_inbox_status, inbox) = get(&admin, w.url("/admin/letters")).await;
         assert_eq!(admin_inbox_status, 200);
         assert!(inbox.contains("关键词：停气") && inbox.contains(&code));

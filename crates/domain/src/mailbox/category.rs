@@ -80,7 +80,10 @@ impl CategoryTree {
     pub fn new(leaves: Vec<CategoryPath>) -> CategoryTree {
         let mut seen = std::collections::HashSet::new();
         CategoryTree {
-            leaves: leaves.into_iter().filter(|l| seen.insert(l.clone())).collect(),
+            leaves: leaves
+                .into_iter()
+                .filter(|l| seen.insert(l.clone()))
+                .collect(),
         }
     }
 
@@ -92,16 +95,17 @@ impl CategoryTree {
             if line.trim().is_empty() {
                 continue;
             }
-            let row: Row = serde_json::from_str(line).map_err(|e| {
-                DomainError::invalid("category", format!("line {}: {e}", n + 1))
-            })?;
+            let row: Row = serde_json::from_str(line)
+                .map_err(|e| DomainError::invalid("category", format!("line {}: {e}", n + 1)))?;
             let levels: Vec<&str> = [row.l1.as_str(), row.l2.as_str(), row.l3.as_str()]
                 .into_iter()
                 .filter(|l| !l.trim().is_empty())
                 .collect();
-            leaves.push(CategoryPath::from_levels(&levels).map_err(|e| {
-                DomainError::invalid("category", format!("line {}: {e}", n + 1))
-            })?);
+            leaves.push(
+                CategoryPath::from_levels(&levels).map_err(|e| {
+                    DomainError::invalid("category", format!("line {}: {e}", n + 1))
+                })?,
+            );
         }
         Ok(CategoryTree::new(leaves))
     }

@@ -93,11 +93,9 @@ impl LetterStatus {
             (S::Replied, A::Publish) if published => Err(refuse(self, action, "已经公开")),
             (S::Replied, A::Publish) => Ok(self),
             (S::Replied, A::Unpublish) if published => Ok(self),
-            (_, A::Publish | A::Unpublish) => Err(refuse(
-                self,
-                action,
-                "只有已答复的留言可以公开或撤销公开",
-            )),
+            (_, A::Publish | A::Unpublish) => {
+                Err(refuse(self, action, "只有已答复的留言可以公开或撤销公开"))
+            }
             _ => Err(refuse(self, action, "留言已办结")),
         }
     }
@@ -128,7 +126,9 @@ impl Timeliness {
     pub fn label(self) -> String {
         match self {
             Timeliness::InTime => "正常".into(),
-            Timeliness::ReminderDue { working_days_left: 0 } => "今日到期".into(),
+            Timeliness::ReminderDue {
+                working_days_left: 0,
+            } => "今日到期".into(),
             Timeliness::ReminderDue { working_days_left } => {
                 format!("{working_days_left} 个工作日后到期")
             }
@@ -161,10 +161,10 @@ pub fn timeliness(
     })
 }
 
-static PHONE: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}|0\d{2,3}-?\d{7,8}").unwrap());
-static ID_NUMBER: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"\d{17}[\dXx]|\d{15}").unwrap());
+static PHONE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}|0\d{2,3}-?\d{7,8}").unwrap()
+});
+static ID_NUMBER: Lazy<Regex> = Lazy::new(|| Regex::new(r"\d{17}[\dXx]|\d{15}").unwrap());
 static EMAIL: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}").unwrap());
 
@@ -262,7 +262,9 @@ impl LetterInput {
         if phone.is_empty() {
             e.add("phone", "必填");
         } else if !(7..=20).contains(&phone.chars().count())
-            || !phone.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+')
+            || !phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '-' || c == '+')
         {
             e.add("phone", "请填写有效的电话号码（7 至 20 位数字）");
         }
@@ -282,8 +284,16 @@ impl LetterInput {
         };
         match (category, e.is_empty()) {
             (Some(category), true) => Ok(NewLetter {
-                leader_id: if self.leader_id.trim().is_empty() { None } else { leader_id },
-                org_id: if self.org_id.trim().is_empty() { None } else { org_id },
+                leader_id: if self.leader_id.trim().is_empty() {
+                    None
+                } else {
+                    leader_id
+                },
+                org_id: if self.org_id.trim().is_empty() {
+                    None
+                } else {
+                    org_id
+                },
                 category,
                 subject,
                 body,
@@ -329,12 +339,18 @@ mod tests {
     fn deadline_is_fifteen_working_days_over_the_national_day() {
         let cal = WorkingCalendar::builtin();
         // Fri 2024-09-27: Sun 09-29 worked (day 1), 10-01..07 off, Sat 10-12 worked.
-        assert_eq!(reply_due(&cal, d("2024-09-27"), 15).unwrap(), d("2024-10-23"));
+        assert_eq!(
+            reply_due(&cal, d("2024-09-27"), 15).unwrap(),
+            d("2024-10-23")
+        );
         assert_eq!(
             reply_due(&cal, d("2024-11-25"), DEFAULT_REPLY_DAYS).unwrap(),
             d("2024-12-16")
         );
-        assert_eq!(reply_due(&cal, d("2024-11-25"), 5).unwrap(), d("2024-12-02"));
+        assert_eq!(
+            reply_due(&cal, d("2024-11-25"), 5).unwrap(),
+            d("2024-12-02")
+        );
         assert!(matches!(
             reply_due(&cal, d("2031-01-02"), 15),
             Err(DomainError::CalendarMissingYear { .. })
@@ -345,24 +361,35 @@ mod tests {
     fn reminder_then_escalation() {
         let cal = WorkingCalendar::builtin();
         let due = d("2024-12-16"); // a Monday
-        assert_eq!(timeliness(&cal, due, d("2024-12-06"), 3).unwrap(), Timeliness::InTime);
+        assert_eq!(
+            timeliness(&cal, due, d("2024-12-06"), 3).unwrap(),
+            Timeliness::InTime
+        );
         // Wed 12-11 → Mon 12-16: 12, 13, 16 = 3 working days left.
         assert_eq!(
             timeliness(&cal, due, d("2024-12-11"), 3).unwrap(),
-            Timeliness::ReminderDue { working_days_left: 3 }
+            Timeliness::ReminderDue {
+                working_days_left: 3
+            }
         );
         assert_eq!(
             timeliness(&cal, due, due, 3).unwrap(),
-            Timeliness::ReminderDue { working_days_left: 0 }
+            Timeliness::ReminderDue {
+                working_days_left: 0
+            }
         );
         assert_eq!(
             timeliness(&cal, due, d("2024-12-18"), 3).unwrap(),
-            Timeliness::Overdue { working_days_late: 2 }
+            Timeliness::Overdue {
+                working_days_late: 2
+            }
         );
         // A weekend day after the deadline is already late.
         assert_eq!(
             timeliness(&cal, d("2024-12-13"), d("2024-12-14"), 3).unwrap(),
-            Timeliness::Overdue { working_days_late: 1 }
+            Timeliness::Overdue {
+                working_days_late: 1
+            }
         );
     }
 
@@ -370,13 +397,27 @@ mod tests {
     fn escalation_only_when_overdue_and_open() {
         use LetterAction as A;
         use LetterStatus as S;
-        assert_eq!(S::Routed.apply(A::Escalate, true, false, true).unwrap(), S::Routed);
-        let e = S::Routed.apply(A::Escalate, true, false, false).unwrap_err();
+        assert_eq!(
+            S::Routed.apply(A::Escalate, true, false, true).unwrap(),
+            S::Routed
+        );
+        let e = S::Routed
+            .apply(A::Escalate, true, false, false)
+            .unwrap_err();
         assert!(e.to_string().contains("超过答复期限"), "{e}");
         assert!(S::Replied.apply(A::Escalate, true, false, true).is_err());
-        assert_eq!(S::Received.apply(A::Route, true, false, false).unwrap(), S::Routed);
-        assert_eq!(S::Routed.apply(A::Route, true, false, false).unwrap(), S::Routed);
-        assert_eq!(S::Routed.apply(A::Reply, true, false, false).unwrap(), S::Replied);
+        assert_eq!(
+            S::Received.apply(A::Route, true, false, false).unwrap(),
+            S::Routed
+        );
+        assert_eq!(
+            S::Routed.apply(A::Route, true, false, false).unwrap(),
+            S::Routed
+        );
+        assert_eq!(
+            S::Routed.apply(A::Reply, true, false, false).unwrap(),
+            S::Replied
+        );
         assert!(S::Replied.apply(A::Reply, true, false, false).is_err());
         assert!(S::Declined.apply(A::Route, true, false, false).is_err());
     }
@@ -399,7 +440,13 @@ mod tests {
             "我是王小明，电话 13912345678，座机0731-84561234，身份证 430102199001011234，邮箱 wxm@example.com。王小明敬上",
             "王小明",
         );
-        for gone in ["王小明", "13912345678", "84561234", "430102199001011234", "wxm@example.com"] {
+        for gone in [
+            "王小明",
+            "13912345678",
+            "84561234",
+            "430102199001011234",
+            "wxm@example.com",
+        ] {
             assert!(!t.contains(gone), "{gone} left in {t}");
         }
         assert!(t.contains("[电话已隐去]") && t.contains("[身份证号已隐去]"));
@@ -430,12 +477,34 @@ mod tests {
             publish: "maybe".into(),
         };
         let e = bad.validate(&tree()).unwrap_err();
-        for f in ["recipient", "category", "subject", "body", "name", "phone", "email", "publish"] {
+        for f in [
+            "recipient",
+            "category",
+            "subject",
+            "body",
+            "name",
+            "phone",
+            "email",
+            "publish",
+        ] {
             assert!(e.get(f).is_some(), "no error for {f}: {e}");
         }
-        let none = LetterInput { leader_id: String::new(), ..input() };
-        assert_eq!(none.validate(&tree()).unwrap_err().get("recipient"), Some("请选择写信对象（领导或部门）"));
-        let junk = LetterInput { leader_id: "x".into(), ..input() };
-        assert!(junk.validate(&tree()).unwrap_err().get("recipient").is_some());
+        let none = LetterInput {
+            leader_id: String::new(),
+            ..input()
+        };
+        assert_eq!(
+            none.validate(&tree()).unwrap_err().get("recipient"),
+            Some("请选择写信对象（领导或部门）")
+        );
+        let junk = LetterInput {
+            leader_id: "x".into(),
+            ..input()
+        };
+        assert!(junk
+            .validate(&tree())
+            .unwrap_err()
+            .get("recipient")
+            .is_some());
     }
 }

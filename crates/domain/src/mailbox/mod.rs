@@ -11,8 +11,8 @@ mod watch;
 
 pub use category::{CategoryPath, CategoryTree};
 pub use letter::{
-    redact, reply_due, timeliness, LetterAction, LetterInput, LetterStatus, NewLetter, Satisfaction, Timeliness,
-    DEFAULT_REMINDER_DAYS, DEFAULT_REPLY_DAYS,
+    redact, reply_due, timeliness, LetterAction, LetterInput, LetterStatus, NewLetter,
+    Satisfaction, Timeliness, DEFAULT_REMINDER_DAYS, DEFAULT_REPLY_DAYS,
 };
 pub use routing::{route, RoutingRule};
 pub use stats::{percentile, ReplyStats};

@@ -41,8 +41,14 @@ mod tests {
             rule("教育文体", 20),
         ];
         let c = |s| CategoryPath::parse(s).unwrap();
-        assert_eq!(route(&rules, &c("城乡建设/城市建设和市政管理/燃气供应")), Some(11));
-        assert_eq!(route(&rules, &c("城乡建设/城市建设和市政管理/公园管理")), Some(10));
+        assert_eq!(
+            route(&rules, &c("城乡建设/城市建设和市政管理/燃气供应")),
+            Some(11)
+        );
+        assert_eq!(
+            route(&rules, &c("城乡建设/城市建设和市政管理/公园管理")),
+            Some(10)
+        );
         assert_eq!(route(&rules, &c("城乡建设/安全生产/事故处理")), Some(12));
         assert_eq!(route(&rules, &c("教育文体/教育")), Some(20));
         assert_eq!(route(&rules, &c("政法/治安")), None);

@@ -10,7 +10,9 @@ pub fn percentile(values: &[u32], p: u32) -> Option<u32> {
     }
     let mut v = values.to_vec();
     v.sort_unstable();
-    let rank = (u64::from(p.min(100)) * v.len() as u64).div_ceil(100).max(1) as usize;
+    let rank = (u64::from(p.min(100)) * v.len() as u64)
+        .div_ceil(100)
+        .max(1) as usize;
     Some(v[rank - 1])
 }
 
@@ -86,6 +88,9 @@ mod tests {
         assert_eq!(s.satisfaction_rate, Some(33.3));
         assert_eq!(s.median_days, Some(10));
         assert_eq!(s.p90_days, Some(20));
-        assert_eq!(ReplyStats::from_parts(1, &[], 0, 0, 0, 1, 1).on_time_rate, None);
+        assert_eq!(
+            ReplyStats::from_parts(1, &[], 0, 0, 0, 1, 1).on_time_rate,
+            None
+        );
     }
 }

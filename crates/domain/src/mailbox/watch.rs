@@ -10,7 +10,9 @@ pub const DEFAULT_WATCH_WORDS: &str = "上访 群体 爆炸 自杀 跳楼 堵路
 impl WatchWords {
     pub fn parse(text: &str) -> WatchWords {
         let mut words: Vec<String> = vec![];
-        for w in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '、' | ';' | '；')) {
+        for w in
+            text.split(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '、' | ';' | '；'))
+        {
             let w = w.trim();
             if !w.is_empty() && !words.iter().any(|x| x == w) {
                 words.push(w.to_string());

@@ -216,12 +216,20 @@ async fn view_page(
         let rerouting = status == LetterStatus::Routed;
         actions.push(mk(
             "route",
-            if rerouting { "改派（重新转办）" } else { "转办" },
+            if rerouting {
+                "改派（重新转办）"
+            } else {
+                "转办"
+            },
             vec![
                 field("org_id", "承办单位", "select", "", orgs),
                 field(
                     "reason",
-                    if rerouting { "改派理由（必填）" } else { "转办说明" },
+                    if rerouting {
+                        "改派理由（必填）"
+                    } else {
+                        "转办说明"
+                    },
                     "text",
                     "",
                     vec![],
@@ -249,7 +257,13 @@ async fn view_page(
         actions.push(mk(
             "decline",
             "不予受理",
-            vec![field("reason", "理由（将告知写信人）", "textarea", "", vec![])],
+            vec![field(
+                "reason",
+                "理由（将告知写信人）",
+                "textarea",
+                "",
+                vec![],
+            )],
         ));
     }
     if status == LetterStatus::Replied && l.publish_consent && l.published_at.is_none() {
@@ -313,7 +327,13 @@ async fn view_page(
         "back_url": "/admin/letters",
         "flash": flash.map(|(kind, message)| json!({"kind": kind, "message": message})),
     });
-    render(staff, "/admin/letters", &format!("信件 {}", l.tracking_code), "admin/letter_view.html", ctx)
+    render(
+        staff,
+        "/admin/letters",
+        &format!("信件 {}", l.tracking_code),
+        "admin/letter_view.html",
+        ctx,
+    )
 }
 
 fn event_label(kind: &str) -> &'static str {
@@ -386,9 +406,8 @@ pub struct ActForm {
 }
 
 fn parse_date(raw: &str) -> WebResult<NaiveDate> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
-        WebError::BadRequest(format!("日期“{}”无效，格式为 YYYY-MM-DD", raw.trim()))
-    })
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| WebError::BadRequest(format!("日期“{}”无效，格式为 YYYY-MM-DD", raw.trim())))
 }
 
 pub async fn act(
@@ -448,7 +467,10 @@ pub async fn act(
     let message = match done {
         Ok(_) => return Ok(Redirect::to(&format!("/admin/letters/{id}")).into_response()),
         Err(StorageError::Domain(e)) => format!("操作未执行：{e}"),
-        Err(StorageError::Invalid(e)) => format!("操作未执行：{}", e.0.values().cloned().collect::<Vec<_>>().join("；")),
+        Err(StorageError::Invalid(e)) => format!(
+            "操作未执行：{}",
+            e.0.values().cloned().collect::<Vec<_>>().join("；")
+        ),
         Err(StorageError::Conflict(m)) => format!("操作未执行：{m}"),
         Err(e) => return Err(e.into()),
     };
@@ -528,7 +550,13 @@ pub async fn stats(
     let (s, years, leaders) = state
         .run(move |conn| {
             Ok((
-                mailbox::statistics(conn, &WorkingCalendar::builtin(), year, scope.as_deref(), today)?,
+                mailbox::statistics(
+                    conn,
+                    &WorkingCalendar::builtin(),
+                    year,
+                    scope.as_deref(),
+                    today,
+                )?,
                 mailbox::years(conn)?,
                 mailbox::leaders(conn, false)?,
             ))
@@ -682,7 +710,14 @@ pub async fn save_settings(
     match done {
         Ok(_) => Ok(Redirect::to("/admin/mailbox/settings").into_response()),
         Err(StorageError::Invalid(e)) => {
-            settings_page(&state, &staff, Some(&form.input), json!(e), StatusCode::UNPROCESSABLE_ENTITY).await
+            settings_page(
+                &state,
+                &staff,
+                Some(&form.input),
+                json!(e),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -712,7 +747,14 @@ pub async fn add_route(
         Ok(()) => Ok(Redirect::to("/admin/mailbox/settings").into_response()),
         Err(StorageError::Invalid(e)) => {
             let errors = json!({"_form": format!("转办规则未保存：{}", e.0.values().cloned().collect::<Vec<_>>().join("；"))});
-            settings_page(&state, &staff, None, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            settings_page(
+                &state,
+                &staff,
+                None,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -752,13 +794,28 @@ pub async fn add_leader(
     let org_id: i64 = form.org_id.trim().parse().unwrap_or(0);
     let actor = staff.actor();
     let done = state
-        .run(move |conn| Ok(mailbox::ensure_leader(conn, &actor, &form.name, &form.title, org_id)))
+        .run(move |conn| {
+            Ok(mailbox::ensure_leader(
+                conn,
+                &actor,
+                &form.name,
+                &form.title,
+                org_id,
+            ))
+        })
         .await?;
     match done {
         Ok(_) => Ok(Redirect::to("/admin/mailbox/settings").into_response()),
         Err(StorageError::Invalid(e)) => {
             let errors = json!({"_form": format!("领导未添加：{}", e.0.values().cloned().collect::<Vec<_>>().join("；"))});
-            settings_page(&state, &staff, None, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            settings_page(
+                &state,
+                &staff,
+                None,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
