@@ -177,6 +177,13 @@ pub fn load_demo(
             mailbox::set_route(conn, &actor, category, id)?;
         }
     }
+    // The leaders the demo's letters are written to, there even when no letter is loaded.
+    let gov_id = org_by_name(conn, crate::demo::city::GOVERNMENT)?
+        .map(|(id, _)| id)
+        .unwrap_or_default();
+    for title in ["市长", "市委书记"] {
+        mailbox::ensure_leader(conn, &actor, "", title, gov_id)?;
+    }
     let half = max / 2;
     let mut records: Vec<ImportLetter> = vec![];
     for t in lines::<Taidi>(
