@@ -58,5 +58,35 @@ pub fn load(db: &Database, shared: Option<&Path>) -> Result<()> {
 
 pub fn run(args: DemoArgs) -> Result<()> {
     let db = args.data.open()?;
-    load_with(&db, args.shared.as_deref(), args.items, args.structure_only)
+    load_with(&db, args.shared.as_deref(), args.items, args.structure_only)?;
+    if !args.structure_only {
+        let key = gongkai_storage::crypto::DataKey::load_or_create(&args.data.data)
+            .context("cannot load the data key")?;
+        load_letters(&db, &key, args.shared.as_deref(), args.items)?;
+    }
+    Ok(())
+}
+
+/// The demo city's 领导信箱: categories, routing rules, leaders and up to `max` real letters from
+/// `shared/data/letters/` (idempotent). The writers' data is encrypted with this node's data key.
+pub fn load_letters(
+    db: &Database,
+    key: &gongkai_storage::crypto::DataKey,
+    shared: Option<&Path>,
+    max: usize,
+) -> Result<()> {
+    let Some(shared) = shared_dir(shared) else {
+        return Ok(());
+    };
+    let mut conn = db.conn()?;
+    match gongkai_ingest::letters::load_demo(&mut conn, key, &shared, max)
+        .context("cannot load the demo letters")?
+    {
+        Some(s) if s.added > 0 => println!(
+            "领导信箱: {} letters imported ({} replied, {} published)",
+            s.added, s.replied, s.published
+        ),
+        _ => {}
+    }
+    Ok(())
 }

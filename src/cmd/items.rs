@@ -34,6 +34,13 @@ pub enum ImportCmd {
         data: DataArgs,
         file: PathBuf,
     },
+    /// Imports letters to the leader mailbox (领导信箱), one JSON object per line (fields of
+    /// `gongkai_storage::mailbox::ImportLetter`); a re-run skips letters already present.
+    Letters {
+        #[command(flatten)]
+        data: DataArgs,
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -61,6 +68,7 @@ pub fn import(cmd: ImportCmd) -> Result<()> {
         ImportCmd::Items { data, file } => (data, file),
         ImportCmd::Requests { data, file } => return super::import_requests::run(data, file),
         ImportCmd::Trading { data, file } => return super::trading::import(&data, &file),
+        ImportCmd::Letters { data, file } => return import_letters(&data, &file),
     };
     let db = data.open()?;
     let report = import_items_file(&db, &file, &ImportOptions::default(), true)?;
@@ -116,5 +124,19 @@ pub fn export(cmd: ExportCmd) -> Result<()> {
         }
     };
     eprintln!("exported {n} items");
+    Ok(())
+}
+
+fn import_letters(data: &DataArgs, file: &std::path::Path) -> Result<()> {
+    let records = gongkai_ingest::letters::read_file(file)?;
+    let db = data.open()?;
+    let key = gongkai_storage::crypto::DataKey::load_or_create(&data.data)
+        .context("cannot load the data key")?;
+    let mut conn = db.conn()?;
+    let s = gongkai_ingest::letters::import(&mut conn, &key, &records)?;
+    println!(
+        "imported {} letters ({} replied, {} published); {} already present",
+        s.added, s.replied, s.published, s.already_present
+    );
     Ok(())
 }

@@ -63,6 +63,9 @@ pub fn run(args: ServeArgs) -> Result<()> {
     // file created once in the data directory); every node of one platform needs the same key.
     let key = gongkai_storage::crypto::DataKey::load_or_create(&args.data.data)
         .context("cannot load the data key")?;
+    if args.demo {
+        super::demo::load_letters(&db, &key, args.shared.as_deref(), usize::MAX)?;
+    }
     let state = AppState::with_data_key(
         db,
         Some(search),

@@ -13,6 +13,7 @@ pub mod doc_number;
 pub mod error;
 pub mod index_number;
 pub mod item;
+pub mod mailbox;
 pub mod org;
 pub mod report;
 pub mod request;

@@ -15,5 +15,6 @@ pub mod error;
 pub mod export;
 pub mod import;
 mod jsonl;
+pub mod letters;
 
 pub use error::{IngestError, Result};

@@ -10,6 +10,7 @@ pub mod error;
 pub mod feedback;
 pub mod index_number;
 pub mod item;
+pub mod mailbox;
 pub mod org;
 pub mod outbox;
 pub mod request;

@@ -469,7 +469,8 @@ pub struct Acknowledgement {
 
 const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
-fn random_text(n: usize) -> String {
+/// Random text from an alphabet without look-alike characters (tracking codes, passwords).
+pub(crate) fn random_text(n: usize) -> String {
     let mut rng = rand::thread_rng();
     (0..n)
         .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
@@ -643,8 +644,6 @@ pub fn get(conn: &mut AnyConnection, id: i64) -> Result<Request> {
 /// The applicant's look-up: the request only when both the code and the password match. An
 /// unknown code costs the same password check as a wrong password, so the two cannot be told apart.
 pub fn track(conn: &mut AnyConnection, code: &str, password: &str) -> Result<Option<Request>> {
-    // A valid argon2 hash of a random string, so an unknown code takes as long as a known one.
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let code = code.trim().to_uppercase();
     let found = if code.is_empty() || code.len() > 40 {
         None
@@ -655,18 +654,26 @@ pub fn track(conn: &mut AnyConnection, code: &str, password: &str) -> Result<Opt
             .first(conn)
             .optional()?
     };
-    let hash = match &found {
-        Some(r) => r.password_hash.clone(),
+    let ok = tracking_password_matches(found.as_ref().map(|r| r.password_hash.as_str()), password);
+    Ok(found.filter(|_| ok))
+}
+
+/// Checks a tracking password against the stored hash; with no hash (unknown code) a dummy hash
+/// is checked instead, so an unknown code and a wrong password take the same time.
+pub(crate) fn tracking_password_matches(hash: Option<&str>, password: &str) -> bool {
+    // A valid argon2 hash of a random string, so an unknown code takes as long as a known one.
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let hash = match hash {
+        Some(h) => h,
         None => DUMMY
             .get_or_init(|| crate::user::hash_password(&random_text(16)).unwrap_or_default())
-            .clone(),
+            .as_str(),
     };
-    let ok = PasswordHash::new(&hash).is_ok_and(|h| {
+    PasswordHash::new(hash).is_ok_and(|h| {
         Argon2::default()
             .verify_password(password.trim().as_bytes(), &h)
             .is_ok()
-    });
-    Ok(found.filter(|_| ok))
+    })
 }
 
 /// The personal data in clear. Only for staff allowed to handle the request; the viewing is

@@ -170,6 +170,7 @@ pub fn router(state: AppState) -> Router {
         // Key areas (issue 8).
         .merge(crate::trading::routes())
         .merge(crate::feeds::routes())
+        .merge(crate::mailbox::routes())
         .fallback(portal::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::layer))
         .layer(axum::middleware::from_fn(crate::error::render_errors))

@@ -265,6 +265,7 @@ async fn portal_home(State(state): State<AppState>, jar: CookieJar) -> WebResult
             {"name": "政府信息公开年报", "url": "/annual-reports", "description": "历年政府信息公开工作年度报告"},
             {"name": "依申请公开", "url": "/request", "description": "在线提交政府信息公开申请"},
             {"name": "我为政府网站找错", "url": "/report-error", "description": "发现错误，告诉我们"},
+            {"name": "领导信箱", "url": "/mailbox", "description": "给领导和部门写信，查询答复"},
         ],
         "latest": latest.iter().map(|i| item_row(&dir, i)).collect::<Vec<_>>(),
         "modules": modules,

@@ -211,6 +211,7 @@ pub fn sync_outbox(
         if !docs.is_empty() {
             engine.upsert(&docs).map_err(err)?;
         }
+        crate::mailbox::sync_letters(conn, dir, engine, &batch)?;
         engine.commit_through(last).map_err(err)?;
         if retokenize {
             // After the commit, so the documents re-read from the index are the current ones.
@@ -269,6 +270,7 @@ pub fn rebuild(
         let (docs, _) = crate::trading::search_docs(conn, dir, chunk)?;
         engine.upsert(&docs).map_err(err)?;
     }
+    crate::mailbox::reindex_letters(conn, dir, engine)?;
     engine.commit_through(through).map_err(err)?;
     Ok(ids.len())
 }

@@ -59,6 +59,15 @@ embed!(
     "trading_list.html",
     "trading_item.html",
     "trading_project.html",
+    "mailbox.html",
+    "mailbox_form.html",
+    "mailbox_done.html",
+    "mailbox_track.html",
+    "mailbox_letter.html",
+    "admin/letters.html",
+    "admin/letter_view.html",
+    "admin/letter_stats.html",
+    "admin/mailbox_settings.html",
 );
 
 /// Where the handlers must serve [`css()`]; templates link to it as the global `css_url`
@@ -930,6 +939,138 @@ mod tests {
                 "history": [{"title": "某市学校改造工程招标公告", "url": "/trading/9", "type_label": "建设工程·招标公告", "date": "2026-04-01", "org": "某市公共资源交易中心"}],
                 "missing_stages": ["开标情况", "中标候选人公示", "中标公告"]
             })), &["JS-2026-018", "尚未发布：开标情况、中标候选人公示、中标公告"]),
+            s("mailbox.html", "with letters", merge(p(), json!({
+                "page_title": "领导信箱", "write_url": "/mailbox/write", "track_url": "/mailbox/track",
+                "leaders": [{"label": "市长 王某", "org": "某市人民政府", "write_url": "/mailbox/write?leader=1",
+                             "letters_url": "/mailbox?leader=1", "current": true}],
+                "filter": "市长 王某", "total": 93,
+                "letters": [{"url": "/mailbox/letters/7", "subject": "小区燃气压力不足", "to": "市长 王某", "org": "某市住房和城乡建设局",
+                             "received_on": "2024-11-25", "replied_on": "2024-12-03", "working_days": 6}],
+                "pagination": pagination()
+            })), &["<h1>领导信箱</h1>", "市长 王某：来信选登<span class=\"badge\">93</span>", "href=\"/mailbox/letters/7\"",
+                   "<td>6</td>", "aria-current=\"page\""]),
+            s("mailbox.html", "empty", merge(p(), json!({
+                "write_url": "/mailbox/write", "track_url": "/mailbox/track", "leaders": [], "filter": null, "total": 0,
+                "letters": [], "pagination": pagination()
+            })), &["暂无公开的来信。"]),
+            s("mailbox_form.html", "errors keep input", merge(p(), json!({
+                "page_title": "我要写信", "csrf": "tok-mb", "form_action": "/mailbox/write", "track_url": "/mailbox/track",
+                "values": {"recipient": "leader:1", "category": "城乡建设/城市建设和市政管理/燃气供应", "subject": "燃气", "body": "",
+                           "name": "李四", "phone": "139", "email": "", "publish": "1"},
+                "errors": {"subject": "至少 4 个字", "body": "必填", "phone": "请填写有效的电话号码（7 至 20 位数字）", "category": "留言分类不是可选的值"},
+                "recipient_options": [{"value": "leader:1", "label": "领导：市长 王某"}, {"value": "org:3", "label": "部门：某市教育局"}],
+                "category_groups": [{"label": "城乡建设", "options": [{"value": "城乡建设/城市建设和市政管理/燃气供应", "label": "城市建设和市政管理 › 燃气供应"}]}]
+            })), &["<option value=\"leader:1\" selected>", "<option value=\"城乡建设/城市建设和市政管理/燃气供应\" selected>",
+                   "value=\"李四\"", "<a href=\"#f-body\">必填</a>", "id=\"f-publish\" name=\"publish\" value=\"1\" checked",
+                   "<optgroup label=\"城乡建设\">", "留言分类不是可选的值"]),
+            s("mailbox_done.html", "stored", merge(p(), json!({
+                "page_title": "信件已提交", "tracking_code": "XX20241125ABCDEF", "password": "K7M2Q9XP4T", "org": "某市住房和城乡建设局",
+                "received_on": "2024-11-25", "due_on": "2024-12-16", "reply_days": 15, "track_url": "/mailbox/track"
+            })), &["XX20241125ABCDEF", "K7M2Q9XP4T", "由某市住房和城乡建设局办理", "2024-12-16 前（15 个工作日内）", "只显示这一次"]),
+            s("mailbox_track.html", "replied, can rate", merge(p(), json!({
+                "page_title": "信件查询", "csrf": "tok-mt", "form_action": "/mailbox/track", "rate_action": "/mailbox/rate",
+                "values": {"code": "XX20241125ABCDEF"}, "errors": {}, "rating_options": [{"value": "satisfied", "label": "满意"}],
+                "result": {"tracking_code": "XX20241125ABCDEF", "subject": "小区燃气压力不足", "body": "天然气压力不足。",
+                           "category": "城乡建设 › 城市建设和市政管理 › 燃气供应", "org": "某市住房和城乡建设局", "status": "已答复",
+                           "received_on": "2024-11-25", "due_on": "2024-12-16", "replied_on": "2024-12-03", "reply": "已协调燃气公司增压。",
+                           "published_url": "/mailbox/letters/7", "can_rate": true, "rating": null, "rating_comment": null,
+                           "rated_now": false, "password": "K7M2Q9XP4T", "comment_value": "很好"}
+            })), &["信件 XX20241125ABCDEF", "已协调燃气公司增压。", "action=\"/mailbox/rate\"", "<h3 id=\"h-rate\">评价答复</h3>",
+                   "name=\"password\" value=\"K7M2Q9XP4T\"", ">很好</textarea>"]),
+            s("mailbox_track.html", "rated", merge(p(), json!({
+                "csrf": "tok-mt", "form_action": "/mailbox/track", "rate_action": "/mailbox/rate",
+                "values": {"code": "XX20241125ABCDEF"}, "errors": {}, "rating_options": [],
+                "result": {"tracking_code": "XX20241125ABCDEF", "subject": "燃气", "body": "压力不足。", "category": "城乡建设",
+                           "org": "某市住房和城乡建设局", "status": "已答复", "received_on": "2024-11-25", "due_on": null,
+                           "replied_on": "2024-12-03", "reply": "已处理。", "published_url": null, "can_rate": false,
+                           "rating": "基本满意", "rating_comment": "慢", "rated_now": true}
+            })), &["感谢您的评价。", "您的评价：<strong>基本满意</strong>（慢）"]),
+            s("mailbox_track.html", "not found", merge(p(), json!({
+                "csrf": "tok-mt", "form_action": "/mailbox/track", "rate_action": "/mailbox/rate", "values": {"code": "XX1"},
+                "errors": {"_form": "查询码或密码不正确，请核对后重试。"}, "rating_options": [], "result": null
+            })), &["<li>查询码或密码不正确，请核对后重试。</li>"]),
+            s("mailbox_letter.html", "published", merge(p(), json!({
+                "page_title": "小区燃气压力不足",
+                "letter": {"subject": "小区燃气压力不足", "body": "我是[姓名已隐去]，电话[电话已隐去]。", "reply": "已协调燃气公司增压。",
+                           "to": "市长 王某", "org": "某市住房和城乡建设局", "category": "城乡建设 › 燃气供应",
+                           "received_on": "2024-11-25", "replied_on": "2024-12-03", "working_days": 6},
+                "back_url": "/mailbox"
+            })), &["<h1>小区燃气压力不足</h1>", "[电话已隐去]", "（用时 6 个工作日）"]),
+            s("admin/letters.html", "alerts and rows", merge(a(), json!({
+                "page_title": "领导信箱", "stats_url": "/admin/letters/stats", "settings_url": "/admin/mailbox/settings",
+                "alerts": [{"words": "上访 群体", "tracking_code": "XX20241125ABCDEF", "subject": "燃气", "org": "某市住房和城乡建设局",
+                            "at": "2024-11-25 12:00", "url": "/admin/letters/7", "seen_url": "/admin/letters/alerts/3/seen"}],
+                "all_url": "/admin/letters",
+                "statuses": [{"url": "/admin/letters?status=received", "label": "待转办", "current": true}],
+                "total": 2,
+                "letters": [
+                    {"url": "/admin/letters/7", "tracking_code": "XX20241125ABCDEF", "subject": "燃气", "writer": "李*", "org": "某市住房和城乡建设局",
+                     "status": "办理中", "received_on": "2024-08-01", "due_on": "2024-08-22", "timeliness": "已超期 70 个工作日，应督办",
+                     "overdue": true, "escalations": 1, "watch_hits": ["上访"], "over_3_months": true},
+                    {"url": "/admin/letters/8", "tracking_code": "XX20241125BBBBBB", "subject": "路灯", "writer": "王**", "org": "某市城管局",
+                     "status": "已答复", "received_on": "2024-11-25", "due_on": "2024-12-16", "timeliness": null,
+                     "overdue": false, "escalations": 0, "watch_hits": [], "over_3_months": false}
+                ],
+                "pagination": pagination()
+            })), &["舆情预警<span class=\"badge\">1</span>", "action=\"/admin/letters/alerts/3/seen\"", "class=\"row-danger\"",
+                   "预警：上访", "督办 1", "（超过 3 个月未办结）", "李*"]),
+            s("admin/letter_view.html", "open, masked", merge(a(), json!({
+                "page_title": "信件 XX20241125ABCDEF", "back_url": "/admin/letters",
+                "letter": {"tracking_code": "XX20241125ABCDEF", "subject": "燃气", "body": "压力不足，群体上访。", "category": "城乡建设 › 燃气供应",
+                           "to": "市长 王某", "org": "某市住房和城乡建设局", "status": "办理中", "received_at": "2024-11-25 12:00",
+                           "due_on": "2024-12-16", "deadline_note": null, "timeliness": "已超期 2 个工作日，应督办", "escalations": 0,
+                           "reply": null, "replied_on": null, "reply_working_days": null, "publish_consent": true, "published_url": null,
+                           "watch_hits": ["上访", "群体"], "writer": "李*", "phone": "139****1111", "email": null,
+                           "rating": null, "rating_comment": null},
+                "revealed": false, "reveal_url": "/admin/letters/7/reveal",
+                "actions": [
+                    {"name": "route", "label": "改派（重新转办）", "url": "/admin/letters/7/act", "fields": [
+                        {"name": "org_id", "label": "承办单位", "kind": "select", "value": "", "options": [{"value": "3", "label": "某市教育局"}]},
+                        {"name": "reason", "label": "改派理由（必填）", "kind": "text", "value": "", "options": []}]},
+                    {"name": "escalate", "label": "督办", "url": "/admin/letters/7/act", "fields": [
+                        {"name": "on", "label": "督办日期", "kind": "date", "value": "2024-12-18", "options": []},
+                        {"name": "note", "label": "督办意见", "kind": "textarea", "value": "", "options": []}]}
+                ],
+                "history": [{"at": "2024-11-25 12:00", "kind": "收信", "org": "某市人民政府", "detail": "", "actor": "public"},
+                            {"at": "2024-11-25 12:00", "kind": "按规则转办", "org": null, "detail": "城乡建设/燃气供应", "actor": "routing rule"}]
+            })), &["139****1111", "显示完整联系方式（将记入审计日志）", "舆情预警：来信含关键词 上访、群体", "name=\"action\" value=\"escalate\"",
+                   "按规则转办"]),
+            s("admin/letter_view.html", "replied, revealed, rated", merge(a(), json!({
+                "back_url": "/admin/letters",
+                "letter": {"tracking_code": "XX20241125ABCDEF", "subject": "燃气", "body": "压力不足。", "category": "城乡建设",
+                           "to": "某市住房和城乡建设局", "org": "某市住房和城乡建设局", "status": "已答复", "received_at": "2024-11-25 12:00",
+                           "due_on": null, "deadline_note": "the working-day calendar has no data for 2027", "timeliness": null, "escalations": 2,
+                           "reply": "已增压。", "replied_on": "2024-12-03", "reply_working_days": 6, "publish_consent": false,
+                           "published_url": "/mailbox/letters/7", "watch_hits": [], "writer": "李小四", "phone": "13900001111",
+                           "email": "li@example.com", "rating": "满意", "rating_comment": "谢谢"},
+                "revealed": true, "reveal_url": "/admin/letters/7/reveal", "actions": [], "history": [],
+                "flash": {"kind": "error", "message": "操作未执行：写信人不同意公开"}
+            })), &["13900001111", "li@example.com", "本次查看已记入审计日志", "（6 个工作日）", "满意：谢谢", "no data for 2027",
+                   "操作未执行：写信人不同意公开"]),
+            s("admin/letter_stats.html", "a year", merge(a(), json!({
+                "page_title": "信箱统计", "year": 2024, "all_url": "/admin/letters/stats", "back_url": "/admin/letters", "today": "2024-12-20",
+                "years": [{"value": 2024, "url": "/admin/letters/stats?year=2024", "current": true}],
+                "by_org": [
+                    {"name": "合计", "received": 4, "replied": 3, "on_time_rate": "66.7%", "median_days": 15, "p90_days": 27,
+                     "satisfaction_rate": "50.0%", "rated": 2, "open": 1, "open_over_3_months": 1},
+                    {"name": "某市住房和城乡建设局", "received": 4, "replied": 3, "on_time_rate": null, "median_days": null, "p90_days": null,
+                     "satisfaction_rate": null, "rated": 0, "open": 1, "open_over_3_months": 0}],
+                "by_leader": [{"name": "市长 王某", "received": 4, "replied": 3, "on_time_rate": "66.7%", "median_days": 15, "p90_days": 27,
+                     "satisfaction_rate": "50.0%", "rated": 2, "open": 1, "open_over_3_months": 1}],
+                "open": [{"url": "/admin/letters/9", "tracking_code": "XX20240902CCCCCC", "subject": "燃气", "org": "某市住房和城乡建设局",
+                          "received_on": "2024-09-02", "age_days": 109, "over_3_months": true}],
+                "open_total": 1
+            })), &["信箱统计（2024 年）", "<th scope=\"row\">合计</th>", "66.7%", "<td>27</td>", "109（超过 3 个月）", "class=\"cell-danger\""]),
+            s("admin/mailbox_settings.html", "errors", merge(a(), json!({
+                "page_title": "信箱设置", "form_action": "/admin/mailbox/settings", "back_url": "/admin/letters", "has_portal": true,
+                "values": {"reply_days": "0", "reminder_days": "3", "watch_words": "上访\n群体"},
+                "errors": {"reply_days": "答复期限应为 1 至 60 个工作日"},
+                "routes": [{"category": "城乡建设 › 燃气供应", "org": "某市住房和城乡建设局", "delete_url": "/admin/mailbox/routes/1/delete"}],
+                "route_action": "/admin/mailbox/routes", "category_options": [{"value": "城乡建设", "label": "城乡建设"}],
+                "org_options": [{"value": "2", "label": "某市住房和城乡建设局"}],
+                "leaders": [{"label": "市长 王某", "org": "某市人民政府", "active": true}, {"label": "副市长", "org": "某市人民政府", "active": false}],
+                "leader_action": "/admin/mailbox/leaders"
+            })), &["答复期限应为 1 至 60 个工作日", "value=\"0\"", "action=\"/admin/mailbox/routes/1/delete\"", "（已停用）"]),
         ]
     }
 

@@ -157,6 +157,7 @@ pub const USERS: &[(&str, &str, Role, &str)] = &[
         Role::RequestHandler,
         "gov",
     ),
+    ("xx-handler", "领导信箱办理员", Role::LetterHandler, "gov"),
 ];
 
 /// An item in the back office's queues: drafted by `author`, then moved to `state` by the

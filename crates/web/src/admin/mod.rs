@@ -3,6 +3,7 @@
 //! organisation of what it touches; every POST checks the session's CSRF token.
 
 mod items;
+mod letters;
 mod manage;
 mod request_settings;
 mod request_stats;
@@ -95,6 +96,19 @@ pub fn routes() -> Router<AppState> {
         .route("/requests/{id}/fee", post(requests::fee))
         .route("/requests/{id}/publish", post(requests::publish))
         .route("/requests/stats", get(request_stats::show))
+        .route("/letters", get(letters::inbox))
+        .route("/letters/stats", get(letters::stats))
+        .route("/letters/{id}", get(letters::view))
+        .route("/letters/{id}/reveal", post(letters::reveal))
+        .route("/letters/{id}/act", post(letters::act))
+        .route("/letters/alerts/{id}/seen", post(letters::alert_seen))
+        .route(
+            "/mailbox/settings",
+            get(letters::settings).post(letters::save_settings),
+        )
+        .route("/mailbox/routes", post(letters::add_route))
+        .route("/mailbox/routes/{id}/delete", post(letters::delete_route))
+        .route("/mailbox/leaders", post(letters::add_leader))
 }
 
 /// The keys of `admin/base.html` for a signed-in user.
@@ -119,6 +133,9 @@ pub fn base(staff: &Staff, current: &str, page_title: &str) -> Value {
     }
     if staff.has_any(Permission::ViewAudit) {
         nav.push(("审计日志", "/admin/audit"));
+    }
+    if staff.has_any(Permission::HandleLetters) {
+        nav.push(("领导信箱", "/admin/letters"));
     }
     let roles: Vec<String> = staff
         .grants

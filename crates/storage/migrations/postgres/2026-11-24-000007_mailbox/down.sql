@@ -1,0 +1,9 @@
+DROP TABLE letter_publications;
+DROP TABLE letter_ratings;
+DROP TABLE letter_alerts;
+DROP TABLE letter_events;
+DROP TABLE letters;
+DROP TABLE mailbox_leaders;
+DROP TABLE mailbox_routes;
+DROP TABLE mailbox_categories;
+DROP TABLE mailbox_settings;
