@@ -12,12 +12,14 @@ pub mod catalogue;
 pub mod doc_number;
 pub mod error;
 pub mod index_number;
+pub mod interpretation;
 pub mod item;
 pub mod org;
 pub mod report;
 pub mod request;
 pub mod role;
 pub mod site;
+pub mod survey;
 pub mod workflow;
 
 pub use error::DomainError;

@@ -8,6 +8,7 @@ pub mod crypto;
 pub mod error;
 pub mod feedback;
 pub mod index_number;
+pub mod interpretation;
 pub mod item;
 pub mod org;
 pub mod outbox;
@@ -17,6 +18,7 @@ pub mod search_tools;
 pub mod session;
 pub mod site;
 pub mod subject;
+pub mod survey;
 pub mod user;
 
 use std::path::Path;

@@ -15,6 +15,7 @@ mod portal;
 pub mod ratelimit;
 mod request;
 pub mod search;
+pub mod survey;
 pub mod templates;
 
 pub use app::{router, serve, serve_on, AppState, Config};

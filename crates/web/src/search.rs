@@ -197,6 +197,21 @@ pub fn sync_outbox(
         if !docs.is_empty() {
             engine.upsert(&docs).map_err(err)?;
         }
+        // 征集调查: published surveys are documents of kind `survey`.
+        let mut survey_ids: Vec<i64> = batch
+            .iter()
+            .filter(|e| e.entity == gongkai_storage::survey::ENTITY)
+            .map(|e| e.entity_id)
+            .collect();
+        survey_ids.sort_unstable();
+        survey_ids.dedup();
+        let (docs, gone) = crate::survey::search_docs(conn, dir, &survey_ids)?;
+        if !gone.is_empty() {
+            engine.delete(&gone).map_err(err)?;
+        }
+        if !docs.is_empty() {
+            engine.upsert(&docs).map_err(err)?;
+        }
         engine.commit_through(last).map_err(err)?;
         applied += batch.len();
     }
@@ -236,6 +251,9 @@ pub fn rebuild(
         engine.upsert(&docs).map_err(err)?;
         progress((n * 1000 + chunk.len()).min(ids.len()), ids.len());
     }
+    let survey_ids = crate::survey::public_ids(conn)?;
+    let (docs, _) = crate::survey::search_docs(conn, dir, &survey_ids)?;
+    engine.upsert(&docs).map_err(err)?;
     engine.commit_through(through).map_err(err)?;
     Ok(ids.len())
 }

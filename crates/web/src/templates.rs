@@ -53,6 +53,11 @@ embed!(
     "admin/requests.html",
     "admin/request_view.html",
     "admin/request_new.html",
+    "survey_list.html",
+    "survey.html",
+    "admin/surveys.html",
+    "admin/survey_form.html",
+    "admin/survey_view.html",
 );
 
 /// Where the handlers must serve [`css()`]; templates link to it as the global `css_url`
@@ -817,6 +822,71 @@ mod tests {
                 "deadline_error": "the working-day calendar has no data for 2027; load that year's holiday notice first",
                 "history": [], "appeals": [], "actions": [], "back_url": "/admin/requests"
             })), &["91350100M000100Y43", "已记入审计日志", "no data for 2027", "暂无。"]),
+            // 征集调查
+            s("survey_list.html", "default", merge(p(), json!({
+                "page_title": "征集调查",
+                "surveys": [
+                    {"title": "公交线网优化意见征集", "url": "/surveys/3", "org": "某市交通运输局", "opens_at": "2026-03-01 09:00", "closes_at": "2026-03-31 18:00", "phase": "进行中", "open": true},
+                    {"title": "2025 年政务公开满意度调查", "url": "/surveys/2", "org": "某市人民政府办公室", "opens_at": "2025-11-01 09:00", "closes_at": "2025-11-30 18:00", "phase": "已结束", "open": false}
+                ],
+                "pagination": pagination()
+            })), &["<a href=\"/surveys/3\">公交线网优化意见征集</a>", "<strong>进行中</strong>", "共 93 条"]),
+            s("survey.html", "open, rejected answer", merge(p(), json!({
+                "page_title": "公交线网优化意见征集",
+                "survey": {"id": 3, "title": "公交线网优化意见征集", "url": "/surveys/3", "org": "某市交通运输局", "opens_at": "2026-03-01 09:00",
+                           "closes_at": "2026-03-31 18:00", "phase": "进行中", "open": true, "intro": "为优化公交线网，现征求意见。",
+                           "identified": true, "requires_sign_in": false, "one_per_person": true},
+                "notice": null, "show_form": true,
+                "questions": [
+                    {"field": "q1", "number": 1, "prompt": "您对公交服务是否满意？", "kind": "single", "kind_label": "单选", "required": true, "text": "",
+                     "options": [{"value": "1", "label": "满意", "checked": false}, {"value": "2", "label": "不满意", "checked": false}]},
+                    {"field": "q2", "number": 2, "prompt": "您常乘坐的线路", "kind": "multiple", "kind_label": "多选", "required": false, "text": "",
+                     "options": [{"value": "1", "label": "常规公交", "checked": true}, {"value": "2", "label": "夜班线路", "checked": false}]},
+                    {"field": "q3", "number": 3, "prompt": "其他建议", "kind": "text", "kind_label": "文本", "required": false, "text": "多开夜班车", "options": []}
+                ],
+                "values": {"name": "张三", "phone": ""},
+                "errors": {"q1": "此题为必答题，请选择", "phone": "请填写有效的联系电话"},
+                "csrf": "tok-anon", "form_action": "/surveys/3",
+                "results": null, "respondents": 0, "results_note": "调查结束后公布结果。"
+            })), &["<a href=\"#f-q1\">此题为必答题，请选择</a>", "type=\"radio\" id=\"f-q1-1\"", "type=\"checkbox\" id=\"f-q2-1\" name=\"q2\" value=\"1\" checked",
+                   ">多开夜班车</textarea>", "调查结束后公布结果。", "value=\"张三\""]),
+            s("survey.html", "closed with results", merge(p(), json!({
+                "page_title": "2025 年政务公开满意度调查",
+                "survey": {"id": 2, "title": "2025 年政务公开满意度调查", "url": "/surveys/2", "org": "某市人民政府办公室", "opens_at": "2025-11-01 09:00",
+                           "closes_at": "2025-11-30 18:00", "phase": "已结束", "open": false, "intro": "",
+                           "identified": false, "requires_sign_in": false, "one_per_person": true},
+                "notice": {"kind": "info", "text": "本次调查已结束，感谢关注。"}, "show_form": false,
+                "questions": [], "values": {"name": "", "phone": ""}, "errors": {}, "csrf": "tok-anon", "form_action": "/surveys/2",
+                "results": [
+                    {"prompt": "您对政务公开工作是否满意？", "kind": "single", "answered": 3,
+                     "chart_html": "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 560 42\" aria-hidden=\"true\" focusable=\"false\"><rect x=\"180\" y=\"10\" width=\"290\" height=\"22\" fill=\"#1f5aa6\"></rect></svg>",
+                     "options": [{"label": "满意", "count": 2, "percent": "66.7"}, {"label": "不满意", "count": 1, "percent": "33.3"}]},
+                    {"prompt": "其他建议", "kind": "text", "answered": 1, "chart_html": null, "options": []}
+                ],
+                "respondents": 3, "results_note": null
+            })), &["共收到有效答卷 3 份", "<td>满意</td><td>2</td><td>66.7%</td>", "aria-hidden=\"true\"", "文字回答不公开展示", "本次调查已结束"]),
+            s("admin/surveys.html", "default", merge(a(), json!({
+                "page_title": "征集调查", "new_url": "/admin/surveys/new",
+                "surveys": [{"title": "公交线网优化意见征集", "url": "/admin/surveys/3", "org": "某市交通运输局", "opens_at": "2026-03-01 09:00",
+                             "closes_at": "2026-03-31 18:00", "status": "已发布", "phase": "进行中", "responses": 128}]
+            })), &["<a href=\"/admin/surveys/3\">公交线网优化意见征集</a>", "已发布（进行中）", "<td>128</td>"]),
+            s("admin/survey_form.html", "rejected", merge(a(), json!({
+                "page_title": "新建调查", "form_action": "/admin/surveys", "cancel_url": "/admin/surveys",
+                "org_options": options(&[("12", "某市交通运输局")]),
+                "flag_options": options(&[("one_per_person", "每人限答一次"), ("live_results", "进行中即公开结果")]),
+                "values": {"org_id": "12", "title": "公交调查", "intro": "", "questions": "[单选] 满意吗\n- 是", "opens_at": "2026-03-01T09:00",
+                           "closes_at": "2026-03-31T18:00", "flags": ["one_per_person"]},
+                "errors": {"questions": "第 1 题“满意吗”至少需要两个选项"}
+            })), &["<a href=\"#f-questions\">第 1 题“满意吗”至少需要两个选项</a>", "type=\"datetime-local\"", "value=\"one_per_person\" checked", "<option value=\"12\" selected>"]),
+            s("admin/survey_view.html", "published", merge(a(), json!({
+                "page_title": "公交线网优化意见征集",
+                "survey": {"title": "公交线网优化意见征集", "org": "某市交通运输局", "status": "已发布", "phase": "进行中", "opens_at": "2026-03-01 09:00",
+                           "closes_at": "2026-03-31 18:00", "flags": ["每人限答一次"], "responses": 2, "published": true, "public_url": "/surveys/3"},
+                "edit_url": "/admin/surveys/3/edit", "publish_url": "/admin/surveys/3/publish",
+                "export_csv_url": "/admin/surveys/3/export.csv", "export_xlsx_url": "/admin/surveys/3/export.xlsx",
+                "results": [{"prompt": "是否满意", "kind": "single", "answered": 2, "chart_html": "<svg xmlns=\"http://www.w3.org/2000/svg\" aria-hidden=\"true\" focusable=\"false\"></svg>",
+                             "options": [{"label": "是", "count": 2, "percent": "100.0"}]}]
+            })), &["撤回调查", "/admin/surveys/3/export.xlsx", "<td>是</td><td>2</td><td>100.0%</td>", "每人限答一次"]),
         ]
     }
 

@@ -7,6 +7,7 @@ mod manage;
 mod requests;
 mod search_tools;
 mod subjects;
+mod surveys;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -76,6 +77,7 @@ pub fn routes() -> Router<AppState> {
         .route("/requests/{id}", get(requests::view))
         .route("/requests/{id}/reveal", post(requests::reveal))
         .route("/requests/{id}/act", post(requests::act))
+        .merge(surveys::routes())
 }
 
 /// The keys of `admin/base.html` for a signed-in user.
@@ -100,6 +102,9 @@ pub fn base(staff: &Staff, current: &str, page_title: &str) -> Value {
     }
     if staff.has_any(Permission::ViewAudit) {
         nav.push(("审计日志", "/admin/audit"));
+    }
+    if staff.has_any(Permission::EditItems) {
+        nav.push(("征集调查", "/admin/surveys"));
     }
     let roles: Vec<String> = staff
         .grants

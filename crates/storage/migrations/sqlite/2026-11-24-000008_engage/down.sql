@@ -1,0 +1,3 @@
+DROP TABLE interpretation_forms;
+DROP TABLE survey_responses;
+DROP TABLE surveys;

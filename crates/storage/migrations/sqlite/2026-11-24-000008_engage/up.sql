@@ -1,0 +1,46 @@
+-- 征集调查 — online surveys. Questions are kept as JSON (gongkai_domain::survey::Question) in the
+-- survey row: they are always read whole and, once a response exists, never change.
+CREATE TABLE surveys (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    org_id BIGINT NOT NULL REFERENCES organisations (id),
+    title TEXT NOT NULL,
+    intro TEXT NOT NULL,
+    questions TEXT NOT NULL,
+    opens_at TIMESTAMP NOT NULL,
+    closes_at TIMESTAMP NOT NULL,
+    live_results BOOLEAN NOT NULL DEFAULT FALSE,
+    one_per_person BOOLEAN NOT NULL DEFAULT TRUE,
+    requires_sign_in BOOLEAN NOT NULL DEFAULT FALSE,
+    identified BOOLEAN NOT NULL DEFAULT FALSE,
+    status TEXT NOT NULL,
+    published_at TIMESTAMP,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE INDEX surveys_org ON surveys (org_id, status);
+
+-- One row per response. person_key is the hashed respondent key (session token or signed-in
+-- user) for one-per-person surveys, NULL otherwise; the unique index is what refuses a second
+-- response even when two arrive at once. address_hash is a salted hash of the client address,
+-- never the address. name and phone (identified surveys) are encrypted (crypto::DataKey).
+CREATE TABLE survey_responses (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    survey_id BIGINT NOT NULL REFERENCES surveys (id),
+    person_key TEXT,
+    address_hash TEXT NOT NULL,
+    name_enc TEXT,
+    phone_enc TEXT,
+    answers TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE UNIQUE INDEX survey_responses_person ON survey_responses (survey_id, person_key);
+CREATE INDEX survey_responses_address ON survey_responses (survey_id, address_hash);
+
+-- 政策解读 — how an interpretation item is presented (text, graphic, video) and, for video, the
+-- link to it. The item itself is an ordinary catalogue item of genre 'interpretation'; its
+-- policies are item_relations rows of kind 'interpretation'.
+CREATE TABLE interpretation_forms (
+    item_id BIGINT PRIMARY KEY REFERENCES items (id),
+    form TEXT NOT NULL,
+    video_url TEXT
+);
