@@ -613,6 +613,26 @@ pub fn respond(
     }
 }
 
+/// Stores a response taken elsewhere (a paper survey typed in, an older system, the demo city)
+/// without the window and one-per-person checks; anonymous, with no address.
+pub fn import_response(
+    conn: &mut AnyConnection,
+    survey_id: i64,
+    answers: &[Answer],
+    created_at: NaiveDateTime,
+) -> Result<i64> {
+    let answers = serde_json::to_string(answers).expect("answers serialise");
+    Ok(diesel::insert_into(survey_responses::table)
+        .values((
+            survey_responses::survey_id.eq(survey_id),
+            survey_responses::address_hash.eq("import"),
+            survey_responses::answers.eq(&answers),
+            survey_responses::created_at.eq(created_at),
+        ))
+        .returning(survey_responses::id)
+        .get_result(conn)?)
+}
+
 /// A stored response, personal data decrypted (for staff exports only).
 #[derive(Debug, Clone)]
 pub struct StoredResponse {

@@ -140,6 +140,7 @@ impl Here {
                 {"name": "网站群导航", "url": "/sites"},
                 {"name": "政府信息公开指南", "url": "/guide"},
                 {"name": "站点地图", "url": "/sitemap.xml"},
+                {"name": "征集调查", "url": "/surveys"},
             ],
         })
     }

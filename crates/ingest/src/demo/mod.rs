@@ -15,6 +15,7 @@
 //! the same files give the same items with the same 索引号.
 
 pub mod city;
+mod engage;
 mod sample;
 mod sources;
 mod texts;
@@ -228,6 +229,8 @@ pub fn load_demo_city_with(
             skipped = publish_plan(c, &city, plan, opts, now, &bar)?;
             bar.set_message("workflow items");
             workflow_items(c, &city, opts, now, &bar)?;
+            bar.set_message("surveys");
+            engage::load(c, &city, now)?;
         }
         Ok(users)
     })?;
