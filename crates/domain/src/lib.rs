@@ -13,6 +13,7 @@ pub mod doc_number;
 pub mod error;
 pub mod index_number;
 pub mod interpretation;
+pub mod interview;
 pub mod item;
 pub mod org;
 pub mod report;

@@ -9,6 +9,7 @@ pub mod error;
 pub mod feedback;
 pub mod index_number;
 pub mod interpretation;
+pub mod interview;
 pub mod item;
 pub mod org;
 pub mod outbox;

@@ -44,3 +44,39 @@ CREATE TABLE interpretation_forms (
     form TEXT NOT NULL,
     video_url TEXT
 );
+
+-- 在线访谈 and 新闻发布会 (kind 'interview' / 'press_conference'). starts_at and ends_at are China
+-- Standard Time as staff typed them; people is one guest or speaker per line; media is JSON
+-- (gongkai_domain::interview::MediaLink); transcript_html is sanitised before it is stored.
+CREATE TABLE interviews (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    org_id BIGINT NOT NULL REFERENCES organisations (id),
+    title TEXT NOT NULL,
+    starts_at TIMESTAMP NOT NULL,
+    ends_at TIMESTAMP NOT NULL,
+    people TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    transcript_html TEXT NOT NULL,
+    media TEXT NOT NULL,
+    accepts_questions BOOLEAN NOT NULL DEFAULT FALSE,
+    status TEXT NOT NULL,
+    published_at TIMESTAMP,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE INDEX interviews_kind ON interviews (kind, status, starts_at);
+
+-- 网民提问 — questions from the public to an interview, moderated by staff.
+CREATE TABLE interview_questions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    interview_id BIGINT NOT NULL REFERENCES interviews (id),
+    nickname TEXT NOT NULL,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL,
+    answer TEXT,
+    address_hash TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    moderated_at TIMESTAMP
+);
+CREATE INDEX interview_questions_interview ON interview_questions (interview_id, status);
