@@ -118,8 +118,8 @@ pub struct EventInput {
     pub summary: String,
     pub transcript_html: String,
     pub media: String,
-    /// `on` when the public may send questions (interviews only).
-    pub accepts_questions: Option<String>,
+    /// `["on"]` when the public may send questions (interviews only; a checkbox group of one).
+    pub accepts_questions: Vec<String>,
 }
 
 /// A checked event, ready to store.
@@ -223,7 +223,11 @@ impl EventInput {
             summary: ev.summary.clone(),
             transcript_html: ev.transcript_html.clone(),
             media: gongkai_domain::interview::media_links_text(&ev.media()),
-            accepts_questions: ev.accepts_questions.then(|| "on".to_string()),
+            accepts_questions: if ev.accepts_questions {
+                vec!["on".to_string()]
+            } else {
+                Vec::new()
+            },
         }
     }
 }
@@ -622,7 +626,7 @@ mod tests {
             summary: "介绍 2026 年老旧小区改造计划。".into(),
             transcript_html: "<p>主持人：各位网友好。</p><script>alert(1)</script>".into(),
             media: "访谈视频 | https://v.example.gov.cn/1.mp4".into(),
-            accepts_questions: Some("on".into()),
+            accepts_questions: vec!["on".into()],
         }
     }
 

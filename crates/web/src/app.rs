@@ -130,6 +130,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/login", get(auth::login_form).post(auth::login))
         .route("/admin/logout", post(auth::logout))
         .merge(crate::survey::routes())
+        .merge(crate::interview::routes())
         .fallback(portal::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::layer))
         .layer(axum::middleware::from_fn(crate::error::render_errors))

@@ -10,6 +10,7 @@ pub mod background;
 pub mod cache;
 pub mod directory;
 pub mod error;
+pub mod interview;
 pub mod page;
 mod portal;
 pub mod ratelimit;

@@ -141,6 +141,8 @@ impl Here {
                 {"name": "政府信息公开指南", "url": "/guide"},
                 {"name": "站点地图", "url": "/sitemap.xml"},
                 {"name": "征集调查", "url": "/surveys"},
+                {"name": "在线访谈", "url": "/interviews"},
+                {"name": "新闻发布会", "url": "/press-conferences"},
             ],
         })
     }

@@ -212,6 +212,21 @@ pub fn sync_outbox(
         if !docs.is_empty() {
             engine.upsert(&docs).map_err(err)?;
         }
+        // 在线访谈 and 新闻发布会.
+        let mut event_ids: Vec<i64> = batch
+            .iter()
+            .filter(|e| e.entity == "interview" || e.entity == "press_conference")
+            .map(|e| e.entity_id)
+            .collect();
+        event_ids.sort_unstable();
+        event_ids.dedup();
+        let (docs, gone) = crate::interview::search_docs(conn, dir, &event_ids)?;
+        if !gone.is_empty() {
+            engine.delete(&gone).map_err(err)?;
+        }
+        if !docs.is_empty() {
+            engine.upsert(&docs).map_err(err)?;
+        }
         engine.commit_through(last).map_err(err)?;
         applied += batch.len();
     }
@@ -253,6 +268,9 @@ pub fn rebuild(
     }
     let survey_ids = crate::survey::public_ids(conn)?;
     let (docs, _) = crate::survey::search_docs(conn, dir, &survey_ids)?;
+    engine.upsert(&docs).map_err(err)?;
+    let event_ids = gongkai_storage::interview::published_ids(conn)?;
+    let (docs, _) = crate::interview::search_docs(conn, dir, &event_ids)?;
     engine.upsert(&docs).map_err(err)?;
     engine.commit_through(through).map_err(err)?;
     Ok(ids.len())

@@ -58,6 +58,11 @@ embed!(
     "admin/surveys.html",
     "admin/survey_form.html",
     "admin/survey_view.html",
+    "interview_list.html",
+    "interview.html",
+    "admin/events.html",
+    "admin/event_form.html",
+    "admin/event_view.html",
 );
 
 /// Where the handlers must serve [`css()`]; templates link to it as the global `css_url`
@@ -887,6 +892,56 @@ mod tests {
                 "results": [{"prompt": "是否满意", "kind": "single", "answered": 2, "chart_html": "<svg xmlns=\"http://www.w3.org/2000/svg\" aria-hidden=\"true\" focusable=\"false\"></svg>",
                              "options": [{"label": "是", "count": 2, "percent": "100.0"}]}]
             })), &["撤回调查", "/admin/surveys/3/export.xlsx", "<td>是</td><td>2</td><td>100.0%</td>", "每人限答一次"]),
+            // 在线访谈 and 新闻发布会
+            s("interview_list.html", "interviews", merge(p(), json!({
+                "page_title": "在线访谈", "kind": "interview",
+                "events": [{"title": "聚焦老旧小区改造", "url": "/interviews/4", "org": "某市住房和城乡建设局", "starts_at": "2026-04-10 10:00",
+                            "phase": "预告", "people": "张三 局长、李四 副局长"}],
+                "pagination": pagination()
+            })), &["<a href=\"/interviews/4\">聚焦老旧小区改造</a>", ">访谈嘉宾</th>", "张三 局长、李四 副局长"]),
+            s("interview.html", "interview taking questions, rejected", merge(p(), json!({
+                "page_title": "聚焦老旧小区改造",
+                "event": {"kind": "interview", "kind_label": "在线访谈", "title": "聚焦老旧小区改造", "org": "某市住房和城乡建设局",
+                          "starts_at": "2026-04-10 10:00", "ends_at": "2026-04-10 11:30", "phase": "预告", "people_label": "访谈嘉宾",
+                          "people": ["张三 局长", "李四 副局长"], "summary": "介绍 2026 年改造计划。",
+                          "transcript_html": "<p>主持人：各位网友好。</p>",
+                          "media": [{"label": "访谈视频", "url": "https://v.example.gov.cn/1.mp4"}]},
+                "questions": [{"nickname": "网友", "body": "加装电梯有补贴吗？", "answer": "有，每台补助 10 万元。", "asked_at": "2026-04-09 20:15"}],
+                "takes_questions": true, "notice": null,
+                "values": {"nickname": "", "body": "你好"}, "errors": {"body": "请填写您的问题（至少 5 个字）"},
+                "csrf": "tok-anon", "form_action": "/interviews/4"
+            })), &["<h2 id=\"h-people\">访谈嘉宾</h2>", "<p>主持人：各位网友好。</p>", "<strong>答：</strong>有，每台补助 10 万元。",
+                   "<a href=\"#f-body\">请填写您的问题（至少 5 个字）</a>", "href=\"https://v.example.gov.cn/1.mp4\""]),
+            s("interview.html", "press conference", merge(p(), json!({
+                "page_title": "2026 年一季度经济运行情况新闻发布会",
+                "event": {"kind": "press_conference", "kind_label": "新闻发布会", "title": "2026 年一季度经济运行情况新闻发布会", "org": "某市统计局",
+                          "starts_at": "2026-04-20 15:00", "ends_at": "2026-04-20 16:00", "phase": "往期回顾", "people_label": "发布人",
+                          "people": ["王五 市统计局局长"], "summary": "", "transcript_html": "", "media": []},
+                "questions": [], "takes_questions": false, "notice": {"kind": "ok", "text": "已提交"},
+                "values": {"nickname": "", "body": ""}, "errors": {}, "csrf": "tok-anon", "form_action": "/press-conferences/5"
+            })), &["<h2 id=\"h-people\">发布人</h2>", "王五 市统计局局长"]),
+            s("admin/events.html", "default", merge(a(), json!({
+                "page_title": "在线访谈", "new_url": "/admin/events/interview/new", "new_label": "新建在线访谈",
+                "events": [{"title": "聚焦老旧小区改造", "url": "/admin/events/interview/4", "org": "某市住房和城乡建设局", "starts_at": "2026-04-10 10:00", "status": "已发布"}]
+            })), &["新建在线访谈", "<a href=\"/admin/events/interview/4\">聚焦老旧小区改造</a>"]),
+            s("admin/event_form.html", "rejected", merge(a(), json!({
+                "page_title": "新建在线访谈", "is_interview": true, "people_label": "访谈嘉宾",
+                "org_options": options(&[("12", "某市住房和城乡建设局")]),
+                "values": {"org_id": "12", "title": "访谈", "starts_at": "2026-04-10T10:00", "ends_at": "2026-04-10T09:00", "people": "",
+                           "summary": "", "transcript_html": "", "media": "javascript:alert(1)", "accepts_questions": ["on"]},
+                "errors": {"ends_at": "结束时间应晚于开始时间", "media": "第 1 行：链接应以 http:// 或 https:// 开头，且不含空格", "people": "请填写访谈嘉宾"},
+                "form_action": "/admin/events/interview", "cancel_url": "/admin/events/interview"
+            })), &["<a href=\"#f-ends_at\">结束时间应晚于开始时间</a>", "value=\"on\" checked", ">访谈嘉宾<span class=\"req\">"]),
+            s("admin/event_view.html", "interview with questions", merge(a(), json!({
+                "page_title": "聚焦老旧小区改造",
+                "event": {"title": "聚焦老旧小区改造", "kind_label": "在线访谈", "org": "某市住房和城乡建设局", "status": "已发布", "published": true,
+                          "starts_at": "2026-04-10 10:00", "ends_at": "2026-04-10 11:30", "people": "张三 局长", "public_url": "/interviews/4"},
+                "edit_url": "/admin/events/interview/4/edit", "publish_url": "/admin/events/interview/4/publish", "is_interview": true,
+                "questions": [
+                    {"id": 7, "nickname": "网友", "body": "加装电梯有补贴吗？", "status": "待审核", "answer": null, "asked_at": "2026-04-09 20:15", "action_url": "/admin/events/interview/4/questions/7"},
+                    {"id": 8, "nickname": "小王", "body": "停车位怎么解决？", "status": "已答复", "answer": "统筹建设。", "asked_at": "2026-04-09 20:16", "action_url": "/admin/events/interview/4/questions/8"}
+                ]
+            })), &["id=\"q7-answer\"", "id=\"q8-answer\"", "答复并公开", "（2026-04-09 20:15，待审核）"]),
         ]
     }
 

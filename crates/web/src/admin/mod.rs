@@ -2,6 +2,7 @@
 //! organisations, the audit log. Every handler checks the signed-in user's roles against the
 //! organisation of what it touches; every POST checks the session's CSRF token.
 
+mod events;
 mod items;
 mod manage;
 mod requests;
@@ -78,6 +79,7 @@ pub fn routes() -> Router<AppState> {
         .route("/requests/{id}/reveal", post(requests::reveal))
         .route("/requests/{id}/act", post(requests::act))
         .merge(surveys::routes())
+        .merge(events::routes())
 }
 
 /// The keys of `admin/base.html` for a signed-in user.
@@ -105,6 +107,8 @@ pub fn base(staff: &Staff, current: &str, page_title: &str) -> Value {
     }
     if staff.has_any(Permission::EditItems) {
         nav.push(("征集调查", "/admin/surveys"));
+        nav.push(("在线访谈", "/admin/events/interview"));
+        nav.push(("新闻发布会", "/admin/events/press_conference"));
     }
     let roles: Vec<String> = staff
         .grants
