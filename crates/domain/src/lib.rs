@@ -9,6 +9,7 @@ mod vocab;
 
 pub mod calendar;
 pub mod catalogue;
+pub mod consultation;
 pub mod doc_number;
 pub mod error;
 pub mod index_number;

@@ -4,6 +4,7 @@
 pub mod attachment;
 pub mod audit;
 pub mod backup;
+pub mod consultation;
 pub mod crypto;
 pub mod error;
 pub mod feedback;

@@ -80,3 +80,39 @@ CREATE TABLE interview_questions (
     moderated_at TIMESTAMP
 );
 CREATE INDEX interview_questions_interview ON interview_questions (interview_id, status);
+
+-- 公开征求意见 — a draft split into sections (JSON, gongkai_domain::consultation::Section), open for
+-- comments from opens_at to closes_at (China time); report is the owner's summary of how comments
+-- were used, public once report_published_at is set.
+CREATE TABLE consultations (
+    id BIGSERIAL PRIMARY KEY,
+    org_id BIGINT NOT NULL REFERENCES organisations (id),
+    title TEXT NOT NULL,
+    intro TEXT NOT NULL,
+    draft TEXT NOT NULL,
+    sections TEXT NOT NULL,
+    opens_at TIMESTAMP NOT NULL,
+    closes_at TIMESTAMP NOT NULL,
+    status TEXT NOT NULL,
+    published_at TIMESTAMP,
+    report TEXT NOT NULL,
+    report_published_at TIMESTAMP,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+
+-- A comment anchored to section (0-based index into sections). contact_enc is encrypted.
+CREATE TABLE consultation_comments (
+    id BIGSERIAL PRIMARY KEY,
+    consultation_id BIGINT NOT NULL REFERENCES consultations (id),
+    section INTEGER NOT NULL,
+    nickname TEXT NOT NULL,
+    body TEXT NOT NULL,
+    contact_enc TEXT,
+    adoption TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    address_hash TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    decided_at TIMESTAMP
+);
+CREATE INDEX consultation_comments_consultation ON consultation_comments (consultation_id, section);
