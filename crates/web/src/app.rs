@@ -131,6 +131,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/logout", post(auth::logout))
         .merge(crate::survey::routes())
         .merge(crate::interview::routes())
+        .merge(crate::consultation::routes())
         .fallback(portal::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::layer))
         .layer(axum::middleware::from_fn(crate::error::render_errors))

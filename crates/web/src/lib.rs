@@ -8,6 +8,7 @@ pub mod app;
 pub mod auth;
 pub mod background;
 pub mod cache;
+pub mod consultation;
 pub mod directory;
 pub mod error;
 pub mod interview;

@@ -143,6 +143,7 @@ impl Here {
                 {"name": "征集调查", "url": "/surveys"},
                 {"name": "在线访谈", "url": "/interviews"},
                 {"name": "新闻发布会", "url": "/press-conferences"},
+                {"name": "公开征求意见", "url": "/consultations"},
             ],
         })
     }

@@ -227,6 +227,21 @@ pub fn sync_outbox(
         if !docs.is_empty() {
             engine.upsert(&docs).map_err(err)?;
         }
+        // 公开征求意见.
+        let mut consultation_ids: Vec<i64> = batch
+            .iter()
+            .filter(|e| e.entity == gongkai_storage::consultation::ENTITY)
+            .map(|e| e.entity_id)
+            .collect();
+        consultation_ids.sort_unstable();
+        consultation_ids.dedup();
+        let (docs, gone) = crate::consultation::search_docs(conn, dir, &consultation_ids)?;
+        if !gone.is_empty() {
+            engine.delete(&gone).map_err(err)?;
+        }
+        if !docs.is_empty() {
+            engine.upsert(&docs).map_err(err)?;
+        }
         engine.commit_through(last).map_err(err)?;
         applied += batch.len();
     }
@@ -271,6 +286,9 @@ pub fn rebuild(
     engine.upsert(&docs).map_err(err)?;
     let event_ids = gongkai_storage::interview::published_ids(conn)?;
     let (docs, _) = crate::interview::search_docs(conn, dir, &event_ids)?;
+    engine.upsert(&docs).map_err(err)?;
+    let consultation_ids = gongkai_storage::consultation::published_ids(conn)?;
+    let (docs, _) = crate::consultation::search_docs(conn, dir, &consultation_ids)?;
     engine.upsert(&docs).map_err(err)?;
     engine.commit_through(through).map_err(err)?;
     Ok(ids.len())

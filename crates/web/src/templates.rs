@@ -63,6 +63,11 @@ embed!(
     "admin/events.html",
     "admin/event_form.html",
     "admin/event_view.html",
+    "consultation_list.html",
+    "consultation.html",
+    "admin/consultations.html",
+    "admin/consultation_form.html",
+    "admin/consultation_view.html",
 );
 
 /// Where the handlers must serve [`css()`]; templates link to it as the global `css_url`
@@ -942,6 +947,63 @@ mod tests {
                     {"id": 8, "nickname": "小王", "body": "停车位怎么解决？", "status": "已答复", "answer": "统筹建设。", "asked_at": "2026-04-09 20:16", "action_url": "/admin/events/interview/4/questions/8"}
                 ]
             })), &["id=\"q7-answer\"", "id=\"q8-answer\"", "答复并公开", "（2026-04-09 20:15，待审核）"]),
+            // 公开征求意见
+            s("consultation_list.html", "default", merge(p(), json!({
+                "page_title": "公开征求意见",
+                "consultations": [{"title": "《示范市养犬管理办法（征求意见稿）》", "url": "/consultations/2", "org": "某市公安局",
+                                   "opens_at": "2026-03-01 09:00", "closes_at": "2026-03-31 18:00", "phase": "已结束", "has_report": true}],
+                "pagination": pagination()
+            })), &["<a href=\"/consultations/2\">《示范市养犬管理办法（征求意见稿）》</a>", "已结束（已公布采纳情况）"]),
+            s("consultation.html", "open, rejected comment", merge(p(), json!({
+                "page_title": "《示范市养犬管理办法（征求意见稿）》",
+                "consultation": {"title": "《示范市养犬管理办法（征求意见稿）》", "org": "某市公安局", "intro": "欢迎提出意见。",
+                                 "opens_at": "2026-03-01 09:00", "closes_at": "2026-03-31 18:00", "phase": "进行中"},
+                "sections": [
+                    {"anchor": "s1", "heading": "第一条", "text": ["为了规范养犬行为，制定本办法。"], "comments": 0, "comment_url": "/consultations/2?section=0#comment-form"},
+                    {"anchor": "s2", "heading": "第二条", "text": ["居住区内遛犬应当拴绳。", "违者处罚。"], "comments": 3, "comment_url": "/consultations/2?section=1#comment-form"}
+                ],
+                "open": true,
+                "section_options": options(&[("0", "第一条"), ("1", "第二条")]),
+                "notice": null,
+                "values": {"section": "1", "body": "短", "nickname": "", "contact": ""},
+                "errors": {"body": "请填写您的意见（至少 5 个字）"},
+                "csrf": "tok-anon", "form_action": "/consultations/2", "report": null
+            })), &["<div class=\"draft-section\" id=\"s2\">", "<p>违者处罚。</p>", "已收到意见 3 条", "<option value=\"1\" selected>第二条</option>",
+                   "<a href=\"#f-body\">请填写您的意见（至少 5 个字）</a>", "对“第二条”提意见"]),
+            s("consultation.html", "closed with report", merge(p(), json!({
+                "page_title": "《示范市养犬管理办法（征求意见稿）》",
+                "consultation": {"title": "《示范市养犬管理办法（征求意见稿）》", "org": "某市公安局", "intro": "",
+                                 "opens_at": "2026-03-01 09:00", "closes_at": "2026-03-31 18:00", "phase": "已结束"},
+                "sections": [{"anchor": "s1", "heading": "第一条", "text": ["为了规范养犬行为，制定本办法。"], "comments": 2, "comment_url": null}],
+                "open": false, "section_options": [], "notice": null,
+                "values": {"section": "", "body": "", "nickname": "", "contact": ""}, "errors": {},
+                "csrf": "tok-anon", "form_action": "/consultations/2",
+                "report": {"published_at": "2026-04-15 10:00", "summary": "共收到意见 2 条，采纳 1 条。",
+                           "counts": {"total": 2, "adopted": 1, "partly_adopted": 0, "not_adopted": 1, "pending": 0},
+                           "comments": [{"section": "第一条", "anchor": "s1", "nickname": "网友", "body": "建议明确拴绳长度。", "adoption": "采纳", "reason": ""},
+                                        {"section": "第一条", "anchor": "s1", "nickname": "张先生", "body": "建议取消限养。", "adoption": "未采纳", "reason": "上位法已有规定。"}]}
+            })), &["<h2 id=\"h-report\">意见采纳情况</h2>", "其中采纳 1 条，部分采纳 0 条，未采纳 1 条", "<td>未采纳</td><td>上位法已有规定。</td>", "<a href=\"#s1\">第一条</a>"]),
+            s("admin/consultations.html", "default", merge(a(), json!({
+                "page_title": "公开征求意见", "new_url": "/admin/consultations/new",
+                "consultations": [{"title": "养犬管理办法", "url": "/admin/consultations/2", "org": "某市公安局", "opens_at": "2026-03-01 09:00",
+                                   "closes_at": "2026-03-31 18:00", "status": "已发布", "phase": "已结束"}]
+            })), &["<a href=\"/admin/consultations/2\">养犬管理办法</a>", "已发布（已结束）"]),
+            s("admin/consultation_form.html", "rejected", merge(a(), json!({
+                "page_title": "新建征求意见", "org_options": options(&[("12", "某市公安局")]),
+                "values": {"org_id": "12", "title": "养犬管理办法", "intro": "", "draft": "", "opens_at": "2026-03-01T09:00", "closes_at": "2026-03-31T18:00"},
+                "errors": {"draft": "请填写征求意见稿正文"}, "form_action": "/admin/consultations", "cancel_url": "/admin/consultations"
+            })), &["<a href=\"#f-draft\">请填写征求意见稿正文</a>", "value=\"养犬管理办法\""]),
+            s("admin/consultation_view.html", "with comments, report refused", merge(a(), json!({
+                "page_title": "养犬管理办法",
+                "consultation": {"title": "养犬管理办法", "org": "某市公安局", "status": "已发布", "published": true, "phase": "已结束",
+                                 "opens_at": "2026-03-01 09:00", "closes_at": "2026-03-31 18:00", "sections": 12,
+                                 "public_url": "/consultations/2", "report_published": false},
+                "edit_url": "/admin/consultations/2/edit", "publish_url": "/admin/consultations/2/publish", "report_url": "/admin/consultations/2/report",
+                "adoption_options": options(&[("pending", "待研究"), ("adopted", "采纳"), ("not_adopted", "未采纳")]),
+                "comments": [{"id": 5, "section": "第二条", "nickname": "网友", "body": "建议明确拴绳长度。", "has_contact": true,
+                              "values": {"adoption": "adopted", "reason": ""}, "adoption": "采纳", "action_url": "/admin/consultations/2/comments/5"}],
+                "values": {"report": ""}, "errors": {"report": "还有 1 条意见未作出采纳决定"}
+            })), &["id=\"c5-adoption\"", "<option value=\"adopted\" selected>采纳</option>", "（留有联系方式）", "<a href=\"#f-report\">还有 1 条意见未作出采纳决定</a>"]),
         ]
     }
 

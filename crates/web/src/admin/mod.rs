@@ -2,6 +2,7 @@
 //! organisations, the audit log. Every handler checks the signed-in user's roles against the
 //! organisation of what it touches; every POST checks the session's CSRF token.
 
+mod consultations;
 mod events;
 mod items;
 mod manage;
@@ -80,6 +81,7 @@ pub fn routes() -> Router<AppState> {
         .route("/requests/{id}/act", post(requests::act))
         .merge(surveys::routes())
         .merge(events::routes())
+        .merge(consultations::routes())
 }
 
 /// The keys of `admin/base.html` for a signed-in user.
@@ -109,6 +111,7 @@ pub fn base(staff: &Staff, current: &str, page_title: &str) -> Value {
         nav.push(("征集调查", "/admin/surveys"));
         nav.push(("在线访谈", "/admin/events/interview"));
         nav.push(("新闻发布会", "/admin/events/press_conference"));
+        nav.push(("公开征求意见", "/admin/consultations"));
     }
     let roles: Vec<String> = staff
         .grants
