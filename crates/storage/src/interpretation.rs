@@ -157,10 +157,11 @@ pub fn yearly_counts(conn: &mut AnyConnection, year: i32) -> Result<Vec<OrgCount
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::item::{import_published, ItemFields, Placement};
+    use crate::item::{import_published, Placement};
     use crate::site::{self, NewColumn, NewSite};
     use crate::testing::{on_both, seed_org};
     use gongkai_domain::index_number::IndexPattern;
+    use gongkai_domain::item::ItemFields;
     use gongkai_domain::item::ItemInput;
     use gongkai_domain::site::{ColumnKind, SiteSlug};
 
@@ -222,7 +223,7 @@ mod tests {
                     .and_hms_opt(9, 0, 0)
                     .unwrap()
             };
-            let mut pub_item = |c: &mut AnyConnection, t: &str, g: &str, y: i32| {
+            let pub_item = |c: &mut AnyConnection, t: &str, g: &str, y: i32| {
                 import_published(c, &a, at, &fields(t, g, col), when(y), None, &p)
                     .unwrap()
                     .id

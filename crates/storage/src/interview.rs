@@ -204,10 +204,7 @@ impl EventInput {
                 transcript_html: sanitize_html(&self.transcript_html),
                 media,
                 accepts_questions: kind == EventKind::Interview
-                    && self
-                        .accepts_questions
-                        .as_deref()
-                        .is_some_and(|v| !v.is_empty()),
+                    && self.accepts_questions.iter().any(|v| v == "on"),
             }),
             _ => Err(e),
         }
