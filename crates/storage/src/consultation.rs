@@ -465,6 +465,36 @@ pub fn comment(
     })
 }
 
+/// Stores a comment taken elsewhere (letters, a hearing, the demo city) without the window check;
+/// `created_at` is UTC.
+pub fn import_comment(
+    conn: &mut AnyConnection,
+    id: i64,
+    section: usize,
+    nickname: &str,
+    body: &str,
+    created_at: NaiveDateTime,
+) -> Result<i64> {
+    if section >= get(conn, id)?.sections().len() {
+        let mut e = FieldErrors::default();
+        e.add("section", "条款不存在");
+        return Err(StorageError::Invalid(e));
+    }
+    Ok(diesel::insert_into(consultation_comments::table)
+        .values((
+            consultation_comments::consultation_id.eq(id),
+            consultation_comments::section.eq(section as i32),
+            consultation_comments::nickname.eq(nickname),
+            consultation_comments::body.eq(body),
+            consultation_comments::adoption.eq(Adoption::Pending.as_str()),
+            consultation_comments::reason.eq(""),
+            consultation_comments::address_hash.eq("import"),
+            consultation_comments::created_at.eq(created_at),
+        ))
+        .returning(consultation_comments::id)
+        .get_result(conn)?)
+}
+
 pub fn comments(conn: &mut AnyConnection, id: i64) -> Result<Vec<Comment>> {
     Ok(consultation_comments::table
         .filter(consultation_comments::consultation_id.eq(id))

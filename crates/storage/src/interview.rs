@@ -502,6 +502,28 @@ pub fn ask(
     })
 }
 
+/// Stores a question taken elsewhere (a phone line, an older system, the demo city) for
+/// moderation, without the window check; `created_at` is UTC.
+pub fn import_question(
+    conn: &mut AnyConnection,
+    interview_id: i64,
+    nickname: &str,
+    body: &str,
+    created_at: NaiveDateTime,
+) -> Result<i64> {
+    Ok(diesel::insert_into(interview_questions::table)
+        .values((
+            interview_questions::interview_id.eq(interview_id),
+            interview_questions::nickname.eq(nickname),
+            interview_questions::body.eq(body),
+            interview_questions::status.eq(QuestionStatus::Pending.as_str()),
+            interview_questions::address_hash.eq("import"),
+            interview_questions::created_at.eq(created_at),
+        ))
+        .returning(interview_questions::id)
+        .get_result(conn)?)
+}
+
 /// An interview's questions, oldest first; `public_only` keeps the accepted and answered ones.
 pub fn questions(
     conn: &mut AnyConnection,

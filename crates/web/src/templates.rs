@@ -975,7 +975,7 @@ mod tests {
                 "consultation": {"title": "《示范市养犬管理办法（征求意见稿）》", "org": "某市公安局", "intro": "",
                                  "opens_at": "2026-03-01 09:00", "closes_at": "2026-03-31 18:00", "phase": "已结束"},
                 "sections": [{"anchor": "s1", "heading": "第一条", "text": ["为了规范养犬行为，制定本办法。"], "comments": 2, "comment_url": null}],
-                "open": false, "section_options": [], "notice": null,
+                "open": false, "section_options": [], "notice": {"kind": "error", "text": "本次征求意见已结束"},
                 "values": {"section": "", "body": "", "nickname": "", "contact": ""}, "errors": {},
                 "csrf": "tok-anon", "form_action": "/consultations/2",
                 "report": {"published_at": "2026-04-15 10:00", "summary": "共收到意见 2 条，采纳 1 条。",

@@ -124,3 +124,167 @@ pub(super) fn load(c: &mut AnyConnection, city: &City, now_utc: NaiveDateTime) -
     }
     Ok(SURVEYS.len())
 }
+
+/// Two interviews (one coming, taking questions; one held, with a transcript and answered
+/// questions), two press conferences and one consultation with its feedback report.
+pub(super) fn load_events(
+    c: &mut AnyConnection,
+    city: &City,
+    now_utc: NaiveDateTime,
+) -> Result<()> {
+    use gongkai_domain::consultation::Adoption;
+    use gongkai_domain::interview::{EventKind, MediaLink, ModerationAction};
+    use gongkai_storage::consultation::{self, NewConsultation};
+    use gongkai_storage::interview::{self, NewEvent};
+
+    let actor = Actor::system("demo");
+    let now = now_utc + Duration::hours(8);
+    let at = |d: i64, h: u32| {
+        (now + Duration::days(d))
+            .date()
+            .and_hms_opt(h, 0, 0)
+            .expect("hour exists")
+    };
+    let event = |kind,
+                 org: &str,
+                 title: &str,
+                 day: i64,
+                 people: &[&str],
+                 summary: &str,
+                 transcript: &str,
+                 media: Vec<MediaLink>,
+                 questions: bool| NewEvent {
+        kind,
+        org_id: city.org(org).id,
+        title: title.into(),
+        starts_at: at(day, 10),
+        ends_at: at(day, 11) + Duration::minutes(30),
+        people: people.iter().map(|p| p.to_string()).collect(),
+        summary: summary.into(),
+        transcript_html: gongkai_domain::item::sanitize_html(transcript),
+        media,
+        accepts_questions: questions,
+    };
+    let video = |label: &str, path: &str| MediaLink {
+        label: label.into(),
+        url: format!("https://media.example.gov.cn/{path}"),
+    };
+    let held = interview::create(c, &actor, &event(
+        EventKind::Interview, "zjj", "聚焦老旧小区改造：今年改造哪些小区、怎么改", -20,
+        &["示范市住房和城乡建设局局长", "示范市住房和城乡建设局城建处处长"],
+        "介绍本年度老旧小区改造计划、加装电梯补助政策和居民参与方式。",
+        "<p><strong>主持人：</strong>各位网友好，欢迎收看本期在线访谈。</p><p><strong>局长：</strong>今年全市计划改造老旧小区 126 个，涉及居民 3.2 万户。</p>",
+        vec![video("访谈视频", "interviews/2026/01.mp4")], true,
+    ))?;
+    let coming = interview::create(
+        c,
+        &actor,
+        &event(
+            EventKind::Interview,
+            "rsj",
+            "稳就业促创业：高校毕业生就业政策解读",
+            6,
+            &["示范市人力资源和社会保障局副局长"],
+            "解读本市高校毕业生就业创业扶持政策，欢迎网友提前提问。",
+            "",
+            Vec::new(),
+            true,
+        ),
+    )?;
+    for e in [&held, &coming] {
+        interview::set_published(c, &actor, e.id, true)?;
+    }
+    // The held interview's questions were sent while it was open; they are stored as taken.
+    for (nick, q, a) in [
+        (
+            "网友",
+            "加装电梯每台补助多少？",
+            Some("市级财政按每台 15 万元补助，区级另有配套。"),
+        ),
+        (
+            "老张",
+            "改造期间停车怎么安排？",
+            Some("施工前会同社区公布临时停车方案。"),
+        ),
+    ] {
+        let qid =
+            interview::import_question(c, held.id, nick, q, at(-21, 20) - Duration::hours(8))?;
+        interview::moderate(c, &actor, qid, ModerationAction::Accept, "")?;
+        if let Some(a) = a {
+            interview::moderate(c, &actor, qid, ModerationAction::Answer, a)?;
+        }
+    }
+    for (org, title, day, people) in [
+        (
+            "tjj",
+            "示范市上半年经济运行情况新闻发布会",
+            -40,
+            ["示范市统计局局长", "示范市发展和改革委员会副主任"],
+        ),
+        (
+            "wjw",
+            "示范市秋冬季传染病防控新闻发布会",
+            -8,
+            ["示范市卫生健康委员会副主任", "示范市疾病预防控制中心主任"],
+        ),
+    ] {
+        let pc = interview::create(c, &actor, &event(
+            EventKind::PressConference, org, title, day, &people,
+            "发布有关情况并回答记者提问。",
+            "<p><strong>主持人：</strong>女士们、先生们，欢迎出席今天的新闻发布会。</p><p>……</p>",
+            vec![video("发布会视频", "press/2026.mp4"), video("新闻稿（PDF）", "press/2026.pdf")], false,
+        ))?;
+        interview::set_published(c, &actor, pc.id, true)?;
+    }
+
+    let draft = "为加强养犬管理，保障公民健康和人身安全，现将办法草案公开征求意见。\n第一条 为了规范养犬行为，维护市容环境和社会秩序，制定本办法。\n第二条 本办法适用于本市城市建成区内的养犬管理活动。\n第三条 携犬出户时，应当为犬只束犬链，犬链长度不超过 1.5 米。\n第四条 本办法自发布之日起施行。";
+    let k = consultation::create(
+        c,
+        &actor,
+        &NewConsultation {
+            org_id: city.org("gaj").id,
+            title: "《示范市养犬管理办法（征求意见稿）》公开征求意见".into(),
+            intro: "为提高立法质量，现将草案全文公布，公开征求社会各界意见。".into(),
+            draft: draft.into(),
+            sections: gongkai_domain::consultation::split_sections(draft)
+                .expect("demo draft splits"),
+            window: Window::new(at(-60, 9), at(-30, 18)).expect("demo window"),
+        },
+    )?;
+    consultation::set_published(c, &actor, k.id, true)?;
+    for (section, nick, body, adoption, reason) in [
+        (
+            3,
+            "网友",
+            "建议对大型犬的犬链长度另作规定。",
+            Adoption::Adopted,
+            "",
+        ),
+        (
+            3,
+            "李女士",
+            "建议夜间遛犬也必须束链。",
+            Adoption::PartlyAdopted,
+            "已在第三条中明确全天束链，夜间时段不再单列。",
+        ),
+        (
+            2,
+            "王先生",
+            "建议将适用范围扩大到全市农村地区。",
+            Adoption::NotAdopted,
+            "农村地区养犬管理由各区县结合实际另行规定。",
+        ),
+    ] {
+        let cid = consultation::import_comment(
+            c,
+            k.id,
+            section,
+            nick,
+            body,
+            at(-45, 15) - Duration::hours(8),
+        )?;
+        consultation::decide(c, &actor, cid, adoption, reason)?;
+    }
+    consultation::publish_report(c, &actor, k.id, "征求意见期间共收到意见建议 3 条，经研究，采纳 1 条、部分采纳 1 条，未采纳 1 条，现将采纳情况公布如下。")?;
+    Ok(())
+}

@@ -231,6 +231,7 @@ pub fn load_demo_city_with(
             workflow_items(c, &city, opts, now, &bar)?;
             bar.set_message("surveys");
             engage::load(c, &city, now)?;
+            engage::load_events(c, &city, now)?;
         }
         Ok(users)
     })?;

@@ -173,12 +173,37 @@ async fn new_form(
     )
 }
 
+/// The form as posted (not flattened over [`EventInput`], which would lose the one-value-to-list
+/// handling of the `accepts_questions` checkbox).
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct EventForm {
-    #[serde(flatten)]
-    input: EventInput,
+    org_id: String,
+    title: String,
+    starts_at: String,
+    ends_at: String,
+    people: String,
+    summary: String,
+    transcript_html: String,
+    media: String,
+    accepts_questions: Vec<String>,
     csrf: String,
+}
+
+impl EventForm {
+    fn input(&self) -> EventInput {
+        EventInput {
+            org_id: self.org_id.clone(),
+            title: self.title.clone(),
+            starts_at: self.starts_at.clone(),
+            ends_at: self.ends_at.clone(),
+            people: self.people.clone(),
+            summary: self.summary.clone(),
+            transcript_html: self.transcript_html.clone(),
+            media: self.media.clone(),
+            accepts_questions: self.accepts_questions.clone(),
+        }
+    }
 }
 
 fn checked(
@@ -206,14 +231,15 @@ async fn create(
 ) -> WebResult<Response> {
     let kind = kind_of(&kind)?;
     staff.check_csrf(&form.csrf)?;
+    let input = form.input();
     let dir = state.directory().await?;
     let base = base_url(kind);
     let title = format!("新建{}", kind.label_zh());
     let rejected = |e: &FieldErrors| -> WebResult<Response> {
-        let html = form_page(&staff, &dir, kind, &title, &base, &base, &form.input, e)?;
+        let html = form_page(&staff, &dir, kind, &title, &base, &base, &input, e)?;
         Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
     };
-    let new = match checked(&staff, &dir, kind, &form.input) {
+    let new = match checked(&staff, &dir, kind, &input) {
         Ok(n) => n,
         Err(e) => return rejected(&e),
     };
@@ -256,14 +282,15 @@ async fn update(
 ) -> WebResult<Response> {
     let kind = kind_of(&kind)?;
     staff.check_csrf(&form.csrf)?;
+    let input = form.input();
     let (_, dir) = load(&state, &staff, kind, id).await?;
     let url = format!("{}/{id}", base_url(kind));
     let title = format!("修改{}", kind.label_zh());
     let rejected = |e: &FieldErrors| -> WebResult<Response> {
-        let html = form_page(&staff, &dir, kind, &title, &url, &url, &form.input, e)?;
+        let html = form_page(&staff, &dir, kind, &title, &url, &url, &input, e)?;
         Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
     };
-    let new = match checked(&staff, &dir, kind, &form.input) {
+    let new = match checked(&staff, &dir, kind, &input) {
         Ok(n) => n,
         Err(e) => return rejected(&e),
     };

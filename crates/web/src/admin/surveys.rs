@@ -145,12 +145,33 @@ async fn new_form(State(state): State<AppState>, staff: Staff) -> WebResult<Html
     )
 }
 
+/// The form as posted. Not `#[serde(flatten)]` over [`SurveyInput`]: flattening loses the
+/// one-value-to-list handling a single ticked checkbox needs.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct SurveyForm {
-    #[serde(flatten)]
-    input: SurveyInput,
+    org_id: String,
+    title: String,
+    intro: String,
+    questions: String,
+    opens_at: String,
+    closes_at: String,
+    flags: Vec<String>,
     csrf: String,
+}
+
+impl SurveyForm {
+    fn input(&self) -> SurveyInput {
+        SurveyInput {
+            org_id: self.org_id.clone(),
+            title: self.title.clone(),
+            intro: self.intro.clone(),
+            questions: self.questions.clone(),
+            opens_at: self.opens_at.clone(),
+            closes_at: self.closes_at.clone(),
+            flags: self.flags.clone(),
+        }
+    }
 }
 
 /// Checks the form and that the user may publish for the chosen organisation.
@@ -176,6 +197,7 @@ async fn create(
     Form(form): Form<SurveyForm>,
 ) -> WebResult<Response> {
     staff.check_csrf(&form.csrf)?;
+    let input = form.input();
     let dir = state.directory().await?;
     let rejected = |e: &FieldErrors| -> WebResult<Response> {
         let html = form_page(
@@ -184,12 +206,12 @@ async fn create(
             "新建调查",
             "/admin/surveys",
             "/admin/surveys",
-            &form.input,
+            &input,
             e,
         )?;
         Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
     };
-    let new = match checked(&staff, &dir, &form.input) {
+    let new = match checked(&staff, &dir, &input) {
         Ok(n) => n,
         Err(e) => return rejected(&e),
     };
@@ -228,6 +250,7 @@ async fn update(
     Form(form): Form<SurveyForm>,
 ) -> WebResult<Response> {
     staff.check_csrf(&form.csrf)?;
+    let input = form.input();
     let (_, dir) = load(&state, &staff, id).await?;
     let rejected = |e: &FieldErrors| -> WebResult<Response> {
         let html = form_page(
@@ -236,12 +259,12 @@ async fn update(
             "修改调查",
             &format!("/admin/surveys/{id}"),
             &format!("/admin/surveys/{id}"),
-            &form.input,
+            &input,
             e,
         )?;
         Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
     };
-    let new = match checked(&staff, &dir, &form.input) {
+    let new = match checked(&staff, &dir, &input) {
         Ok(n) => n,
         Err(e) => return rejected(&e),
     };
@@ -445,7 +468,11 @@ pub fn to_xlsx(title: &str, rows: &[Vec<String>]) -> Result<Vec<u8>, rust_xlsxwr
         .filter(|c| !"[]:*?/\\".contains(*c))
         .take(31)
         .collect();
-    sheet.set_name(if name.is_empty() { "答卷" } else { &name })?;
+    sheet.set_name(if name.is_empty() {
+        "答卷"
+    } else {
+        name.as_str()
+    })?;
     for (r, row) in rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             if r == 0 {
