@@ -264,8 +264,15 @@ fn public_answers_once_closed_survey_refuses_and_owner_exports() {
             .await
             .unwrap();
         assert_eq!(r.status(), 303);
-        let (status, html) = answer(&w, &client(), id, &[("q1", "1")]).await;
-        assert_eq!(status, 409);
+        // A form loaded before the close and sent after it: refused, results shown.
+        let r = citizen
+            .post(w.url(&format!("/surveys/{id}")))
+            .form(&[("csrf", csrf_of(&page).as_str()), ("q1", "1")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 409);
+        let html = r.text().await.unwrap();
         assert!(html.contains("不能再提交答卷"));
         assert!(html.contains("共收到有效答卷 2 份"));
         assert!(html.contains("<svg") && html.contains("<td>不满意</td><td>1</td><td>50.0%</td>"));
