@@ -9,9 +9,12 @@ mod vocab;
 
 pub mod calendar;
 pub mod catalogue;
+pub mod consultation;
 pub mod doc_number;
 pub mod error;
 pub mod index_number;
+pub mod interpretation;
+pub mod interview;
 pub mod item;
 pub mod mailbox;
 pub mod org;
@@ -19,6 +22,7 @@ pub mod report;
 pub mod request;
 pub mod role;
 pub mod site;
+pub mod survey;
 pub mod workflow;
 // Key areas (issue 8).
 pub mod trading;

@@ -44,6 +44,7 @@ doc_kinds! {
     Gazette => "gazette", "政府公报";
     ServiceGuide => "service_guide", "办事指南";
     Trading => "trading", "公共资源交易";
+    Consultation => "consultation", "公开征求意见";
 }
 
 impl fmt::Display for DocKind {

@@ -8,14 +8,17 @@ pub mod app;
 pub mod auth;
 pub mod background;
 pub mod cache;
+pub mod consultation;
 pub mod directory;
 pub mod error;
 pub mod mailbox;
+pub mod interview;
 pub mod page;
 mod portal;
 pub mod ratelimit;
 mod request;
 pub mod search;
+pub mod survey;
 pub mod templates;
 mod upload;
 // Key areas (issue 8).

@@ -144,6 +144,10 @@ impl Here {
                 {"name": "网站群导航", "url": "/sites"},
                 {"name": "政府信息公开指南", "url": "/guide"},
                 {"name": "站点地图", "url": "/sitemap.xml"},
+                {"name": "征集调查", "url": "/surveys"},
+                {"name": "在线访谈", "url": "/interviews"},
+                {"name": "新闻发布会", "url": "/press-conferences"},
+                {"name": "公开征求意见", "url": "/consultations"},
             ],
         })
     }

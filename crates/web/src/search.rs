@@ -212,6 +212,51 @@ pub fn sync_outbox(
             engine.upsert(&docs).map_err(err)?;
         }
         crate::mailbox::sync_letters(conn, dir, engine, &batch)?;
+        // 征集调查: published surveys are documents of kind `survey`.
+        let mut survey_ids: Vec<i64> = batch
+            .iter()
+            .filter(|e| e.entity == gongkai_storage::survey::ENTITY)
+            .map(|e| e.entity_id)
+            .collect();
+        survey_ids.sort_unstable();
+        survey_ids.dedup();
+        let (docs, gone) = crate::survey::search_docs(conn, dir, &survey_ids)?;
+        if !gone.is_empty() {
+            engine.delete(&gone).map_err(err)?;
+        }
+        if !docs.is_empty() {
+            engine.upsert(&docs).map_err(err)?;
+        }
+        // 在线访谈 and 新闻发布会.
+        let mut event_ids: Vec<i64> = batch
+            .iter()
+            .filter(|e| e.entity == "interview" || e.entity == "press_conference")
+            .map(|e| e.entity_id)
+            .collect();
+        event_ids.sort_unstable();
+        event_ids.dedup();
+        let (docs, gone) = crate::interview::search_docs(conn, dir, &event_ids)?;
+        if !gone.is_empty() {
+            engine.delete(&gone).map_err(err)?;
+        }
+        if !docs.is_empty() {
+            engine.upsert(&docs).map_err(err)?;
+        }
+        // 公开征求意见.
+        let mut consultation_ids: Vec<i64> = batch
+            .iter()
+            .filter(|e| e.entity == gongkai_storage::consultation::ENTITY)
+            .map(|e| e.entity_id)
+            .collect();
+        consultation_ids.sort_unstable();
+        consultation_ids.dedup();
+        let (docs, gone) = crate::consultation::search_docs(conn, dir, &consultation_ids)?;
+        if !gone.is_empty() {
+            engine.delete(&gone).map_err(err)?;
+        }
+        if !docs.is_empty() {
+            engine.upsert(&docs).map_err(err)?;
+        }
         engine.commit_through(last).map_err(err)?;
         if retokenize {
             // After the commit, so the documents re-read from the index are the current ones.
@@ -271,6 +316,15 @@ pub fn rebuild(
         engine.upsert(&docs).map_err(err)?;
     }
     crate::mailbox::reindex_letters(conn, dir, engine)?;
+    let survey_ids = crate::survey::public_ids(conn)?;
+    let (docs, _) = crate::survey::search_docs(conn, dir, &survey_ids)?;
+    engine.upsert(&docs).map_err(err)?;
+    let event_ids = gongkai_storage::interview::published_ids(conn)?;
+    let (docs, _) = crate::interview::search_docs(conn, dir, &event_ids)?;
+    engine.upsert(&docs).map_err(err)?;
+    let consultation_ids = gongkai_storage::consultation::published_ids(conn)?;
+    let (docs, _) = crate::consultation::search_docs(conn, dir, &consultation_ids)?;
+    engine.upsert(&docs).map_err(err)?;
     engine.commit_through(through).map_err(err)?;
     Ok(ids.len())
 }

@@ -68,6 +68,21 @@ embed!(
     "admin/letter_view.html",
     "admin/letter_stats.html",
     "admin/mailbox_settings.html",
+    "survey_list.html",
+    "survey.html",
+    "admin/surveys.html",
+    "admin/survey_form.html",
+    "admin/survey_view.html",
+    "interview_list.html",
+    "interview.html",
+    "admin/events.html",
+    "admin/event_form.html",
+    "admin/event_view.html",
+    "consultation_list.html",
+    "consultation.html",
+    "admin/consultations.html",
+    "admin/consultation_form.html",
+    "admin/consultation_view.html",
 );
 
 /// Where the handlers must serve [`css()`]; templates link to it as the global `css_url`
@@ -1071,6 +1086,178 @@ mod tests {
                 "leaders": [{"label": "市长 王某", "org": "某市人民政府", "active": true}, {"label": "副市长", "org": "某市人民政府", "active": false}],
                 "leader_action": "/admin/mailbox/leaders"
             })), &["答复期限应为 1 至 60 个工作日", "value=\"0\"", "action=\"/admin/mailbox/routes/1/delete\"", "（已停用）"]),
+            // 征集调查
+            s("survey_list.html", "default", merge(p(), json!({
+                "page_title": "征集调查",
+                "surveys": [
+                    {"title": "公交线网优化意见征集", "url": "/surveys/3", "org": "某市交通运输局", "opens_at": "2026-03-01 09:00", "closes_at": "2026-03-31 18:00", "phase": "进行中", "open": true},
+                    {"title": "2025 年政务公开满意度调查", "url": "/surveys/2", "org": "某市人民政府办公室", "opens_at": "2025-11-01 09:00", "closes_at": "2025-11-30 18:00", "phase": "已结束", "open": false}
+                ],
+                "pagination": pagination()
+            })), &["<a href=\"/surveys/3\">公交线网优化意见征集</a>", "<strong>进行中</strong>", "共 93 条"]),
+            s("survey.html", "open, rejected answer", merge(p(), json!({
+                "page_title": "公交线网优化意见征集",
+                "survey": {"id": 3, "title": "公交线网优化意见征集", "url": "/surveys/3", "org": "某市交通运输局", "opens_at": "2026-03-01 09:00",
+                           "closes_at": "2026-03-31 18:00", "phase": "进行中", "open": true, "intro": "为优化公交线网，现征求意见。",
+                           "identified": true, "requires_sign_in": false, "one_per_person": true},
+                "notice": null, "show_form": true,
+                "questions": [
+                    {"field": "q1", "number": 1, "prompt": "您对公交服务是否满意？", "kind": "single", "kind_label": "单选", "required": true, "text": "",
+                     "options": [{"value": "1", "label": "满意", "checked": false}, {"value": "2", "label": "不满意", "checked": false}]},
+                    {"field": "q2", "number": 2, "prompt": "您常乘坐的线路", "kind": "multiple", "kind_label": "多选", "required": false, "text": "",
+                     "options": [{"value": "1", "label": "常规公交", "checked": true}, {"value": "2", "label": "夜班线路", "checked": false}]},
+                    {"field": "q3", "number": 3, "prompt": "其他建议", "kind": "text", "kind_label": "文本", "required": false, "text": "多开夜班车", "options": []}
+                ],
+                "values": {"name": "张三", "phone": ""},
+                "errors": {"q1": "此题为必答题，请选择", "phone": "请填写有效的联系电话"},
+                "csrf": "tok-anon", "form_action": "/surveys/3",
+                "results": null, "respondents": 0, "results_note": "调查结束后公布结果。"
+            })), &["<a href=\"#f-q1\">此题为必答题，请选择</a>", "type=\"radio\" id=\"f-q1-1\"", "type=\"checkbox\" id=\"f-q2-1\" name=\"q2\" value=\"1\" checked",
+                   ">多开夜班车</textarea>", "调查结束后公布结果。", "value=\"张三\""]),
+            s("survey.html", "closed with results", merge(p(), json!({
+                "page_title": "2025 年政务公开满意度调查",
+                "survey": {"id": 2, "title": "2025 年政务公开满意度调查", "url": "/surveys/2", "org": "某市人民政府办公室", "opens_at": "2025-11-01 09:00",
+                           "closes_at": "2025-11-30 18:00", "phase": "已结束", "open": false, "intro": "",
+                           "identified": false, "requires_sign_in": false, "one_per_person": true},
+                "notice": {"kind": "info", "text": "本次调查已结束，感谢关注。"}, "show_form": false,
+                "questions": [], "values": {"name": "", "phone": ""}, "errors": {}, "csrf": "tok-anon", "form_action": "/surveys/2",
+                "results": [
+                    {"prompt": "您对政务公开工作是否满意？", "kind": "single", "answered": 3,
+                     "chart_html": "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 560 42\" aria-hidden=\"true\" focusable=\"false\"><rect x=\"180\" y=\"10\" width=\"290\" height=\"22\" fill=\"#1f5aa6\"></rect></svg>",
+                     "options": [{"label": "满意", "count": 2, "percent": "66.7"}, {"label": "不满意", "count": 1, "percent": "33.3"}]},
+                    {"prompt": "其他建议", "kind": "text", "answered": 1, "chart_html": null, "options": []}
+                ],
+                "respondents": 3, "results_note": null
+            })), &["共收到有效答卷 3 份", "<td>满意</td><td>2</td><td>66.7%</td>", "aria-hidden=\"true\"", "文字回答不公开展示", "本次调查已结束"]),
+            s("admin/surveys.html", "default", merge(a(), json!({
+                "page_title": "征集调查", "new_url": "/admin/surveys/new",
+                "surveys": [{"title": "公交线网优化意见征集", "url": "/admin/surveys/3", "org": "某市交通运输局", "opens_at": "2026-03-01 09:00",
+                             "closes_at": "2026-03-31 18:00", "status": "已发布", "phase": "进行中", "responses": 128}]
+            })), &["<a href=\"/admin/surveys/3\">公交线网优化意见征集</a>", "已发布（进行中）", "<td>128</td>"]),
+            s("admin/survey_form.html", "rejected", merge(a(), json!({
+                "page_title": "新建调查", "form_action": "/admin/surveys", "cancel_url": "/admin/surveys",
+                "org_options": options(&[("12", "某市交通运输局")]),
+                "flag_options": options(&[("one_per_person", "每人限答一次"), ("live_results", "进行中即公开结果")]),
+                "values": {"org_id": "12", "title": "公交调查", "intro": "", "questions": "[单选] 满意吗\n- 是", "opens_at": "2026-03-01T09:00",
+                           "closes_at": "2026-03-31T18:00", "flags": ["one_per_person"]},
+                "errors": {"questions": "第 1 题“满意吗”至少需要两个选项"}
+            })), &["<a href=\"#f-questions\">第 1 题“满意吗”至少需要两个选项</a>", "type=\"datetime-local\"", "value=\"one_per_person\" checked", "<option value=\"12\" selected>"]),
+            s("admin/survey_view.html", "published", merge(a(), json!({
+                "page_title": "公交线网优化意见征集",
+                "survey": {"title": "公交线网优化意见征集", "org": "某市交通运输局", "status": "已发布", "phase": "进行中", "opens_at": "2026-03-01 09:00",
+                           "closes_at": "2026-03-31 18:00", "flags": ["每人限答一次"], "responses": 2, "published": true, "public_url": "/surveys/3"},
+                "edit_url": "/admin/surveys/3/edit", "publish_url": "/admin/surveys/3/publish",
+                "export_csv_url": "/admin/surveys/3/export.csv", "export_xlsx_url": "/admin/surveys/3/export.xlsx",
+                "results": [{"prompt": "是否满意", "kind": "single", "answered": 2, "chart_html": "<svg xmlns=\"http://www.w3.org/2000/svg\" aria-hidden=\"true\" focusable=\"false\"></svg>",
+                             "options": [{"label": "是", "count": 2, "percent": "100.0"}]}]
+            })), &["撤回调查", "/admin/surveys/3/export.xlsx", "<td>是</td><td>2</td><td>100.0%</td>", "每人限答一次"]),
+            // 在线访谈 and 新闻发布会
+            s("interview_list.html", "interviews", merge(p(), json!({
+                "page_title": "在线访谈", "kind": "interview",
+                "events": [{"title": "聚焦老旧小区改造", "url": "/interviews/4", "org": "某市住房和城乡建设局", "starts_at": "2026-04-10 10:00",
+                            "phase": "预告", "people": "张三 局长、李四 副局长"}],
+                "pagination": pagination()
+            })), &["<a href=\"/interviews/4\">聚焦老旧小区改造</a>", ">访谈嘉宾</th>", "张三 局长、李四 副局长"]),
+            s("interview.html", "interview taking questions, rejected", merge(p(), json!({
+                "page_title": "聚焦老旧小区改造",
+                "event": {"kind": "interview", "kind_label": "在线访谈", "title": "聚焦老旧小区改造", "org": "某市住房和城乡建设局",
+                          "starts_at": "2026-04-10 10:00", "ends_at": "2026-04-10 11:30", "phase": "预告", "people_label": "访谈嘉宾",
+                          "people": ["张三 局长", "李四 副局长"], "summary": "介绍 2026 年改造计划。",
+                          "transcript_html": "<p>主持人：各位网友好。</p>",
+                          "media": [{"label": "访谈视频", "url": "https://v.example.gov.cn/1.mp4"}]},
+                "questions": [{"nickname": "网友", "body": "加装电梯有补贴吗？", "answer": "有，每台补助 10 万元。", "asked_at": "2026-04-09 20:15"}],
+                "takes_questions": true, "notice": null,
+                "values": {"nickname": "", "body": "你好"}, "errors": {"body": "请填写您的问题（至少 5 个字）"},
+                "csrf": "tok-anon", "form_action": "/interviews/4"
+            })), &["<h2 id=\"h-people\">访谈嘉宾</h2>", "<p>主持人：各位网友好。</p>", "<strong>答：</strong>有，每台补助 10 万元。",
+                   "<a href=\"#f-body\">请填写您的问题（至少 5 个字）</a>", "href=\"https://v.example.gov.cn/1.mp4\""]),
+            s("interview.html", "press conference", merge(p(), json!({
+                "page_title": "2026 年一季度经济运行情况新闻发布会",
+                "event": {"kind": "press_conference", "kind_label": "新闻发布会", "title": "2026 年一季度经济运行情况新闻发布会", "org": "某市统计局",
+                          "starts_at": "2026-04-20 15:00", "ends_at": "2026-04-20 16:00", "phase": "往期回顾", "people_label": "发布人",
+                          "people": ["王五 市统计局局长"], "summary": "", "transcript_html": "", "media": []},
+                "questions": [], "takes_questions": false, "notice": {"kind": "ok", "text": "已提交"},
+                "values": {"nickname": "", "body": ""}, "errors": {}, "csrf": "tok-anon", "form_action": "/press-conferences/5"
+            })), &["<h2 id=\"h-people\">发布人</h2>", "王五 市统计局局长"]),
+            s("admin/events.html", "default", merge(a(), json!({
+                "page_title": "在线访谈", "new_url": "/admin/events/interview/new", "new_label": "新建在线访谈",
+                "events": [{"title": "聚焦老旧小区改造", "url": "/admin/events/interview/4", "org": "某市住房和城乡建设局", "starts_at": "2026-04-10 10:00", "status": "已发布"}]
+            })), &["新建在线访谈", "<a href=\"/admin/events/interview/4\">聚焦老旧小区改造</a>"]),
+            s("admin/event_form.html", "rejected", merge(a(), json!({
+                "page_title": "新建在线访谈", "is_interview": true, "people_label": "访谈嘉宾",
+                "org_options": options(&[("12", "某市住房和城乡建设局")]),
+                "values": {"org_id": "12", "title": "访谈", "starts_at": "2026-04-10T10:00", "ends_at": "2026-04-10T09:00", "people": "",
+                           "summary": "", "transcript_html": "", "media": "javascript:alert(1)", "accepts_questions": ["on"]},
+                "errors": {"ends_at": "结束时间应晚于开始时间", "media": "第 1 行：链接应以 http:// 或 https:// 开头，且不含空格", "people": "请填写访谈嘉宾"},
+                "form_action": "/admin/events/interview", "cancel_url": "/admin/events/interview"
+            })), &["<a href=\"#f-ends_at\">结束时间应晚于开始时间</a>", "value=\"on\" checked", ">访谈嘉宾<span class=\"req\">"]),
+            s("admin/event_view.html", "interview with questions", merge(a(), json!({
+                "page_title": "聚焦老旧小区改造",
+                "event": {"title": "聚焦老旧小区改造", "kind_label": "在线访谈", "org": "某市住房和城乡建设局", "status": "已发布", "published": true,
+                          "starts_at": "2026-04-10 10:00", "ends_at": "2026-04-10 11:30", "people": "张三 局长", "public_url": "/interviews/4"},
+                "edit_url": "/admin/events/interview/4/edit", "publish_url": "/admin/events/interview/4/publish", "is_interview": true,
+                "questions": [
+                    {"id": 7, "nickname": "网友", "body": "加装电梯有补贴吗？", "status": "待审核", "answer": null, "asked_at": "2026-04-09 20:15", "action_url": "/admin/events/interview/4/questions/7"},
+                    {"id": 8, "nickname": "小王", "body": "停车位怎么解决？", "status": "已答复", "answer": "统筹建设。", "asked_at": "2026-04-09 20:16", "action_url": "/admin/events/interview/4/questions/8"}
+                ]
+            })), &["id=\"q7-answer\"", "id=\"q8-answer\"", "答复并公开", "（2026-04-09 20:15，待审核）"]),
+            // 公开征求意见
+            s("consultation_list.html", "default", merge(p(), json!({
+                "page_title": "公开征求意见",
+                "consultations": [{"title": "《示范市养犬管理办法（征求意见稿）》", "url": "/consultations/2", "org": "某市公安局",
+                                   "opens_at": "2026-03-01 09:00", "closes_at": "2026-03-31 18:00", "phase": "已结束", "has_report": true}],
+                "pagination": pagination()
+            })), &["<a href=\"/consultations/2\">《示范市养犬管理办法（征求意见稿）》</a>", "已结束（已公布采纳情况）"]),
+            s("consultation.html", "open, rejected comment", merge(p(), json!({
+                "page_title": "《示范市养犬管理办法（征求意见稿）》",
+                "consultation": {"title": "《示范市养犬管理办法（征求意见稿）》", "org": "某市公安局", "intro": "欢迎提出意见。",
+                                 "opens_at": "2026-03-01 09:00", "closes_at": "2026-03-31 18:00", "phase": "进行中"},
+                "sections": [
+                    {"anchor": "s1", "heading": "第一条", "text": ["为了规范养犬行为，制定本办法。"], "comments": 0, "comment_url": "/consultations/2?section=0#comment-form"},
+                    {"anchor": "s2", "heading": "第二条", "text": ["居住区内遛犬应当拴绳。", "违者处罚。"], "comments": 3, "comment_url": "/consultations/2?section=1#comment-form"}
+                ],
+                "open": true,
+                "section_options": options(&[("0", "第一条"), ("1", "第二条")]),
+                "notice": null,
+                "values": {"section": "1", "body": "短", "nickname": "", "contact": ""},
+                "errors": {"body": "请填写您的意见（至少 5 个字）"},
+                "csrf": "tok-anon", "form_action": "/consultations/2", "report": null
+            })), &["<div class=\"draft-section\" id=\"s2\">", "<p>违者处罚。</p>", "已收到意见 3 条", "<option value=\"1\" selected>第二条</option>",
+                   "<a href=\"#f-body\">请填写您的意见（至少 5 个字）</a>", "对“第二条”提意见"]),
+            s("consultation.html", "closed with report", merge(p(), json!({
+                "page_title": "《示范市养犬管理办法（征求意见稿）》",
+                "consultation": {"title": "《示范市养犬管理办法（征求意见稿）》", "org": "某市公安局", "intro": "",
+                                 "opens_at": "2026-03-01 09:00", "closes_at": "2026-03-31 18:00", "phase": "已结束"},
+                "sections": [{"anchor": "s1", "heading": "第一条", "text": ["为了规范养犬行为，制定本办法。"], "comments": 2, "comment_url": null}],
+                "open": false, "section_options": [], "notice": {"kind": "error", "text": "本次征求意见已结束"},
+                "values": {"section": "", "body": "", "nickname": "", "contact": ""}, "errors": {},
+                "csrf": "tok-anon", "form_action": "/consultations/2",
+                "report": {"published_at": "2026-04-15 10:00", "summary": "共收到意见 2 条，采纳 1 条。",
+                           "counts": {"total": 2, "adopted": 1, "partly_adopted": 0, "not_adopted": 1, "pending": 0},
+                           "comments": [{"section": "第一条", "anchor": "s1", "nickname": "网友", "body": "建议明确拴绳长度。", "adoption": "采纳", "reason": ""},
+                                        {"section": "第一条", "anchor": "s1", "nickname": "张先生", "body": "建议取消限养。", "adoption": "未采纳", "reason": "上位法已有规定。"}]}
+            })), &["<h2 id=\"h-report\">意见采纳情况</h2>", "其中采纳 1 条，部分采纳 0 条，未采纳 1 条", "<td>未采纳</td><td>上位法已有规定。</td>", "<a href=\"#s1\">第一条</a>"]),
+            s("admin/consultations.html", "default", merge(a(), json!({
+                "page_title": "公开征求意见", "new_url": "/admin/consultations/new",
+                "consultations": [{"title": "养犬管理办法", "url": "/admin/consultations/2", "org": "某市公安局", "opens_at": "2026-03-01 09:00",
+                                   "closes_at": "2026-03-31 18:00", "status": "已发布", "phase": "已结束"}]
+            })), &["<a href=\"/admin/consultations/2\">养犬管理办法</a>", "已发布（已结束）"]),
+            s("admin/consultation_form.html", "rejected", merge(a(), json!({
+                "page_title": "新建征求意见", "org_options": options(&[("12", "某市公安局")]),
+                "values": {"org_id": "12", "title": "养犬管理办法", "intro": "", "draft": "", "opens_at": "2026-03-01T09:00", "closes_at": "2026-03-31T18:00"},
+                "errors": {"draft": "请填写征求意见稿正文"}, "form_action": "/admin/consultations", "cancel_url": "/admin/consultations"
+            })), &["<a href=\"#f-draft\">请填写征求意见稿正文</a>", "value=\"养犬管理办法\""]),
+            s("admin/consultation_view.html", "with comments, report refused", merge(a(), json!({
+                "page_title": "养犬管理办法",
+                "consultation": {"title": "养犬管理办法", "org": "某市公安局", "status": "已发布", "published": true, "phase": "已结束",
+                                 "opens_at": "2026-03-01 09:00", "closes_at": "2026-03-31 18:00", "sections": 12,
+                                 "public_url": "/consultations/2", "report_published": false},
+                "edit_url": "/admin/consultations/2/edit", "publish_url": "/admin/consultations/2/publish", "report_url": "/admin/consultations/2/report",
+                "adoption_options": options(&[("pending", "待研究"), ("adopted", "采纳"), ("not_adopted", "未采纳")]),
+                "comments": [{"id": 5, "section": "第二条", "nickname": "网友", "body": "建议明确拴绳长度。", "has_contact": true,
+                              "values": {"adoption": "adopted", "reason": ""}, "adoption": "采纳", "action_url": "/admin/consultations/2/comments/5"}],
+                "values": {"report": ""}, "errors": {"report": "还有 1 条意见未作出采纳决定"}
+            })), &["id=\"c5-adoption\"", "<option value=\"adopted\" selected>采纳</option>", "（留有联系方式）", "<a href=\"#f-report\">还有 1 条意见未作出采纳决定</a>"]),
         ]
     }
 

@@ -15,6 +15,7 @@
 //! the same files give the same items with the same 索引号.
 
 pub mod city;
+mod engage;
 mod sample;
 mod sources;
 mod texts;
@@ -233,6 +234,9 @@ pub fn load_demo_city_with(
             // Key areas (issue 8).
             bar.set_message("trading announcements");
             trading::load(c, &city, now.date())?;
+            bar.set_message("surveys");
+            engage::load(c, &city, now)?;
+            engage::load_events(c, &city, now)?;
         }
         Ok(users)
     })?;

@@ -2,6 +2,8 @@
 //! organisations, the audit log. Every handler checks the signed-in user's roles against the
 //! organisation of what it touches; every POST checks the session's CSRF token.
 
+mod consultations;
+mod events;
 mod items;
 mod letters;
 mod manage;
@@ -10,6 +12,7 @@ mod request_stats;
 mod requests;
 mod search_tools;
 mod subjects;
+mod surveys;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -109,6 +112,9 @@ pub fn routes() -> Router<AppState> {
         .route("/mailbox/routes", post(letters::add_route))
         .route("/mailbox/routes/{id}/delete", post(letters::delete_route))
         .route("/mailbox/leaders", post(letters::add_leader))
+        .merge(surveys::routes())
+        .merge(events::routes())
+        .merge(consultations::routes())
 }
 
 /// The keys of `admin/base.html` for a signed-in user.
@@ -136,6 +142,12 @@ pub fn base(staff: &Staff, current: &str, page_title: &str) -> Value {
     }
     if staff.has_any(Permission::HandleLetters) {
         nav.push(("领导信箱", "/admin/letters"));
+    }
+    if staff.has_any(Permission::EditItems) {
+        nav.push(("征集调查", "/admin/surveys"));
+        nav.push(("在线访谈", "/admin/events/interview"));
+        nav.push(("新闻发布会", "/admin/events/press_conference"));
+        nav.push(("公开征求意见", "/admin/consultations"));
     }
     let roles: Vec<String> = staff
         .grants
