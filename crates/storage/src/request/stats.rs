@@ -813,7 +813,8 @@ mod tests {
                 carried_over: true,
                 appeals: vec![],
                 ..imported(a)
-            };
+                publish_consent: String::new(),
+        };
             import_case(&mut c, &cal, &sys, &open).unwrap();
             let id = crate::schema::disclosure_requests::table
                 .filter(crate::schema::disclosure_requests::received_on.eq(d("2024-12-27")))
