@@ -19,5 +19,7 @@ pub mod request;
 pub mod role;
 pub mod site;
 pub mod workflow;
+// 网站健康 (issue 9)
+pub mod health;
 
 pub use error::DomainError;

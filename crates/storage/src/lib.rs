@@ -18,6 +18,8 @@ pub mod session;
 pub mod site;
 pub mod subject;
 pub mod user;
+// 网站健康 (issue 9)
+pub mod health;
 
 use std::path::Path;
 use std::time::Duration;

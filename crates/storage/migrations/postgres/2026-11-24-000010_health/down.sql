@@ -1,0 +1,5 @@
+DROP TABLE error_report_replies;
+DROP TABLE health_digests;
+DROP TABLE health_scores;
+DROP TABLE health_findings;
+DROP TABLE health_words;
