@@ -7,3 +7,5 @@ pub mod reindex;
 pub mod report;
 pub mod serve;
 pub mod user;
+// 网站健康 (issue 9)
+pub mod check;

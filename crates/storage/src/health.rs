@@ -82,6 +82,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    health_crawls (id) {
+        id -> BigInt,
+        finished_at -> Timestamp,
+        pages -> Integer,
+        broken -> Integer,
+        external -> Text,
+    }
+}
+
 // ------------------------------------------------------------------ dictionary
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -1002,6 +1012,62 @@ pub fn queue_error_report(conn: &mut AnyConnection, code: &str) -> Result<()> {
         sync_findings(conn, &site, &[FindingKind::ErrorReport], &open, crate::now())?;
     }
     Ok(())
+}
+
+// ------------------------------------------------------------------ crawls
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = health_crawls)]
+pub struct Crawl {
+    pub id: i64,
+    pub finished_at: NaiveDateTime,
+    pub pages: i32,
+    pub broken: i32,
+    pub external: String,
+}
+
+impl Crawl {
+    /// The external links the crawl listed (not fetched).
+    pub fn external(&self) -> Vec<String> {
+        serde_json::from_str(&self.external).unwrap_or_default()
+    }
+}
+
+/// Keeps a crawl's totals and its external links; only the last 30 crawls are kept.
+pub fn record_crawl(
+    conn: &mut AnyConnection,
+    at: NaiveDateTime,
+    pages: usize,
+    broken: usize,
+    external: &[String],
+) -> Result<()> {
+    let json = serde_json::to_string(external).unwrap_or_else(|_| "[]".into());
+    write_txn(conn, |conn| {
+        diesel::insert_into(health_crawls::table)
+            .values((
+                health_crawls::finished_at.eq(at),
+                health_crawls::pages.eq(pages as i32),
+                health_crawls::broken.eq(broken as i32),
+                health_crawls::external.eq(json),
+            ))
+            .execute(conn)?;
+        let keep: Vec<i64> = health_crawls::table
+            .order(health_crawls::id.desc())
+            .limit(30)
+            .select(health_crawls::id)
+            .load(conn)?;
+        diesel::delete(health_crawls::table.filter(diesel::dsl::not(health_crawls::id.eq_any(keep))))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+pub fn last_crawl(conn: &mut AnyConnection) -> Result<Option<Crawl>> {
+    Ok(health_crawls::table
+        .order(health_crawls::id.desc())
+        .select(Crawl::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 #[cfg(test)]

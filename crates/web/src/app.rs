@@ -129,6 +129,7 @@ pub fn router(state: AppState) -> Router {
         .route("/large-text", get(auth::toggle_large_text))
         .route("/admin/login", get(auth::login_form).post(auth::login))
         .route("/admin/logout", post(auth::logout))
+        .merge(crate::health::public_routes())
         .fallback(portal::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::layer))
         .layer(axum::middleware::from_fn(crate::error::render_errors))

@@ -16,6 +16,8 @@ pub mod ratelimit;
 mod request;
 pub mod search;
 pub mod templates;
+// 网站健康 (issue 9)
+pub mod health;
 
 pub use app::{router, serve, serve_on, AppState, Config};
 pub use error::WebError;

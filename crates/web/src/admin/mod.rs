@@ -76,6 +76,7 @@ pub fn routes() -> Router<AppState> {
         .route("/requests/{id}", get(requests::view))
         .route("/requests/{id}/reveal", post(requests::reveal))
         .route("/requests/{id}/act", post(requests::act))
+        .merge(crate::health::admin_routes())
 }
 
 /// The keys of `admin/base.html` for a signed-in user.
@@ -100,6 +101,9 @@ pub fn base(staff: &Staff, current: &str, page_title: &str) -> Value {
     }
     if staff.has_any(Permission::ViewAudit) {
         nav.push(("审计日志", "/admin/audit"));
+    }
+    if staff.has_any(Permission::ManageSites) {
+        nav.push(("网站健康", "/admin/health"));
     }
     let roles: Vec<String> = staff
         .grants

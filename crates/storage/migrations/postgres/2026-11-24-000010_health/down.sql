@@ -1,3 +1,4 @@
+DROP TABLE health_crawls;
 DROP TABLE error_report_replies;
 DROP TABLE health_digests;
 DROP TABLE health_scores;

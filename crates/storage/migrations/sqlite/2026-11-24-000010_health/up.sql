@@ -58,3 +58,12 @@ CREATE TABLE error_report_replies (
     replied_by TEXT NOT NULL,
     replied_at TIMESTAMP NOT NULL
 );
+
+-- 链接检查 — each crawl's totals and the external links it listed (JSON array) without fetching them.
+CREATE TABLE health_crawls (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    finished_at TIMESTAMP NOT NULL,
+    pages INTEGER NOT NULL,
+    broken INTEGER NOT NULL,
+    external TEXT NOT NULL
+);
