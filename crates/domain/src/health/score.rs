@@ -160,7 +160,10 @@ pub fn timeliness_findings(facts: &SiteFacts, today: NaiveDate) -> Vec<Finding> 
         if v.requirement_missed && !v.long_stale && !v.nationally_stale {
             push(
                 FindingKind::ColumnRequirement,
-                format!("{last}（更新要求 {} 天）", c.update_days.unwrap_or_default()),
+                format!(
+                    "{last}（更新要求 {} 天）",
+                    c.update_days.unwrap_or_default()
+                ),
             );
         }
     }

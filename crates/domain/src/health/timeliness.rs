@@ -110,10 +110,7 @@ impl ColumnFacts {
             class,
             idle_days,
             nationally_stale: dated && class.national_days().is_some_and(|d| idle_days > d),
-            requirement_missed: dated
-                && self
-                    .update_days
-                    .is_some_and(|d| idle_days > i64::from(d)),
+            requirement_missed: dated && self.update_days.is_some_and(|d| idle_days > i64::from(d)),
             long_stale: dated
                 && (class != ColumnClass::Other || self.update_days.is_some())
                 && idle_days > LONG_STALE_DAYS,
@@ -164,7 +161,10 @@ mod tests {
     #[test]
     fn dynamic_column_falls_stale_after_two_weeks() {
         let c = col("工作动态", Some("2026-11-01"), 3);
-        assert!(!c.verdict(d("2026-11-15")).nationally_stale, "14 days is on time");
+        assert!(
+            !c.verdict(d("2026-11-15")).nationally_stale,
+            "14 days is on time"
+        );
         let v = c.verdict(d("2026-11-16"));
         assert!(v.nationally_stale && !v.long_stale && !v.empty);
         assert_eq!(v.idle_days, 15);
@@ -207,7 +207,10 @@ mod tests {
             ..page
         };
         let v = written.verdict(d("2026-11-24"));
-        assert!(!v.empty && !v.nationally_stale, "a page is not dated by items");
+        assert!(
+            !v.empty && !v.nationally_stale,
+            "a page is not dated by items"
+        );
         let link = ColumnFacts {
             kind: ColumnKind::Link,
             ..col("外部链接", None, 0)

@@ -127,7 +127,10 @@ pub fn parse_file(text: &str) -> (Vec<WordEntry>, Vec<LineError>) {
         }
         match WordEntry::parse_line(line) {
             Ok(e) => entries.push(e),
-            Err(reason) => errors.push(LineError { line: i + 1, reason }),
+            Err(reason) => errors.push(LineError {
+                line: i + 1,
+                reason,
+            }),
         }
     }
     (entries, errors)
@@ -202,7 +205,13 @@ impl Dictionary {
         };
         let found: Vec<(usize, usize, &WordEntry)> = m
             .find_overlapping_iter(text)
-            .map(|mat| (mat.start(), mat.end(), &self.entries[mat.pattern().as_usize()]))
+            .map(|mat| {
+                (
+                    mat.start(),
+                    mat.end(),
+                    &self.entries[mat.pattern().as_usize()],
+                )
+            })
             .collect();
         let allowed: Vec<(usize, usize)> = found
             .iter()
@@ -212,7 +221,11 @@ impl Dictionary {
         let mut hits: Vec<Hit> = found
             .iter()
             .filter(|(_, _, e)| e.kind != WordKind::Allowed)
-            .filter(|(s, e, _)| !allowed.iter().any(|(a, b)| a <= s && e <= b && (b - a) > (e - s)))
+            .filter(|(s, e, _)| {
+                !allowed
+                    .iter()
+                    .any(|(a, b)| a <= s && e <= b && (b - a) > (e - s))
+            })
             .map(|(s, e, entry)| {
                 let position = text[..*s].chars().count() + 1;
                 let before: String = {
@@ -305,7 +318,10 @@ mod tests {
         let d = dict();
         assert!(d.check(Field::Body, "费用按装修面积分摊").is_empty());
         assert_eq!(d.check(Field::Body, "按装修面积，再按装灯数").len(), 1);
-        assert_eq!(d.check(Field::Body, "按装修面积，再按装灯数")[0].position, 8);
+        assert_eq!(
+            d.check(Field::Body, "按装修面积，再按装灯数")[0].position,
+            8
+        );
         // Near misses: part of a term is not a hit.
         assert!(d.check(Field::Body, "国家工商局、按时安装").is_empty());
         assert_eq!(
@@ -320,10 +336,7 @@ mod tests {
             "按装 | wrong | warn | 安装\n只有一列\n帐号 | typo\n坐落 | wrong | loud\n\n截止 | wrong | warn | 截至\n",
         );
         assert_eq!(entries.len(), 2);
-        assert_eq!(
-            errors.iter().map(|e| e.line).collect::<Vec<_>>(),
-            [2, 3, 4]
-        );
+        assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), [2, 3, 4]);
         assert!(errors[1].reason.contains("typo"));
         assert!(errors[0].to_string().starts_with("第 2 行"));
         assert_eq!(
@@ -337,7 +350,9 @@ mod tests {
         let (entries, errors) = parse_file(STARTER);
         assert!(errors.is_empty(), "{errors:?}");
         assert!(entries.len() >= 10);
-        assert!(Dictionary::new(vec![]).check(Field::Title, "任何文字").is_empty());
+        assert!(Dictionary::new(vec![])
+            .check(Field::Title, "任何文字")
+            .is_empty());
     }
 
     #[test]
