@@ -104,10 +104,21 @@ fn check_exits_non_zero_when_a_single_veto_item_fails() {
     assert!(out.contains("PASS") && out.contains("score 100"), "{out}");
 
     // Three weeks on, the homepage and the dynamic column are stale: the homepage item vetoes.
-    let (code, out, err) = gongkai(&["check", "--data", data, "--site", "jyj", "--at", "2026-12-11"]);
+    let (code, out, err) = gongkai(&[
+        "check",
+        "--data",
+        data,
+        "--site",
+        "jyj",
+        "--at",
+        "2026-12-11",
+    ]);
     assert_eq!(code, Some(2), "{out}{err}");
     assert!(out.contains("FAIL"), "{out}");
-    assert!(out.contains("首页两周未更新") && out.contains("2026-11-20"), "{out}");
+    assert!(
+        out.contains("首页两周未更新") && out.contains("2026-11-20"),
+        "{out}"
+    );
     assert!(err.contains("1 of 1 sites"), "{err}");
 
     let (code, out, _) = gongkai(&["check", "--data", data, "--at", "2026-12-11", "--json"]);

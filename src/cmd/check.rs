@@ -40,11 +40,11 @@ pub fn run(args: CheckArgs) -> Result<std::process::ExitCode> {
     let cal = WorkingCalendar::builtin();
     let reports = gongkai_storage::health::run_checks(&mut conn, &cal, now, args.site.as_deref())
         .map_err(|e| match e {
-            gongkai_storage::StorageError::NotFound { what: "site", id } => {
-                anyhow::anyhow!("no site with slug {id:?}")
-            }
-            other => other.into(),
-        })?;
+        gongkai_storage::StorageError::NotFound { what: "site", id } => {
+            anyhow::anyhow!("no site with slug {id:?}")
+        }
+        other => other.into(),
+    })?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     } else {
@@ -53,12 +53,19 @@ pub fn run(args: CheckArgs) -> Result<std::process::ExitCode> {
                 "{} ({}) {} — score {} on {}",
                 r.title,
                 r.slug,
-                if r.passed() { "PASS 合格" } else { "FAIL 不合格" },
+                if r.passed() {
+                    "PASS 合格"
+                } else {
+                    "FAIL 不合格"
+                },
                 r.score,
                 r.checked_on
             );
             for v in r.failed_vetoes() {
-                println!("  单项否决 {}: {} (threshold {})", v.name, v.count, v.threshold);
+                println!(
+                    "  单项否决 {}: {} (threshold {})",
+                    v.name, v.count, v.threshold
+                );
                 for e in v.evidence.iter().take(10) {
                     println!("    - {e}");
                 }
@@ -70,7 +77,10 @@ pub fn run(args: CheckArgs) -> Result<std::process::ExitCode> {
     }
     let failed = reports.iter().filter(|r| !r.passed()).count();
     if failed > 0 {
-        eprintln!("{failed} of {} sites fail a single-veto item", reports.len());
+        eprintln!(
+            "{failed} of {} sites fail a single-veto item",
+            reports.len()
+        );
         Ok(std::process::ExitCode::from(VETO_FAILED))
     } else {
         Ok(std::process::ExitCode::SUCCESS)

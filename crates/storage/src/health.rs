@@ -410,7 +410,10 @@ pub fn error_report_findings(
         .order(site_error_reports::id.asc())
         .select(crate::feedback::ErrorReport::as_select())
         .load(conn)?;
-    Ok(open.into_iter().map(|r| (r.site_id, error_report_finding(&r))).collect())
+    Ok(open
+        .into_iter()
+        .map(|r| (r.site_id, error_report_finding(&r)))
+        .collect())
 }
 
 fn error_report_finding(r: &crate::feedback::ErrorReport) -> Finding {
@@ -782,9 +785,7 @@ pub fn ranking(conn: &mut AnyConnection) -> Result<Vec<WeeklyScore>> {
             latest.push(s);
         }
     }
-    latest.sort_by(|a, b| {
-        (!a.passed, -a.score, a.site_id).cmp(&(!b.passed, -b.score, b.site_id))
-    });
+    latest.sort_by(|a, b| (!a.passed, -a.score, a.site_id).cmp(&(!b.passed, -b.score, b.site_id)));
     Ok(latest)
 }
 
@@ -1009,7 +1010,13 @@ pub fn queue_error_report(conn: &mut AnyConnection, code: &str) -> Result<()> {
             .filter_map(StoredFinding::finding)
             .chain(std::iter::once(error_report_finding(&r)))
             .collect();
-        sync_findings(conn, &site, &[FindingKind::ErrorReport], &open, crate::now())?;
+        sync_findings(
+            conn,
+            &site,
+            &[FindingKind::ErrorReport],
+            &open,
+            crate::now(),
+        )?;
     }
     Ok(())
 }
@@ -1056,8 +1063,10 @@ pub fn record_crawl(
             .limit(30)
             .select(health_crawls::id)
             .load(conn)?;
-        diesel::delete(health_crawls::table.filter(diesel::dsl::not(health_crawls::id.eq_any(keep))))
-            .execute(conn)?;
+        diesel::delete(
+            health_crawls::table.filter(diesel::dsl::not(health_crawls::id.eq_any(keep))),
+        )
+        .execute(conn)?;
         Ok(())
     })
 }

@@ -49,7 +49,10 @@ impl ContentCheck {
     }
 
     pub fn blocking(&self) -> Vec<&Hit> {
-        self.hits.iter().filter(|h| h.level == Level::Block).collect()
+        self.hits
+            .iter()
+            .filter(|h| h.level == Level::Block)
+            .collect()
     }
 
     /// Refuses submission (and approval, publication) while a blocking entry is hit, naming each
@@ -677,8 +680,12 @@ pub async fn run_checks(state: &AppState, only: Option<String>) -> WebResult<Vec
 
 /// Where digests are mailed (`GONGKAI_SMTP_URL` unset: in-app only).
 fn mailer() -> Option<(String, String)> {
-    let url = std::env::var("GONGKAI_SMTP_URL").ok().filter(|u| !u.is_empty())?;
-    let to = std::env::var("GONGKAI_DIGEST_TO").ok().filter(|u| !u.is_empty())?;
+    let url = std::env::var("GONGKAI_SMTP_URL")
+        .ok()
+        .filter(|u| !u.is_empty())?;
+    let to = std::env::var("GONGKAI_DIGEST_TO")
+        .ok()
+        .filter(|u| !u.is_empty())?;
     Some((url, to))
 }
 
@@ -757,8 +764,7 @@ pub struct CrawlSummary {
 
 static LINK: Lazy<Regex> =
     Lazy::new(|| Regex::new(r#"(?i)\b(?:href|src)\s*=\s*"([^"]*)""#).unwrap());
-static ATTACHMENT: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"^/items/\d+/attachments/\d+$").unwrap());
+static ATTACHMENT: Lazy<Regex> = Lazy::new(|| Regex::new(r"^/items/\d+/attachments/\d+$").unwrap());
 
 /// Paths the crawler never visits: the back office, the API, forms, per-visitor switches, search.
 fn skipped(path: &str) -> bool {

@@ -112,7 +112,10 @@ fn word_check_blocks_submission_with_the_position_and_warnings_pass() {
         // Blocking: the draft saves, the editor sees the hit, submission is refused with the position.
         let bad = draft(&w, &editor, &csrf, "关于某敏感词的通知", "<p>正文</p>").await;
         let (_, view) = text(&editor, w.url(&format!("/admin/items/{bad}"))).await;
-        assert!(view.contains("内容检查") && view.contains("标题第 3 字“某敏感词”"), "{view}");
+        assert!(
+            view.contains("内容检查") && view.contains("标题第 3 字“某敏感词”"),
+            "{view}"
+        );
         assert_eq!(w.act(&editor, &csrf, bad, "submit", "").await, 422);
         let r = editor
             .post(w.url(&format!("/admin/items/{bad}/workflow")))
@@ -177,24 +180,37 @@ fn dashboard_shows_each_organisation_its_problems_and_error_reports_get_replies(
         assert!(dash.contains("网站健康"), "{dash}");
         assert!(dash.contains("[示范市教育局] 空白栏目"), "{dash}");
         assert!(!dash.contains("[示范市民政局]"));
-        assert!(!dash.contains("附件链接打不开"), "the portal's report is not theirs");
+        assert!(
+            !dash.contains("附件链接打不开"),
+            "the portal's report is not theirs"
+        );
         let (status, overview) = text(&orgadmin, w.url("/admin/health")).await;
         assert_eq!(status, 200);
         assert!(overview.contains("政策文件") && overview.contains("栏目没有任何已发布内容"));
         assert_eq!(
-            text(&orgadmin, w.url(&format!("/admin/health/sites/{}", w.site_a)))
-                .await
-                .0,
+            text(
+                &orgadmin,
+                w.url(&format!("/admin/health/sites/{}", w.site_a))
+            )
+            .await
+            .0,
             200
         );
         let other_site = w.site_a + 1;
         assert_eq!(
-            text(&orgadmin, w.url(&format!("/admin/health/sites/{other_site}")))
-                .await
-                .0,
+            text(
+                &orgadmin,
+                w.url(&format!("/admin/health/sites/{other_site}"))
+            )
+            .await
+            .0,
             403
         );
-        let (_, report) = text(&orgadmin, w.url(&format!("/admin/health/sites/{}", w.site_a))).await;
+        let (_, report) = text(
+            &orgadmin,
+            w.url(&format!("/admin/health/sites/{}", w.site_a)),
+        )
+        .await;
         assert!(report.contains("单项否决项") && report.contains("按周得分"));
         // Editors have no health pages and no panel.
         let (editor, _) = w.sign_in("editor_a").await;
@@ -209,7 +225,10 @@ fn dashboard_shows_each_organisation_its_problems_and_error_reports_get_replies(
             let mut c = w.db.conn().unwrap();
             let open = health::open_findings(&mut c, None).unwrap();
             let f = open.iter().find(|f| f.kind == "error_report").unwrap();
-            f.subject.trim_start_matches("error_report:").parse().unwrap()
+            f.subject
+                .trim_start_matches("error_report:")
+                .parse()
+                .unwrap()
         };
         let r = admin
             .post(w.url(&format!("/admin/health/reports/{id}")))
@@ -228,20 +247,29 @@ fn dashboard_shows_each_organisation_its_problems_and_error_reports_get_replies(
         assert_eq!(r.status(), 403);
         let r = admin
             .post(w.url(&format!("/admin/health/reports/{id}")))
-            .form(&[("csrf", acsrf.as_str()), ("reply", "附件已重新上传，感谢指正。")])
+            .form(&[
+                ("csrf", acsrf.as_str()),
+                ("reply", "附件已重新上传，感谢指正。"),
+            ])
             .send()
             .await
             .unwrap();
         assert_eq!(r.status(), 303);
         let (status, track) = text(&anon, w.url(&format!("/report-error/track?code={code}"))).await;
         assert_eq!(status, 200);
-        assert!(track.contains("已答复") && track.contains("附件已重新上传，感谢指正。"), "{track}");
+        assert!(
+            track.contains("已答复") && track.contains("附件已重新上传，感谢指正。"),
+            "{track}"
+        );
         assert_eq!(
             text(&anon, w.url("/report-error/track?code=ZC000")).await.0,
             404
         );
         let (_, overview) = text(&admin, w.url("/admin/health")).await;
-        assert!(!overview.contains("附件链接打不开"), "answered reports leave the queue");
+        assert!(
+            !overview.contains("附件链接打不开"),
+            "answered reports leave the queue"
+        );
     });
 }
 
@@ -296,7 +324,11 @@ fn crawler_finds_a_planted_broken_link_and_a_missing_attachment() {
             broken,
             [
                 ("broken_link", "/s/jyj/c/no-such-column/", w.site_a),
-                ("missing_attachment", "/items/1/attachments/424242", w.site_a)
+                (
+                    "missing_attachment",
+                    "/items/1/attachments/424242",
+                    w.site_a
+                )
             ],
             "{open:?}"
         );

@@ -95,7 +95,15 @@ fn columns_fall_stale_as_the_clock_moves_and_findings_resolve() {
         let notices = column(&mut c, &w, "tzgg", "通知公告", ColumnKind::Articles);
         let _link = column(&mut c, &w, "wz", "外部链接", ColumnKind::Link);
         let empties: Vec<i64> = (1..=5)
-            .map(|i| column(&mut c, &w, &format!("k{i}"), &format!("空栏目{i}"), ColumnKind::Catalogue))
+            .map(|i| {
+                column(
+                    &mut c,
+                    &w,
+                    &format!("k{i}"),
+                    &format!("空栏目{i}"),
+                    ColumnKind::Catalogue,
+                )
+            })
             .collect();
         publish(&mut c, &w, news, "动态一", "2026-12-01");
         publish(&mut c, &w, notices, "通知一", "2026-10-01");
@@ -107,7 +115,9 @@ fn columns_fall_stale_as_the_clock_moves_and_findings_resolve() {
         assert_eq!(r.vetoes[3].count, 5);
         let open = open_findings(&mut c, Some(&[w.org])).unwrap();
         assert_eq!(open.len(), 5);
-        assert!(open.iter().all(|f| f.kind == "column_empty" && f.severity == "veto"));
+        assert!(open
+            .iter()
+            .all(|f| f.kind == "column_empty" && f.severity == "veto"));
 
         // Fill one empty column: the empty item passes; its finding resolves at the next run.
         publish(&mut c, &w, empties[0], "补充", "2026-12-12");
@@ -130,13 +140,17 @@ fn columns_fall_stale_as_the_clock_moves_and_findings_resolve() {
         let r = &run_checks(&mut c, &cal, at("2027-01-05"), Some("jyj")).unwrap()[0];
         assert!(!r.vetoes[0].passed);
         assert!(r.vetoes[0].evidence[0].contains("2026-12-12"));
-        assert!(!r
-            .findings
-            .iter()
-            .any(|f| f.title == "通知公告"), "{:?}", r.findings);
+        assert!(
+            !r.findings.iter().any(|f| f.title == "通知公告"),
+            "{:?}",
+            r.findings
+        );
         // 2027-04-05: the notices column is six months stale too; policy deduction applies.
         let r = &run_checks(&mut c, &cal, at("2027-04-05"), None).unwrap()[0];
-        assert!(r.findings.iter().any(|f| f.title == "通知公告" && f.kind == FindingKind::ColumnStale));
+        assert!(r
+            .findings
+            .iter()
+            .any(|f| f.title == "通知公告" && f.kind == FindingKind::ColumnStale));
         assert!(r.deductions.iter().any(|d| d.points == 5));
 
         // A week's score per ISO week; the ranking has the latest.
@@ -147,7 +161,10 @@ fn columns_fall_stale_as_the_clock_moves_and_findings_resolve() {
         let rank = ranking(&mut c).unwrap();
         assert_eq!(rank.len(), 1);
         assert_eq!(rank[0].week, "2027-W14");
-        assert_eq!(latest_report(&mut c, w.site.id).unwrap().unwrap().score, rank[0].score);
+        assert_eq!(
+            latest_report(&mut c, w.site.id).unwrap().unwrap().score,
+            rank[0].score
+        );
         assert!(matches!(
             run_checks(&mut c, &cal, at("2027-04-05"), Some("nope")),
             Err(StorageError::NotFound { .. })
@@ -210,7 +227,10 @@ fn requests_near_their_due_date_and_overdue() {
             .find(|f| f.kind == FindingKind::RequestOverdue)
             .unwrap();
         assert!(f.evidence.contains("2024-10-30") && f.title.contains(&ack.tracking_code));
-        assert!(r[0].deductions.iter().any(|d| d.reason.contains("依申请公开已超期")));
+        assert!(r[0]
+            .deductions
+            .iter()
+            .any(|d| d.reason.contains("依申请公开已超期")));
     });
 }
 
@@ -232,21 +252,35 @@ fn dictionary_import_reports_bad_lines_and_the_word_source_finds_published_hits(
         let again = import_words(&mut c, &admin, "按装 | wrong\n").unwrap();
         assert_eq!((again.added, again.existing), (0, 1));
         let dup = WordEntry::parse_line("按装 | wrong").unwrap();
-        assert!(matches!(add_word(&mut c, &admin, &dup), Err(StorageError::Invalid(_))));
+        assert!(matches!(
+            add_word(&mut c, &admin, &dup),
+            Err(StorageError::Invalid(_))
+        ));
         assert_eq!(dictionary(&mut c).unwrap().entries().len(), 2);
 
         let col = column(&mut c, &w, "gzdt", "工作动态", ColumnKind::Articles);
         let bad = publish(&mut c, &w, col, "关于按装路灯的通知", "2026-11-20");
         publish(&mut c, &w, col, "正常标题", "2026-11-21");
-        let r = &run_checks(&mut c, &WorkingCalendar::builtin(), at("2026-11-24"), None).unwrap()[0];
-        let hits: Vec<&Finding> = r.findings.iter().filter(|f| f.kind == FindingKind::Words).collect();
+        let r =
+            &run_checks(&mut c, &WorkingCalendar::builtin(), at("2026-11-24"), None).unwrap()[0];
+        let hits: Vec<&Finding> = r
+            .findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::Words)
+            .collect();
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].subject, format!("item:{bad}"));
         assert!(hits[0].evidence.contains("标题第 3 字“按装”"));
 
-        let id = words(&mut c).unwrap().iter().find(|w| w.term == "按装").unwrap().id;
+        let id = words(&mut c)
+            .unwrap()
+            .iter()
+            .find(|w| w.term == "按装")
+            .unwrap()
+            .id;
         delete_word(&mut c, &admin, id).unwrap();
-        let r = &run_checks(&mut c, &WorkingCalendar::builtin(), at("2026-11-24"), None).unwrap()[0];
+        let r =
+            &run_checks(&mut c, &WorkingCalendar::builtin(), at("2026-11-24"), None).unwrap()[0];
         assert!(!r.findings.iter().any(|f| f.kind == FindingKind::Words));
     });
 }
@@ -256,15 +290,31 @@ fn error_reports_join_the_queue_and_get_a_reply() {
     on_both(|db| {
         let mut c = db.conn().unwrap();
         let w = world(&mut c);
-        let code = crate::feedback::create(&mut c, w.site.id, "/items/1", "broken_link", "附件打不开了", None).unwrap();
+        let code = crate::feedback::create(
+            &mut c,
+            w.site.id,
+            "/items/1",
+            "broken_link",
+            "附件打不开了",
+            None,
+        )
+        .unwrap();
         queue_error_report(&mut c, &code).unwrap();
         let open = open_findings(&mut c, Some(&[w.org])).unwrap();
         assert_eq!(open.len(), 1);
         assert_eq!(open[0].kind, "error_report");
         assert!(open[0].evidence.contains("附件打不开了"));
-        let id: i64 = open[0].subject.trim_start_matches("error_report:").parse().unwrap();
+        let id: i64 = open[0]
+            .subject
+            .trim_start_matches("error_report:")
+            .parse()
+            .unwrap();
 
-        let staff = Actor { user_id: Some(3), name: "admin".into(), ip: None };
+        let staff = Actor {
+            user_id: Some(3),
+            name: "admin".into(),
+            ip: None,
+        };
         assert!(matches!(
             reply_to_error_report(&mut c, &staff, id, " "),
             Err(StorageError::Invalid(_))
@@ -275,15 +325,25 @@ fn error_reports_join_the_queue_and_get_a_reply() {
             Err(StorageError::Conflict(_))
         ));
         assert!(open_findings(&mut c, None).unwrap().is_empty());
-        let (r, reply) = error_report_by_code(&mut c, &code.to_lowercase()).unwrap().unwrap();
+        let (r, reply) = error_report_by_code(&mut c, &code.to_lowercase())
+            .unwrap()
+            .unwrap();
         assert_eq!(r.status, "replied");
         assert_eq!(reply.unwrap().reply, "已修复附件，感谢指正。");
         // A check run does not bring the answered report back.
         run_checks(&mut c, &WorkingCalendar::builtin(), crate::now(), None).unwrap();
-        assert!(!open_findings(&mut c, None).unwrap().iter().any(|f| f.kind == "error_report"));
+        assert!(!open_findings(&mut c, None)
+            .unwrap()
+            .iter()
+            .any(|f| f.kind == "error_report"));
         let log = crate::audit::list(
             &mut c,
-            &crate::audit::AuditQuery { entity: Some("error_report".into()), page: 1, per_page: 10, ..Default::default() },
+            &crate::audit::AuditQuery {
+                entity: Some("error_report".into()),
+                page: 1,
+                per_page: 10,
+                ..Default::default()
+            },
         )
         .unwrap();
         assert_eq!(log.rows.len(), 1);
@@ -301,9 +361,23 @@ fn digests_list_new_findings_once_a_day() {
         let title = |_: i64| "市教育局".to_string();
         let made = make_digests(&mut c, at("2026-12-01"), &title).unwrap();
         assert_eq!(made.len(), 1);
-        assert!(made[0].body.contains("空白栏目") && made[0].body.contains("工作动态"), "{}", made[0].body);
-        assert!(make_digests(&mut c, at("2026-12-01"), &title).unwrap().is_empty(), "once a day");
-        assert!(make_digests(&mut c, at("2026-12-02"), &title).unwrap().is_empty(), "nothing new");
+        assert!(
+            made[0].body.contains("空白栏目") && made[0].body.contains("工作动态"),
+            "{}",
+            made[0].body
+        );
+        assert!(
+            make_digests(&mut c, at("2026-12-01"), &title)
+                .unwrap()
+                .is_empty(),
+            "once a day"
+        );
+        assert!(
+            make_digests(&mut c, at("2026-12-02"), &title)
+                .unwrap()
+                .is_empty(),
+            "nothing new"
+        );
         mark_mailed(&mut c, made[0].id, "admin@example.invalid").unwrap();
         let got = digests(&mut c, Some(&[w.org]), 10).unwrap();
         assert_eq!(got[0].mailed_to.as_deref(), Some("admin@example.invalid"));
