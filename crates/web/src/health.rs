@@ -563,8 +563,17 @@ async fn reply_error_report(
 ) -> WebResult<Response> {
     staff.check_csrf(&form.csrf)?;
     require_health(&staff)?;
-    // Checks the user's right on the report's site before writing.
-    error_report_context(&state, &staff, id, json!({"reply": ""}), json!({})).await?;
+    // The user's right on the report's site, before writing.
+    let dir = state.directory().await?;
+    let (r, _) = state
+        .run(move |conn| Ok(health::error_report(conn, id)?))
+        .await?;
+    let path = dir
+        .site(r.site_id)
+        .and_then(|s| dir.org(s.org_id))
+        .map(|o| o.path.clone())
+        .unwrap_or_default();
+    staff.require(Permission::ManageSites, &path)?;
     let actor = staff.actor();
     let text = form.reply.clone();
     match state
@@ -875,12 +884,18 @@ async fn fetch(app: &Router, path: &str) -> (u16, Option<String>) {
 pub async fn crawl(state: &AppState, budget: usize) -> WebResult<CrawlSummary> {
     let dir = state.directory().await?;
     let hosts = own_hosts(state, &dir);
-    let published = state
+    let published: Vec<(i64, i64)> = state
         .run(|conn| {
-            Ok(gongkai_storage::item::get_many(
-                conn,
-                &gongkai_storage::item::public_ids(conn)?,
-            )?)
+            let ids = gongkai_storage::item::public_ids(conn)?;
+            let mut out = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks(500) {
+                out.extend(
+                    gongkai_storage::item::get_many(conn, chunk)?
+                        .into_iter()
+                        .map(|it| (it.id, it.site_id)),
+                );
+            }
+            Ok(out)
         })
         .await?;
     // (path, site id) seeds: homes, columns, items.
@@ -891,8 +906,8 @@ pub async fn crawl(state: &AppState, budget: usize) -> WebResult<CrawlSummary> {
     for c in dir.columns.iter().filter(|c| c.link_url.is_none()) {
         queue.push_back((dir.column_url(c), c.site_id));
     }
-    for it in &published {
-        queue.push_back((format!("/items/{}", it.id), it.site_id));
+    for (id, site_id) in published {
+        queue.push_back((format!("/items/{id}"), site_id));
     }
     let app = crate::app::router(state.clone());
     let mut status: BTreeMap<String, u16> = BTreeMap::new();
