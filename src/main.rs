@@ -41,6 +41,8 @@ enum Command {
     /// Annual report (政府信息公开年报) tools.
     #[command(subcommand)]
     Report(cmd::report::ReportCmd),
+    /// Website health: the national checks (exit 2 when a single-veto item fails).
+    Check(cmd::check::CheckArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -56,6 +58,10 @@ fn main() -> std::process::ExitCode {
         Command::Reindex(a) => cmd::reindex::run(a),
         Command::Calendar(c) => cmd::calendar::run(c),
         Command::Report(c) => cmd::report::run(c),
+        Command::Check(a) => match cmd::check::run(a) {
+            Ok(code) => return code,
+            Err(e) => Err(e),
+        },
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -10,3 +10,5 @@ pub mod serve;
 pub mod user;
 // Key areas (issue 8).
 pub mod trading;
+// 网站健康 (issue 9)
+pub mod check;

@@ -26,5 +26,7 @@ pub mod survey;
 pub mod workflow;
 // Key areas (issue 8).
 pub mod trading;
+// 网站健康 (issue 9)
+pub mod health;
 
 pub use error::DomainError;

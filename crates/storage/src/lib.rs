@@ -27,6 +27,8 @@ pub mod survey;
 pub mod user;
 // Key areas (issue 8).
 pub mod trading;
+// 网站健康 (issue 9)
+pub mod health;
 
 use std::path::Path;
 use std::time::Duration;

@@ -174,6 +174,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::survey::routes())
         .merge(crate::interview::routes())
         .merge(crate::consultation::routes())
+        .merge(crate::health::public_routes())
         .fallback(portal::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::layer))
         .layer(axum::middleware::from_fn(crate::error::render_errors))

@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::app::AppState;
 
 pub fn spawn(state: AppState) {
+    crate::health::spawn_scheduler(state.clone());
     if state.search.is_some() {
         let s = state.clone();
         tokio::spawn(async move {

@@ -24,6 +24,8 @@ mod upload;
 // Key areas (issue 8).
 pub mod feeds;
 pub mod trading;
+// 网站健康 (issue 9)
+pub mod health;
 
 pub use app::{router, serve, serve_on, AppState, Config};
 pub use error::WebError;

@@ -835,7 +835,7 @@ async fn guide(State(state): State<AppState>, jar: CookieJar) -> WebResult<Html<
     )
 }
 
-const ERROR_CATEGORIES: &[(&str, &str)] = &[
+pub(crate) const ERROR_CATEGORIES: &[(&str, &str)] = &[
     ("broken_link", "链接无法打开"),
     ("wrong_content", "内容错误（错别字、信息有误）"),
     ("outdated", "信息未及时更新"),
@@ -923,6 +923,7 @@ async fn report_error_submit(
             )?)
         })
         .await?;
+    crate::health::queue_error_report(&state, code.clone()).await;
     let html = here.render("report_error.html", Some("我为政府网站找错"), None, crumbs, json!({
         "submitted": true, "tracking_code": code, "categories": categories(), "errors": {}, "values": {}, "csrf": "", "form_action": "/report-error",
     }))?;

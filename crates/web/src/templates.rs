@@ -83,6 +83,12 @@ embed!(
     "admin/consultations.html",
     "admin/consultation_form.html",
     "admin/consultation_view.html",
+    // 网站健康 (issue 9)
+    "admin/health.html",
+    "admin/health_site.html",
+    "admin/health_words.html",
+    "admin/health_report.html",
+    "report_error_track.html",
 );
 
 /// Where the handlers must serve [`css()`]; templates link to it as the global `css_url`
@@ -571,8 +577,12 @@ mod tests {
                 "my_drafts": admin_rows("草稿", None),
                 "waiting_review": admin_rows("待审核", None),
                 "recently_published": admin_rows("已发布", None),
-                "rejected": admin_rows("已退回", Some("文号格式不正确"))
-            })), &["待我审核", "我的草稿", "最近发布", "文号格式不正确", "已保存", "王小明", "信息编辑、信息审核", "退出登录"]),
+                "rejected": admin_rows("已退回", Some("文号格式不正确")),
+                "health": {"url": "/admin/health", "open": 6, "veto": 5, "failing_sites": ["市教育局"],
+                           "top": [{"site": "市教育局", "kind": "空白栏目", "veto": true, "title": "招生考试",
+                                    "evidence": "栏目没有任何已发布内容", "url": "/admin/columns/9", "since": "2026-11-24 08:00"}]}
+            })), &["待我审核", "我的草稿", "最近发布", "文号格式不正确", "已保存", "王小明", "信息编辑、信息审核", "退出登录",
+                   "单项否决不通过：</strong>市教育局", "[市教育局] 空白栏目", "计入单项否决 5 个"]),
             s("admin/items.html", "default", merge(a(), json!({
                 "filters": {"q": "招生", "status": "published", "org_id": "12", "site_id": "3"},
                 "status_options": options(&[("draft", "草稿"), ("published", "已发布")]),
@@ -639,8 +649,12 @@ mod tests {
                 ],
                 "versions": [{"version": 1, "note": "初稿", "by": "李编辑", "at": "2024-04-01 10:00", "url": "/admin/items/7/versions/1"}],
                 "edit_url": "/admin/items/7/edit", "public_url": null,
-                "audit": [{"at": "2024-04-01 10:00", "actor": "李编辑", "action": "提交审核", "summary": "提交给审核人"}]
-            })), &["待审核", "请补充附件", "（发布时生成）", "action=\"/admin/items/7/reject\"", "name=\"reason\"",
+                "audit": [{"at": "2024-04-01 10:00", "actor": "李编辑", "action": "提交审核", "summary": "提交给审核人"}],
+                "content_check": {"blocking": true,
+                    "hits": [{"text": "标题第 3 字“按装”（错别字，建议改为“安装”）", "context": "关于【按装】路灯", "blocking": false},
+                             {"text": "正文第 2 字“某敏感词”（敏感词）", "context": "请【某敏感词】注意", "blocking": true}],
+                    "a11y": [{"text": "正文第 1 个图片：图片缺少替代文字（alt）", "snippet": "<img src=\"/a.png\">"}]}
+            })), &["内容检查", "修改前不能提交审核", "标题第 3 字“按装”", "<strong>禁止</strong>", "图片缺少替代文字", "&lt;img src=", "待审核", "请补充附件", "（发布时生成）", "action=\"/admin/items/7/reject\"", "name=\"reason\"",
                    "name=\"scheduled_at\"", "第 1 版", "提交给审核人", "value=\"reject\" class=\"danger\"",
                    "<th scope=\"row\">发布机构</th><td>某市教育局</td>"]),
             s("admin/item_view.html", "withdrawn, no actions", merge(a(), json!({
@@ -1258,6 +1272,66 @@ mod tests {
                               "values": {"adoption": "adopted", "reason": ""}, "adoption": "采纳", "action_url": "/admin/consultations/2/comments/5"}],
                 "values": {"report": ""}, "errors": {"report": "还有 1 条意见未作出采纳决定"}
             })), &["id=\"c5-adoption\"", "<option value=\"adopted\" selected>采纳</option>", "（留有联系方式）", "<a href=\"#f-report\">还有 1 条意见未作出采纳决定</a>"]),
+            // ---------------------------------------------------------------- 网站健康 (issue 9)
+            s("admin/health.html", "platform admin", merge(a(), json!({
+                "last_checked": "2026-11-24",
+                "sites": [{"title": "市教育局", "url": "/admin/health/sites/2", "passed": false, "score": 88,
+                           "failed": ["空白栏目"], "checked_on": "2026-11-24"},
+                          {"title": "市人民政府", "url": "/admin/health/sites/1", "passed": true, "score": 100,
+                           "failed": [], "checked_on": "2026-11-24"}],
+                "findings": [{"site": "市教育局", "kind": "空白栏目", "veto": true, "title": "招生考试",
+                              "evidence": "栏目没有任何已发布内容", "url": "/admin/columns/9", "since": "2026-11-24 08:00"},
+                             {"site": "市教育局", "kind": "链接失效", "veto": false, "title": "/items/404",
+                              "evidence": "返回 HTTP 404，出现在 /items/7", "url": null, "since": "2026-11-24 08:00"}],
+                "digests": [{"day": "2026-11-24", "org": "某市教育局", "count": 2, "body": "2026-11-24 网站健康检查发现 2 个新问题：\n- ……", "mailed_to": null}],
+                "run_url": "/admin/health/run", "crawl_url": "/admin/health/crawl", "words_url": "/admin/health/words",
+                "crawl": {"at": "2026-11-24 03:00", "pages": 120, "broken": 1, "external": ["https://www.gov.cn/"]}
+            })), &["市教育局", "不合格", "空白栏目", "单项否决", "返回 HTTP 404", "立即检查", "检查链接", "https://www.gov.cn/", "错敏词库"]),
+            s("admin/health.html", "org admin, nothing yet", merge(a(), json!({
+                "last_checked": null, "sites": [], "findings": [], "digests": [],
+                "run_url": "/admin/health/run", "crawl_url": null, "words_url": null, "crawl": null
+            })), &["尚未检查", "尚无检查结果", "没有待处理的问题", "暂无摘要"]),
+            s("admin/health_site.html", "failed", merge(a(), json!({
+                "report": {"title": "市教育局", "checked_on": "2026-11-24", "score": 88, "passed": false,
+                    "vetoes": [{"code": "homepage", "name": "首页两周未更新", "passed": true, "count": 0, "threshold": 1, "evidence": []},
+                               {"code": "empty", "name": "空白栏目", "passed": false, "count": 5, "threshold": 5,
+                                "evidence": ["招生考试：栏目没有任何已发布内容"]}],
+                    "deductions": [{"reason": "空白栏目（5 处）", "points": 10}],
+                    "findings": [{"kind": "空白栏目", "title": "招生考试", "evidence": "栏目没有任何已发布内容", "url": "/admin/columns/9"}]},
+                "history": [{"week": "2026-W47", "checked_on": "2026-11-17", "score": 95, "passed": true},
+                            {"week": "2026-W48", "checked_on": "2026-11-24", "score": 88, "passed": false}],
+                "back_url": "/admin/health"
+            })), &["得分 <strong>88</strong>", "不通过", "5 / 5", "招生考试：栏目没有任何已发布内容", "−10 分", "2026-W47"]),
+            s("admin/health_words.html", "after an import", merge(a(), json!({
+                "words": [{"term": "按装", "kind": "错别字", "level": "提示", "suggestion": "安装", "delete_url": "/admin/health/words/1/delete"}],
+                "kind_options": options(&[("wrong", "错别字"), ("sensitive", "敏感词")]),
+                "level_options": options(&[("block", "禁止提交"), ("warn", "提示")]),
+                "values": {"term": "", "kind": "wrong", "level": "warn", "suggestion": "", "text": ""},
+                "errors": {},
+                "import_result": {"added": 3, "existing": 1, "errors": [{"line": 2, "reason": "类型“typo”无效"}]},
+                "add_url": "/admin/health/words", "import_url": "/admin/health/words/import", "starter_url": "/admin/health/words/starter"
+            })), &["按装", "安装", "新增 3 条", "第 2 行：类型“typo”无效", "/admin/health/words/1/delete", "导入起步词库"]),
+            s("admin/health_report.html", "awaiting a reply", merge(a(), json!({
+                "report": {"tracking_code": "ZC20261124ABCDEF", "site": "市教育局", "created_at": "2026-11-24 09:00",
+                           "category": "链接无法打开", "page_url": "/items/7", "description": "附件打不开", "contact": null},
+                "reply": null, "form_action": "/admin/health/reports/3",
+                "values": {"reply": ""}, "errors": {"reply": "答复须为 2-2000 个字"}, "back_url": "/admin/health"
+            })), &["ZC20261124ABCDEF", "附件打不开", "答复须为 2-2000 个字", "action=\"/admin/health/reports/3\""]),
+            s("admin/health_report.html", "replied", merge(a(), json!({
+                "report": {"tracking_code": "ZC20261124ABCDEF", "site": "市教育局", "created_at": "2026-11-24 09:00",
+                           "category": "其他问题", "page_url": "", "description": "错别字", "contact": "138"},
+                "reply": {"text": "已更正，谢谢。", "by": "admin", "at": "2026-11-25 10:00"},
+                "form_action": "/admin/health/reports/3", "values": {"reply": ""}, "errors": {}, "back_url": "/admin/health"
+            })), &["已更正，谢谢。", "admin 于 2026-11-25 10:00 答复"]),
+            s("report_error_track.html", "replied", merge(p(), json!({
+                "form_action": "/report-error/track", "values": {"code": "ZC20261124ABCDEF"}, "errors": {},
+                "result": {"tracking_code": "ZC20261124ABCDEF", "created_on": "2026-11-24", "status": "已答复",
+                           "description": "附件打不开", "reply": "已修复。", "replied_on": "2026-11-25"}
+            })), &["编号 ZC20261124ABCDEF", "已答复", "已修复。", "value=\"ZC20261124ABCDEF\""]),
+            s("report_error_track.html", "unknown code", merge(p(), json!({
+                "form_action": "/report-error/track", "values": {"code": "ZC0"}, "errors": {"code": "没有找到这个编号，请核对"},
+                "result": null
+            })), &["没有找到这个编号，请核对"]),
         ]
     }
 

@@ -42,6 +42,7 @@ fn received(w: &World, org: i64) -> i64 {
         description: "2026 年本市义务教育学校招生划片范围".into(),
         preferred_form: "electronic".into(),
         delivery: "online".into(),
+        publish_consent: String::new(),
     }
     .validate()
     .unwrap();

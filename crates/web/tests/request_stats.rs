@@ -41,6 +41,7 @@ fn case(w: &World, org: i64, on: &str, answered: Option<(&str, Outcome)>) {
         description: "本市 2024 年义务教育招生计划".into(),
         preferred_form: "electronic".into(),
         delivery: "online".into(),
+        publish_consent: String::new(),
     }
     .validate()
     .unwrap();

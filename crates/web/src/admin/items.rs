@@ -85,6 +85,7 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> WebResult
         })
         .await?;
     let rows = |v: &[ItemSummary]| v.iter().map(|i| row(&dir, i)).collect::<Vec<_>>();
+    let health = crate::health::dashboard_summary(&state, &staff).await?;
     render(
         &staff,
         "/admin",
@@ -95,6 +96,7 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> WebResult
             "waiting_review": rows(&waiting),
             "recently_published": rows(&published),
             "rejected": rows(&rejected),
+            "health": health,
         }),
     )
 }
@@ -545,8 +547,10 @@ pub async fn view(
 ) -> WebResult<Html<String>> {
     let (it, atts, _) = load_visible(&state, &staff, id).await?;
     let dir = state.directory().await?;
-    let (versions, log) = state
+    let (title, body) = (it.title.clone(), it.body_html.clone());
+    let (versions, log, check) = state
         .run(move |conn| {
+            let check = crate::health::check_content(conn, &title, &body)?;
             let versions = item::versions(conn, id)?;
             let log = gongkai_storage::audit::list(
                 conn,
@@ -558,7 +562,7 @@ pub async fn view(
                     ..Default::default()
                 },
             )?;
-            Ok((versions, log.rows))
+            Ok((versions, log.rows, check))
         })
         .await?;
     let path = org_path(&dir, &it);
@@ -581,6 +585,7 @@ pub async fn view(
             "edit_url": (it.status().is_editable() && staff.can(Permission::EditItems, &path)).then(|| format!("/admin/items/{id}/edit")),
             "public_url": it.status().is_public().then(|| format!("/items/{id}")),
             "audit": log.iter().map(|e| json!({"at": page::datetime(e.at), "actor": e.actor, "action": e.action, "summary": e.summary})).collect::<Vec<_>>(),
+            "content_check": (!it.status().is_public()).then(|| check.context()),
         }),
     )
 }
@@ -655,6 +660,20 @@ pub async fn workflow(
         _ => Permission::ReviewItems,
     };
     staff.require(needed, &path)?;
+    // 错敏词: a blocking entry stops the item on its way to the public.
+    if matches!(
+        action,
+        WorkflowAction::Submit
+            | WorkflowAction::Approve
+            | WorkflowAction::Publish
+            | WorkflowAction::Schedule
+    ) {
+        let (title, body) = (it.title.clone(), it.body_html.clone());
+        state
+            .run(move |conn| crate::health::check_content(conn, &title, &body))
+            .await?
+            .refuse_blocking()?;
+    }
     let scheduled_at = if matches!(action, WorkflowAction::Schedule) {
         // The form's local time is China Standard Time; storage keeps UTC.
         let t = NaiveDateTime::parse_from_str(form.scheduled_at.trim(), "%Y-%m-%dT%H:%M").map_err(

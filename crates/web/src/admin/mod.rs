@@ -115,6 +115,7 @@ pub fn routes() -> Router<AppState> {
         .merge(surveys::routes())
         .merge(events::routes())
         .merge(consultations::routes())
+        .merge(crate::health::admin_routes())
 }
 
 /// The keys of `admin/base.html` for a signed-in user.
@@ -148,6 +149,9 @@ pub fn base(staff: &Staff, current: &str, page_title: &str) -> Value {
         nav.push(("在线访谈", "/admin/events/interview"));
         nav.push(("新闻发布会", "/admin/events/press_conference"));
         nav.push(("公开征求意见", "/admin/consultations"));
+    }
+    if staff.has_any(Permission::ManageSites) {
+        nav.push(("网站健康", "/admin/health"));
     }
     let roles: Vec<String> = staff
         .grants
