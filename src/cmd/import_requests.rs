@@ -10,7 +10,7 @@ use super::common::DataArgs;
 
 pub fn run(data: DataArgs, file: PathBuf) -> Result<()> {
     let db = data.open()?;
-    let cal = gongkai_storage::calendar::effective(&mut db.conn()?)?;
+    let cal = gongkai_storage::calendar::effective(&mut *db.conn()?)?;
     let report = import_requests_file(&db, &file, &Actor::system("import"), &cal)?;
     for (line, message) in &report.errors {
         eprintln!("{}:{line}: {message}", file.display());

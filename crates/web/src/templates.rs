@@ -914,8 +914,6 @@ mod tests {
                 "year_options": options(&[("2024", "2024 年")]), "outcome_labels": [],
                 "today": "2025-01-10", "soon_until": null, "period_label": null, "imported": 0, "rows": [], "open_by_due": []
             })), &["<a href=\"#f-from\">日期“2024-13-01”无法识别", "value=\"2024-13-01\""]),
-                "history": [], "appeals": [], "actions": [], "back_url": "/admin/requests"
-            })), &["91350100M000100Y43", "已记入审计日志", "no data for 2027", "暂无。"]),
             // ---------------------------------------------------------------- key areas (issue 8)
             s("trading_list.html", "filtered", merge(p(), json!({
                 "page_title": "公共资源交易",

@@ -252,7 +252,7 @@ fn appeals_are_filed_and_decided_through_the_case_forms() {
             let appeals = {
                 let mut c = w.db.conn().unwrap();
                 request::appeals(&mut c, id).unwrap()
-    };
+            };
             assert_eq!(appeals.len(), 1);
             let aid = appeals[0].id.to_string();
             let aid = aid.as_str();

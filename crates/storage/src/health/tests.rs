@@ -191,6 +191,7 @@ fn requests_near_their_due_date_and_overdue() {
             description: "2024 年本市义务教育学校招生计划及划片范围".into(),
             preferred_form: "electronic".into(),
             delivery: "online".into(),
+            publish_consent: String::new(),
         }
         .validate()
         .unwrap();

@@ -529,6 +529,7 @@ mod tests {
             description: "本市 2024 年义务教育招生计划".into(),
             preferred_form: "electronic".into(),
             delivery: "online".into(),
+            publish_consent: String::new(),
         }
         .validate()
         .unwrap();
@@ -813,8 +814,7 @@ mod tests {
                 carried_over: true,
                 appeals: vec![],
                 ..imported(a)
-                publish_consent: String::new(),
-        };
+            };
             import_case(&mut c, &cal, &sys, &open).unwrap();
             let id = crate::schema::disclosure_requests::table
                 .filter(crate::schema::disclosure_requests::received_on.eq(d("2024-12-27")))

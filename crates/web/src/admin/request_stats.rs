@@ -146,13 +146,7 @@ pub async fn show(
     let cal = state.calendar().await?;
     let (s, imported) = state
         .run(move |conn| {
-            let s = stats::statistics(
-                conn,
-                &cal,
-                s_scope.as_deref(),
-                period,
-                today,
-            )?;
+            let s = stats::statistics(conn, &cal, s_scope.as_deref(), period, today)?;
             let n = imported::count(conn, s_scope.as_deref())?;
             Ok((s, n))
         })
