@@ -827,7 +827,8 @@ mod tests {
                             "phone": "138****5678", "email": null, "address": "某市中山路 1 号", "description": "2024 年招生计划",
                             "preferred_form": "电子文档", "delivery": "网上查询（凭查询码）", "channel": "互联网渠道",
                             "received_on": "2024-09-27", "due_on": "2024-10-30", "outcome": "（二）部分公开", "outcome_article": "第三十七条",
-                            "reply_text": "部分公开。", "answered_on": "2024-10-20"},
+                            "reply_text": "部分公开。", "answered_on": "2024-10-20", "fee": "100.00 元",
+                            "fee_note": "按件计收：本月第 11 件申请，收费 100 元", "published_item_url": "/admin/items/9"},
                 "revealed": false, "reveal_url": "/admin/requests/1/reveal",
                 "deadline_lines": ["received Fri 2024-09-27 (day 0, not counted)", "10-01..10-07 国庆节 skipped", "due Wed 2024-10-30 (day 20)"],
                 "deadline_error": null,
@@ -851,7 +852,7 @@ mod tests {
                 "fee_url": "/admin/requests/1/fee", "fee_piece": 3, "publish_url": "/admin/requests/1/publish"
             })), &["4201**********1231", "138****5678", "action=\"/admin/requests/1/reveal\"", "10-01..10-07 国庆节 skipped",
                    "可能是重复申请", "YS20240801QQQQQQ", "相似度 83%", "enctype=\"multipart/form-data\"", "申请材料扫描件：申请表.pdf",
-                   "action=\"/admin/requests/1/notice\"", "本月第 3 件", "action=\"/admin/requests/1/publish\"",
+                   "action=\"/admin/requests/1/notice\"", "已收取 100.00 元", "href=\"/admin/items/9\"",
                    "value=\"extend\"", "<option value=\"disclosed\">（一）予以公开</option>", "（二）部分公开（第三十七条）", "尚未审结"]),
             s("admin/request_new.html", "rejected", merge(a(), json!({
                 "page_title": "登记申请", "form_action": "/admin/requests",

@@ -30,7 +30,14 @@ where
     }
 }
 
-/// A request received in person on `on` (the key is thrown away: these tests never reveal).
+/// One personal-data key for the test process: the applicant's keyed hash (duplicates, the
+/// per-piece fee) depends on it, as it does on a real node.
+fn key() -> &'static DataKey {
+    static KEY: std::sync::OnceLock<DataKey> = std::sync::OnceLock::new();
+    KEY.get_or_init(DataKey::generate)
+}
+
+/// A request received in person on `on`.
 fn intake(w: &World, on: &str, description: &str, consent: bool) -> request::Acknowledgement {
     let input = RequestInput {
         org_id: w.dept_a.to_string(),
@@ -50,7 +57,7 @@ fn intake(w: &World, on: &str, description: &str, consent: bool) -> request::Ack
     let cal = gongkai_storage::calendar::effective(&mut c).unwrap();
     request::intake(
         &mut c,
-        &DataKey::generate(),
+        key(),
         &cal,
         &Actor::system("public"),
         &input.validate().unwrap(),
