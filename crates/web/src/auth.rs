@@ -368,3 +368,46 @@ mod tests {
         );
     }
 }
+
+/// 查询 — the public look-up form of a tracked submission (a request, a letter): code, password
+/// and the anonymous CSRF token. One shape and one set of checks for every tracking page.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct TrackForm {
+    pub code: String,
+    pub password: String,
+    pub csrf: String,
+}
+
+impl TrackForm {
+    /// Checks the CSRF token and the rate limit of `bucket` for this client (errors), then the
+    /// fields: the trimmed code, or field errors naming what is missing.
+    pub fn check(
+        &self,
+        state: &crate::app::AppState,
+        jar: &axum_extra::extract::CookieJar,
+        ip: Option<&str>,
+        bucket: &str,
+    ) -> crate::error::WebResult<Result<String, gongkai_domain::item::FieldErrors>> {
+        check_anon_csrf(jar, &self.csrf)?;
+        if !state
+            .limiter
+            .allow(&format!("{bucket}:{}", ip.unwrap_or_default()))
+        {
+            return Err(crate::error::WebError::TooManyRequests);
+        }
+        let code = self.code.trim().to_string();
+        let mut errors = gongkai_domain::item::FieldErrors::default();
+        if code.is_empty() {
+            errors.add("code", "请填写查询码");
+        }
+        if self.password.trim().is_empty() {
+            errors.add("password", "请填写查询密码");
+        }
+        Ok(if errors.is_empty() {
+            Ok(code)
+        } else {
+            Err(errors)
+        })
+    }
+}

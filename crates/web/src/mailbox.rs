@@ -373,13 +373,7 @@ async fn track_form(State(state): State<AppState>, jar: CookieJar) -> WebResult<
     track_page(&state, jar, "", json!({}), Value::Null, StatusCode::OK).await
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct TrackForm {
-    code: String,
-    password: String,
-    csrf: String,
-}
+use crate::auth::TrackForm;
 
 async fn look_up(
     state: &AppState,
@@ -406,32 +400,20 @@ async fn track(
     jar: CookieJar,
     Form(form): Form<TrackForm>,
 ) -> WebResult<Response> {
-    check_anon_csrf(&jar, &form.csrf)?;
-    if !state
-        .limiter
-        .allow(&format!("letter-track:{}", ip.unwrap_or_default()))
-    {
-        return Err(WebError::TooManyRequests);
-    }
-    let code = form.code.trim().to_string();
-    let mut errors = FieldErrors::default();
-    if code.is_empty() {
-        errors.add("code", "请填写查询码");
-    }
-    if form.password.trim().is_empty() {
-        errors.add("password", "请填写查询密码");
-    }
-    if !errors.is_empty() {
-        return track_page(
-            &state,
-            jar,
-            &code,
-            json!(errors),
-            Value::Null,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
+    let code = match form.check(&state, &jar, ip.as_deref(), "letter-track")? {
+        Ok(code) => code,
+        Err(errors) => {
+            return track_page(
+                &state,
+                jar,
+                form.code.trim(),
+                json!(errors),
+                Value::Null,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    };
     match look_up(&state, &code, &form.password).await? {
         Some((l, r)) => {
             let dir = state.directory().await?;

@@ -219,13 +219,7 @@ pub async fn track_form(State(state): State<AppState>, jar: CookieJar) -> WebRes
     track_page(&state, jar, "", json!({}), Value::Null, StatusCode::OK).await
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct TrackForm {
-    code: String,
-    password: String,
-    csrf: String,
-}
+use crate::auth::TrackForm;
 
 pub async fn track(
     State(state): State<AppState>,
@@ -233,32 +227,20 @@ pub async fn track(
     jar: CookieJar,
     Form(form): Form<TrackForm>,
 ) -> WebResult<Response> {
-    check_anon_csrf(&jar, &form.csrf)?;
-    if !state
-        .limiter
-        .allow(&format!("request-track:{}", ip.unwrap_or_default()))
-    {
-        return Err(WebError::TooManyRequests);
-    }
-    let code = form.code.trim().to_string();
-    let mut errors = FieldErrors::default();
-    if code.is_empty() {
-        errors.add("code", "请填写查询码");
-    }
-    if form.password.trim().is_empty() {
-        errors.add("password", "请填写查询密码");
-    }
-    if !errors.is_empty() {
-        return track_page(
-            &state,
-            jar,
-            &code,
-            json!(errors),
-            Value::Null,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
+    let code = match form.check(&state, &jar, ip.as_deref(), "request-track")? {
+        Ok(code) => code,
+        Err(errors) => {
+            return track_page(
+                &state,
+                jar,
+                form.code.trim(),
+                json!(errors),
+                Value::Null,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    };
     let (c, p) = (code.clone(), form.password.clone());
     let found = state
         .run(move |conn| {
