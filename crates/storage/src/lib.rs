@@ -29,6 +29,8 @@ pub mod user;
 pub mod trading;
 // 网站健康 (issue 9)
 pub mod health;
+// Annual report statistics (issue 7).
+pub mod annual_report;
 
 use std::path::Path;
 use std::time::Duration;

@@ -12,6 +12,7 @@
 pub mod check_file;
 pub mod dates;
 pub mod figures;
+pub mod scope;
 pub mod table2;
 pub mod table3;
 pub mod table4;
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 pub use check_file::CheckFile;
 pub use dates::{Publisher, ReportDates};
 pub use figures::Figure;
+pub use scope::{ReportStatus, Scope};
 pub use table2::{Table2, Table2Block, Table2Column, Table2Row, ValueKind};
 pub use table3::{Table3, Table3Column, Table3Line, Table3Row};
 pub use table4::{Table4, Table4Block, Table4Column};

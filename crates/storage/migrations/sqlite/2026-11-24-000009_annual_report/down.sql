@@ -1,0 +1,2 @@
+DROP TABLE annual_reports;
+DROP TABLE report_entered_figures;
