@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
+use gongkai_domain::interview::EventKind;
 use gongkai_domain::report::table3::check_carry_over;
 use gongkai_domain::report::{
     Inconsistency, ReportFormat, Scope, Table2, Table2Block, Table2Column, Table2Row, Table3,
@@ -412,7 +413,7 @@ pub fn table2_column_of(key: &str) -> Option<Table2Column> {
 }
 
 /// The cells of table 二 the catalogue answers: 规章 and 行政规范性文件 rows, from the genre.
-fn from_catalogue(row: Table2Row, col: Table2Column) -> bool {
+pub fn from_catalogue(row: Table2Row, col: Table2Column) -> bool {
     matches!(row, Table2Row::Rules | Table2Row::NormativeDocuments)
         && matches!(
             col,
@@ -673,6 +674,10 @@ pub enum FigureValue {
     Rate {
         percent: Option<f64>,
     },
+    /// A sum of money, in fen (分) so that sums stay exact.
+    Amount {
+        fen: i64,
+    },
     /// 尚未由平台记录 — the feature that will hold these records has not landed yet.
     NotYetHeld {
         records: &'static str,
@@ -686,6 +691,7 @@ impl FigureValue {
             FigureValue::Count { value } => value.to_string(),
             FigureValue::Rate { percent: Some(p) } => format!("{p:.1}%"),
             FigureValue::Rate { percent: None } => "—".into(),
+            FigureValue::Amount { fen } => format!("{}.{:02}元", fen / 100, fen % 100),
             FigureValue::NotYetHeld { .. } => "平台尚未记录".into(),
         }
     }
@@ -817,32 +823,32 @@ pub const FIGURES: &[FigureDef] = &[
     FigureDef {
         key: "letters",
         label: "办理领导信箱来信",
-        rule: "本年度办结的领导信箱来信件数",
-        source: |_, _| not_yet_held("领导信箱来信"),
+        rule: "本范围各机关答复日期在本年度内的领导信箱来信件数",
+        source: sources::letters_answered,
     },
     FigureDef {
         key: "press_conferences",
         label: "召开新闻发布会",
-        rule: "本年度举行的新闻发布会场次",
-        source: |_, _| not_yet_held("新闻发布会记录"),
+        rule: "本范围各机关曾发布（含后来撤回）、开始时间在本年度内的新闻发布会场次",
+        source: |c, cx| sources::interviews_held(c, cx, EventKind::PressConference),
     },
     FigureDef {
         key: "interviews",
         label: "开展在线访谈",
-        rule: "本年度举行的在线访谈期数",
-        source: |_, _| not_yet_held("在线访谈记录"),
+        rule: "本范围各机关曾发布（含后来撤回）、开始时间在本年度内的在线访谈期数",
+        source: |c, cx| sources::interviews_held(c, cx, EventKind::Interview),
     },
     FigureDef {
         key: "surveys",
         label: "开展征集调查",
-        rule: "本年度开始的征集调查次数",
-        source: |_, _| not_yet_held("征集调查"),
+        rule: "本范围各机关曾发布（含后来撤回）、征集或答题期在本年度内开始的网上调查与公开征求意见次数",
+        source: sources::surveys_and_consultations,
     },
     FigureDef {
         key: "trading",
         label: "公共资源交易公告",
-        rule: "本年度发布的公共资源交易公告条数（按类型）",
-        source: |_, _| not_yet_held("公共资源交易公告"),
+        rule: "本范围各机关发布年度为本年度的公共资源交易公告条数（各类型之和）",
+        source: sources::trading_announcements,
     },
     FigureDef {
         key: "gazette",
@@ -921,8 +927,8 @@ pub const FIGURES: &[FigureDef] = &[
     FigureDef {
         key: "requests.fees",
         label: "依申请公开收取信息处理费",
-        rule: "本年度依申请公开收取的信息处理费（条例第四十二条）",
-        source: |_, _| not_yet_held("信息处理费收费记录"),
+        rule: "收到申请之日在本年度内的申请所收取的信息处理费之和（条例第四十二条）",
+        source: sources::request_fees,
     },
     FigureDef {
         key: "appeals.reconsideration",
@@ -1233,6 +1239,15 @@ pub fn draft(conn: &mut AnyConnection, scope: &Scope, year: i32) -> Result<Optio
         .optional()?)
 }
 
+/// The drafts of any of these scopes (keys as [`Scope::key`]), newest year first.
+pub fn drafts_of(conn: &mut AnyConnection, scopes: &[String]) -> Result<Vec<Draft>> {
+    Ok(annual_reports::table
+        .filter(annual_reports::scope.eq_any(scopes))
+        .order((annual_reports::year.desc(), annual_reports::id.asc()))
+        .select(Draft::as_select())
+        .load(conn)?)
+}
+
 /// Saves the staff-written sections (creating the draft on first save). Only a draft is editable.
 pub fn save_sections(
     conn: &mut AnyConnection,
@@ -1462,6 +1477,7 @@ pub fn scope_ids(conn: &mut AnyConnection, scope: &Scope) -> Result<HashSet<i64>
 }
 
 pub mod document;
+mod sources;
 
 #[cfg(test)]
 mod tests;

@@ -55,6 +55,10 @@ embed!(
     "admin/request_new.html",
     "admin/request_settings.html",
     "admin/request_stats.html",
+    // Annual report and statistics (issue 7).
+    "admin/reports.html",
+    "admin/report.html",
+    "admin/statistics.html",
     // Key areas (issue 8).
     "trading_list.html",
     "trading_item.html",
@@ -580,8 +584,10 @@ mod tests {
                 "rejected": admin_rows("已退回", Some("文号格式不正确")),
                 "health": {"url": "/admin/health", "open": 6, "veto": 5, "failing_sites": ["市教育局"],
                            "top": [{"site": "市教育局", "kind": "空白栏目", "veto": true, "title": "招生考试",
-                                    "evidence": "栏目没有任何已发布内容", "url": "/admin/columns/9", "since": "2026-11-24 08:00"}]}
-            })), &["待我审核", "我的草稿", "最近发布", "文号格式不正确", "已保存", "王小明", "信息编辑、信息审核", "退出登录",
+                                    "evidence": "栏目没有任何已发布内容", "url": "/admin/columns/9", "since": "2026-11-24 08:00"}]},
+                "report_reminders": [{"title": "某市全市2025年度报告", "url": "/admin/reports/2025?scope=city",
+                                      "status_label": "草稿", "deadline": "2026-03-31", "late": false, "days_left": 20}]
+            })), &["年度报告待发布", "须于 2026-03-31 前发布，还有 20 天", "href=\"/admin/reports/2025?scope=city\"", "待我审核", "我的草稿", "最近发布", "文号格式不正确", "已保存", "王小明", "信息编辑、信息审核", "退出登录",
                    "单项否决不通过：</strong>市教育局", "[市教育局] 空白栏目", "计入单项否决 5 个"]),
             s("admin/items.html", "default", merge(a(), json!({
                 "filters": {"q": "招生", "status": "published", "org_id": "12", "site_id": "3"},
@@ -878,7 +884,7 @@ mod tests {
                             "description": "招标文件", "preferred_form": "纸质文本", "delivery": "邮寄", "channel": "互联网渠道",
                             "received_on": "2026-12-10", "due_on": null, "outcome": null, "outcome_article": null, "reply_text": null,
                             "answered_on": null},
-                "revealed": true, "reveal_url": null, "deadline_lines": [],
+                "revealed": true, "reveal_url": null, "imported": false, "deadline_lines": [],
                 "deadline_error": "the working-day calendar has no data for 2027; load that year's holiday notice first",
                 "history": [], "appeals": [], "actions": [], "back_url": "/admin/requests",
                 "duplicates": [], "files": [], "file_kinds": [], "upload_url": null, "notice_url": null, "fee_url": null,
@@ -915,6 +921,68 @@ mod tests {
                 "year_options": options(&[("2024", "2024 年")]), "outcome_labels": [],
                 "today": "2025-01-10", "soon_until": null, "period_label": null, "imported": 0, "rows": [], "open_by_due": []
             })), &["<a href=\"#f-from\">日期“2024-13-01”无法识别", "value=\"2024-13-01\""]),
+            // ---------------------------------------------------------------- annual report (issue 7)
+            s("admin/reports.html", "with drafts", merge(a(), json!({
+                "deadline_rule": "各级人民政府于每年3月31日前公布。", "statistics_url": "/admin/statistics",
+                "form_action": "/admin/reports/open",
+                "scope_options": options(&[("city", "某市全市"), ("org:11420200MB0000001", "某市教育局")]),
+                "year_options": options(&[("2025", "2025 年"), ("2024", "2024 年")]),
+                "values": {"scope": "city", "year": "2025"}, "errors": {},
+                "reports": [{"title": "某市全市2025年度报告", "url": "/admin/reports/2025?scope=city", "year": 2025,
+                             "status_label": "草稿", "deadline": "2026-03-31", "late": true, "updated": "2026-04-02 09:00"}]
+            })), &["某市全市2025年度报告", "已超期", "action=\"/admin/reports/open\"", "<option value=\"city\" selected>"]),
+            s("admin/reports.html", "none", merge(a(), json!({
+                "deadline_rule": "", "statistics_url": "/admin/statistics", "form_action": "/admin/reports/open",
+                "scope_options": [], "year_options": [], "values": {"scope": "", "year": ""}, "errors": {}, "reports": []
+            })), &["还没有起草年度报告"]),
+            s("admin/report.html", "draft with problems", merge(a(), json!({
+                "title": "某市2025年政府信息公开工作年度报告", "year": 2025, "scope": "city", "scope_label": "某市全市",
+                "format_label": "2021 年版格式", "status_label": "草稿", "published_url": null,
+                "deadline": "2026-03-31", "late": false,
+                "problems": ["表三 / 自然人：一 + 二 ≠ 三（七） + 四"], "notices": ["表二 行政许可 尚未录入"],
+                "downloads": [{"label": "PDF", "url": "/admin/reports/2025/download?scope=city&format=pdf"}],
+                "actions": [{"action": "review", "label": "审核通过"}], "workflow_action": "/admin/reports/2025/workflow",
+                "editable": true, "sections_action": "/admin/reports/2025/sections",
+                "sections": [{"key": "overview", "heading": "一、总体情况",
+                              "generated": [{"value": "overview:0", "text": "2025年，某市主动公开政府信息12条。"}]},
+                             {"key": "problems", "heading": "五、存在的主要问题及改进情况", "generated": []},
+                             {"key": "other", "heading": "六、其他需要报告的事项", "generated": []}],
+                "section_values": {"overview": "全年工作平稳。", "problems": "", "other": ""},
+                "entered": [{"cell": "行政许可 / 本年处理决定数量", "org": "某市教育局", "value": 12.0, "source": "省平台导出"}],
+                "figures_action": "/admin/reports/2025/figures",
+                "org_options": options(&[("12", "某市教育局")]),
+                "cells": options(&[("licensing:decisions", "行政许可 / 本年处理决定数量")]),
+                "values": {}, "errors": {},
+                "figures": [{"label": "主动公开政府信息", "value": "12", "rule": "本范围各机关……"}],
+                "report_html": "<h2>一、总体情况</h2>\n<p>全年工作平稳。</p>",
+                "list_url": "/admin/reports", "statistics_url": "/admin/statistics?year=2025&scope=city"
+            })), &["不能发布", "一 + 二 ≠ 三（七） + 四", "name=\"append\" value=\"overview:0\"", "全年工作平稳。</textarea>",
+                   "value=\"review\"", "省平台导出", "name=\"source\"", "<h2>一、总体情况</h2>"]),
+            s("admin/report.html", "published", merge(a(), json!({
+                "title": "某市2024年政府信息公开工作年度报告", "year": 2024, "scope": "city", "scope_label": "某市全市",
+                "format_label": "2021 年版格式", "status_label": "已发布", "published_url": "/admin/items/9",
+                "deadline": "2025-03-31", "late": false, "problems": [], "notices": [], "downloads": [],
+                "actions": [], "workflow_action": "/admin/reports/2024/workflow", "editable": false,
+                "sections_action": "/admin/reports/2024/sections", "sections": [], "section_values": {},
+                "entered": [], "figures_action": "/admin/reports/2024/figures", "org_options": [], "cells": [],
+                "values": {}, "errors": {}, "figures": [], "report_html": "",
+                "list_url": "/admin/reports", "statistics_url": "/admin/statistics"
+            })), &["正文不能再修改", "href=\"/admin/items/9\""]),
+            s("admin/statistics.html", "with charts", merge(a(), json!({
+                "year": 2025, "last_year": 2024, "scope_label": "某市全市", "report_url": "/admin/reports/2025?scope=city",
+                "form_action": "/admin/statistics",
+                "scope_options": options(&[("city", "某市全市")]), "year_options": options(&[("2025", "2025 年")]),
+                "values": {"scope": "city", "year": "2025"}, "errors": {},
+                "figures": [{"label": "主动公开政府信息", "value": "12", "last": "9", "rule": "……"}],
+                "charts": [{"id": "chart-orgs", "title": "主动公开信息（按机关）",
+                            "svg_html": "<svg role=\"img\" aria-labelledby=\"chart-orgs-title\"><title id=\"chart-orgs-title\">x</title></svg>",
+                            "table_html": "<table><caption>x</caption></table>"}]
+            })), &["2025 年</th>", "<td class=\"nowrap\">9</td>", "id=\"h-chart-orgs\"", "以表格查看"]),
+            s("admin/statistics.html", "empty", merge(a(), json!({
+                "year": 2025, "last_year": 2024, "scope_label": "某市全市", "report_url": "/admin/reports",
+                "form_action": "/admin/statistics", "scope_options": [], "year_options": [],
+                "values": {"scope": "", "year": ""}, "errors": {}, "figures": [], "charts": []
+            })), &["都没有记录"]),
             // ---------------------------------------------------------------- key areas (issue 8)
             s("trading_list.html", "filtered", merge(p(), json!({
                 "page_title": "公共资源交易",
@@ -1713,7 +1781,18 @@ mod tests {
         if count("h1") != 1 {
             out.push(format!("{} <h1> elements", count("h1")));
         }
-        if count("title") != 1 {
+        // The document's own <title>, not those naming inline SVG charts.
+        let mut in_svg = 0i32;
+        let mut titles = 0;
+        for t in &tags {
+            match (t.name.as_str(), t.end) {
+                ("svg", false) => in_svg += 1,
+                ("svg", true) => in_svg -= 1,
+                ("title", false) if in_svg == 0 => titles += 1,
+                _ => {}
+            }
+        }
+        if titles != 1 {
             out.push("no <title>".into());
         }
         let skip = tags.iter().any(|t| {

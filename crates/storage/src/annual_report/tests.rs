@@ -445,20 +445,23 @@ fn items_are_counted_by_level_channel_and_genre() {
         assert_eq!(count("interpretations"), 1);
         assert!(count("channel.website") <= count("proactive.total"));
         // Figures other features will hold say so rather than claim zero.
+        for key in ["gazette", "service_guides"] {
+            assert!(
+                matches!(r.figure(key), Some(FigureValue::NotYetHeld { .. })),
+                "{key}"
+            );
+        }
+        assert!(r.notices.iter().any(|n| n.contains("政府公报")));
+        // Features that have landed count their records, zero when there are none.
         for key in [
             "letters",
             "press_conferences",
             "interviews",
             "surveys",
             "trading",
-            "gazette",
         ] {
-            assert!(
-                matches!(r.figure(key), Some(FigureValue::NotYetHeld { .. })),
-                "{key}"
-            );
+            assert_eq!(count(key), 0, "{key}");
         }
-        assert!(r.notices.iter().any(|n| n.contains("领导信箱来信")));
 
         let dept_code = crate::org::get(&mut conn, c.dept).unwrap().code;
         let r = compute(&mut conn, 2025, &Scope::Org(dept_code)).unwrap();
@@ -982,5 +985,191 @@ fn dashboard_series_by_month_and_organisation_compare_with_last_year() {
         assert_eq!(by_org[0], ("单位00001435".to_string(), 2, 1));
         assert_eq!(by_org[1], ("示范县".to_string(), 1, 0));
         assert_eq!(by_org.len(), 2);
+    });
+}
+
+fn ts(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+}
+
+fn letter(conn: &mut AnyConnection, org: i64, replied_on: Option<&str>) {
+    use crate::mailbox::letters as l;
+    let n = serial();
+    diesel::insert_into(l::table)
+        .values((
+            l::tracking_code.eq(format!("XF{n:08}")),
+            l::password_hash.eq("x"),
+            l::addressed_org_id.eq(org),
+            l::org_id.eq(org),
+            l::category.eq("城乡建设"),
+            l::subject.eq("小区路灯不亮"),
+            l::body.eq("请修路灯。"),
+            l::writer_enc.eq(""),
+            l::writer_masked.eq("张*"),
+            l::phone_masked.eq("138****0000"),
+            l::publish_consent.eq(false),
+            l::status.eq(if replied_on.is_some() {
+                "replied"
+            } else {
+                "routed"
+            }),
+            l::received_at.eq(ts("2025-03-01 09:00")),
+            l::received_on.eq(d("2025-03-01")),
+            l::replied_on.eq(replied_on.map(d)),
+            l::escalations.eq(0),
+            l::watch_hits.eq("[]"),
+            l::source.eq("web"),
+            l::created_at.eq(crate::now()),
+            l::updated_at.eq(crate::now()),
+        ))
+        .execute(conn)
+        .unwrap();
+}
+
+fn event(conn: &mut AnyConnection, org: i64, kind: &str, starts: &str, published: bool) {
+    use crate::interview::interviews as i;
+    diesel::insert_into(i::table)
+        .values((
+            i::kind.eq(kind),
+            i::org_id.eq(org),
+            i::title.eq("老旧小区改造"),
+            i::starts_at.eq(ts(starts)),
+            i::ends_at.eq(ts(starts) + chrono::Duration::hours(1)),
+            i::people.eq(""),
+            i::summary.eq(""),
+            i::transcript_html.eq(""),
+            i::media.eq(""),
+            i::accepts_questions.eq(false),
+            i::status.eq(if published { "published" } else { "draft" }),
+            i::published_at.eq(published.then(|| ts(starts))),
+            i::created_at.eq(crate::now()),
+            i::updated_at.eq(crate::now()),
+        ))
+        .execute(conn)
+        .unwrap();
+}
+
+fn survey(conn: &mut AnyConnection, org: i64, opens: &str) {
+    use crate::survey::surveys as s;
+    diesel::insert_into(s::table)
+        .values((
+            s::org_id.eq(org),
+            s::title.eq("公交线路调整意见调查"),
+            s::intro.eq(""),
+            s::questions.eq("[]"),
+            s::opens_at.eq(ts(opens)),
+            s::closes_at.eq(ts(opens) + chrono::Duration::days(30)),
+            s::live_results.eq(false),
+            s::one_per_person.eq(true),
+            s::requires_sign_in.eq(false),
+            s::identified.eq(false),
+            s::status.eq("published"),
+            s::published_at.eq(Some(ts(opens))),
+            s::created_at.eq(crate::now()),
+            s::updated_at.eq(crate::now()),
+        ))
+        .execute(conn)
+        .unwrap();
+}
+
+fn announcement(conn: &mut AnyConnection, org: i64, year: i32) {
+    use crate::trading::{trading_announcements as a, trading_projects as p};
+    let n = serial();
+    let project: i64 = diesel::insert_into(p::table)
+        .values((
+            p::code.eq(format!("GC{n}")),
+            p::name.eq("道路改造工程"),
+            p::category.eq("construction"),
+            p::purchaser.eq("示范市住建局"),
+            p::org_id.eq(org),
+            p::created_at.eq(crate::now()),
+            p::updated_at.eq(crate::now()),
+        ))
+        .returning(p::id)
+        .get_result(conn)
+        .unwrap();
+    diesel::insert_into(a::table)
+        .values((
+            a::project_id.eq(project),
+            a::kind.eq("construction_tender"),
+            a::category.eq("construction"),
+            a::title.eq("道路改造工程招标公告"),
+            a::purchaser.eq("示范市住建局"),
+            a::org_id.eq(org),
+            a::published_at.eq(ts(&format!("{year}-06-01 10:00"))),
+            a::published_year.eq(year),
+            a::body_html.eq(""),
+            a::created_at.eq(crate::now()),
+            a::updated_at.eq(crate::now()),
+        ))
+        .execute(conn)
+        .unwrap();
+}
+
+#[test]
+fn interaction_and_key_area_figures_count_the_scope_and_the_year() {
+    on_both(|db| {
+        let mut conn = db.conn().unwrap();
+        let c = city(&mut conn);
+        // Letters count by the day of the reply, not of arrival.
+        letter(&mut conn, c.dept, Some("2025-03-10"));
+        letter(&mut conn, c.county, Some("2025-12-31"));
+        letter(&mut conn, c.dept, Some("2026-01-02"));
+        letter(&mut conn, c.dept, None);
+        // Events count by their start; drafts were never held.
+        event(
+            &mut conn,
+            c.dept,
+            "press_conference",
+            "2025-04-01 10:00",
+            true,
+        );
+        event(
+            &mut conn,
+            c.dept,
+            "press_conference",
+            "2025-05-01 10:00",
+            false,
+        );
+        event(&mut conn, c.county, "interview", "2025-06-01 10:00", true);
+        event(&mut conn, c.county, "interview", "2024-06-01 10:00", true);
+        survey(&mut conn, c.root, "2025-02-01 00:00");
+        survey(&mut conn, c.county, "2025-09-01 00:00");
+        survey(&mut conn, c.county, "2026-01-01 00:00");
+        announcement(&mut conn, c.dept, 2025);
+        announcement(&mut conn, c.dept, 2025);
+        announcement(&mut conn, c.county, 2025);
+        announcement(&mut conn, c.county, 2024);
+
+        let figures = |conn: &mut AnyConnection, scope: Scope| {
+            let r = compute(conn, 2025, &scope).unwrap();
+            [
+                "letters",
+                "press_conferences",
+                "interviews",
+                "surveys",
+                "trading",
+            ]
+            .map(|k| r.figure(k).unwrap().count().unwrap())
+        };
+        assert_eq!(figures(&mut conn, Scope::City), [2, 1, 1, 2, 3]);
+        assert_eq!(figures(&mut conn, Scope::CityLevel), [1, 1, 0, 1, 2]);
+        assert_eq!(figures(&mut conn, Scope::Counties), [1, 0, 1, 1, 1]);
+        // The parts add up to the whole.
+        let (a, b, t) = (
+            figures(&mut conn, Scope::CityLevel),
+            figures(&mut conn, Scope::Counties),
+            figures(&mut conn, Scope::City),
+        );
+        for i in 0..5 {
+            assert_eq!(a[i] + b[i], t[i]);
+        }
+        // No fees charged: an amount of zero, printed as money.
+        let r = compute(&mut conn, 2025, &Scope::City).unwrap();
+        assert_eq!(
+            r.figure("requests.fees"),
+            Some(&FigureValue::Amount { fen: 0 })
+        );
+        assert_eq!(r.figure("requests.fees").unwrap().display(), "0.00元");
     });
 }

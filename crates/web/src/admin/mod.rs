@@ -7,6 +7,7 @@ mod events;
 mod items;
 mod letters;
 mod manage;
+mod reports;
 mod request_settings;
 mod request_stats;
 mod requests;
@@ -98,6 +99,7 @@ pub fn routes() -> Router<AppState> {
         .route("/requests/{id}/files/{fid}", get(requests::download_file))
         .route("/requests/{id}/fee", post(requests::fee))
         .route("/requests/{id}/publish", post(requests::publish))
+        .route("/requests/{id}/notice", post(requests::notice))
         .route("/requests/stats", get(request_stats::show))
         .route("/letters", get(letters::inbox))
         .route("/letters/stats", get(letters::stats))
@@ -113,6 +115,7 @@ pub fn routes() -> Router<AppState> {
         .route("/mailbox/routes/{id}/delete", post(letters::delete_route))
         .route("/mailbox/leaders", post(letters::add_leader))
         .merge(surveys::routes())
+        .merge(reports::routes())
         .merge(events::routes())
         .merge(consultations::routes())
         .merge(crate::health::admin_routes())
@@ -149,6 +152,9 @@ pub fn base(staff: &Staff, current: &str, page_title: &str) -> Value {
         nav.push(("在线访谈", "/admin/events/interview"));
         nav.push(("新闻发布会", "/admin/events/press_conference"));
         nav.push(("公开征求意见", "/admin/consultations"));
+    }
+    if staff.has_any(Permission::EditItems) {
+        nav.push(("统计与年报", reports::URL));
     }
     if staff.has_any(Permission::ManageSites) {
         nav.push(("网站健康", "/admin/health"));

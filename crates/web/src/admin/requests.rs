@@ -305,7 +305,7 @@ async fn view_page(
     let dir = state.directory().await?;
     let id = r.id;
     let piece_of = r.clone();
-    let (history, appeals, files, duplicates, fees, piece) = state
+    let (history, appeals, files, duplicates, fees, piece, imported) = state
         .run(move |conn| {
             Ok((
                 request::events(conn, id)?,
@@ -314,6 +314,7 @@ async fn view_page(
                 duplicates::earlier_similar(conn, id)?,
                 fee_schedule(conn)?,
                 request::piece_of_month(conn, &piece_of)?,
+                gongkai_storage::request::imported::record_of(conn, id)?.is_some(),
             ))
         })
         .await?;
@@ -379,7 +380,9 @@ async fn view_page(
         "publish_url": (r.publish_consent && r.answered_on.is_some() && r.published_item_id.is_none())
             .then(|| format!("/admin/requests/{id}/publish")),
         "revealed": revealed,
-        "reveal_url": (!revealed).then(|| format!("/admin/requests/{id}/reveal")),
+        // Cases imported from an earlier system carry no personal data to reveal.
+        "reveal_url": (!revealed && !imported).then(|| format!("/admin/requests/{id}/reveal")),
+        "imported": imported,
         "deadline_lines": deadline_lines,
         "deadline_error": deadline_error.or(r.deadline_note.clone()),
         "history": history.iter().map(|e| json!({"on": page::date(Some(e.on_date)), "kind": e.kind, "detail": e.detail, "actor": e.actor, "at": page::datetime(e.at)})).collect::<Vec<_>>(),
@@ -907,4 +910,95 @@ pub async fn publish(
         Ok(item) => Ok(Redirect::to(&format!("/admin/items/{}/edit", item.id)).into_response()),
         Err(e) => refused(&state, &staff, id, e).await,
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NoticeForm {
+    csrf: String,
+    format: String,
+}
+
+/// 答复告知书: written from the case by [`ReplyNotice::write`], rendered to PDF (typst, Noto CJK)
+/// or DOCX, and kept on the case as a reply-notice file, so the applicant can download it after
+/// tracking and the case holds exactly what was sent.
+pub async fn notice(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<NoticeForm>,
+) -> WebResult<Response> {
+    use gongkai_domain::request::notice::{NoticeFacts, ReplyNotice};
+    staff.check_csrf(&form.csrf)?;
+    let r = load(&state, &staff, id).await?;
+    let format = match form.format.as_str() {
+        "pdf" => gongkai_reporting::Format::Pdf,
+        "docx" => gongkai_reporting::Format::Docx,
+        other => {
+            return Err(WebError::Unprocessable(format!(
+                "告知书格式“{other}”无效：应为 pdf 或 docx"
+            )))
+        }
+    };
+    let (Some(outcome), Some(answered_on), Some(reply)) = (
+        r.outcome.as_deref().and_then(|o| o.parse::<Outcome>().ok()),
+        r.answered_on,
+        r.reply_text.as_deref(),
+    ) else {
+        return refused(
+            &state,
+            &staff,
+            id,
+            StorageError::Conflict("申请尚未答复，答复后才能生成告知书".into()),
+        )
+        .await;
+    };
+    let dir = state.directory().await?;
+    let agency = dir.org_name(r.org_id);
+    // 复议机关: the body above the agency (Art. 51 of the Regulation; Administrative
+    // Reconsideration Law) — its parent in the tree, or for the top government the level above.
+    let reconsideration_body = dir
+        .org(r.org_id)
+        .and_then(|o| o.parent_id)
+        .map(|p| dir.org_name(p))
+        .unwrap_or_else(|| "上一级人民政府".into());
+    let text = ReplyNotice::write(&NoticeFacts {
+        agency: &agency,
+        tracking_code: &r.tracking_code,
+        applicant: &r.applicant_name,
+        received_on: r.received_on,
+        answered_on,
+        description: &r.description,
+        outcome,
+        reply_text: reply,
+        reconsideration_body: &reconsideration_body,
+    });
+    let mut doc = gongkai_reporting::Document::new(&text.title).subtitle(&text.number);
+    doc.paragraph(&text.addressee);
+    for p in &text.paragraphs {
+        doc.paragraph(p);
+    }
+    doc.paragraph(&text.signer);
+    doc.paragraph(&text.date);
+    let name = format!(
+        "{}.{}",
+        text.file_stem(&r.tracking_code),
+        format.extension()
+    );
+    let actor = staff.actor();
+    state
+        .run(move |conn| {
+            let bytes = gongkai_reporting::render(&doc, format)
+                .map_err(|e| WebError::Internal(format!("notice rendering: {e}")))?;
+            Ok(files::add(
+                conn,
+                &actor,
+                id,
+                FileKind::Notice,
+                &name,
+                &bytes,
+            )?)
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/admin/requests/{id}#h-files")).into_response())
 }
