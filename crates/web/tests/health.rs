@@ -710,3 +710,76 @@ fn the_daily_digest_is_mailed_to_the_organisations_admins_and_retried_after_a_fa
         assert_eq!(mailed(w.dept_b), None);
     });
 }
+
+#[test]
+fn an_old_unanswered_letter_fails_the_department_site_on_its_admin_pages() {
+    use gongkai_domain::mailbox::{CategoryTree, LetterInput};
+    use gongkai_storage::mailbox;
+    on_each_database(|w| async move {
+        let code = {
+            let mut c = w.db.conn().unwrap();
+            let tree =
+                CategoryTree::from_jsonl(r#"{"l1": "教育文体", "l2": "教育", "l3": "学前教育"}"#)
+                    .unwrap();
+            mailbox::seed_categories(&mut c, &Actor::system("t"), &tree).unwrap();
+            let letter = LetterInput {
+                org_id: w.dept_a.to_string(),
+                category: "教育文体/教育/学前教育".into(),
+                subject: "幼儿园学位不足".into(),
+                body: "小区幼儿园学位不足，希望增加学位。".into(),
+                name: "李小四".into(),
+                phone: "13900001111".into(),
+                ..Default::default()
+            }
+            .validate(&tree)
+            .unwrap();
+            // Received four months before the check below.
+            let received = gongkai_storage::now() - chrono::Duration::days(122);
+            mailbox::submit(
+                &mut c,
+                &gongkai_storage::crypto::DataKey::generate(),
+                &gongkai_domain::calendar::WorkingCalendar::builtin(),
+                &Actor::system("public"),
+                None,
+                &letter,
+                received,
+            )
+            .unwrap()
+            .tracking_code
+        };
+        let (orgadmin, ocsrf) = w.sign_in("orgadmin_a").await;
+        let r = orgadmin
+            .post(w.url("/admin/health/run"))
+            .form(&[("csrf", ocsrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let (_, overview) = text(&orgadmin, w.url("/admin/health")).await;
+        assert!(
+            overview.contains("留言三个月未回复") && overview.contains(&code),
+            "{overview}"
+        );
+        let (_, report) = text(
+            &orgadmin,
+            w.url(&format!("/admin/health/sites/{}", w.site_a)),
+        )
+        .await;
+        assert!(
+            report.contains("有效留言三个月未回复") && report.contains(&code),
+            "{report}"
+        );
+        let failed = {
+            let mut c = w.db.conn().unwrap();
+            health::latest_report(&mut c, w.site_a).unwrap().unwrap()
+        };
+        assert!(
+            !failed
+                .vetoes
+                .iter()
+                .find(|v| v.code == "interaction")
+                .unwrap()
+                .passed
+        );
+    });
+}
