@@ -1,8 +1,9 @@
 //! 网站健康 over HTTP, on SQLite and on PostgreSQL: the editor's word check (a blocking entry refuses
 //! submission with the position, a warning lets it through), the dictionary import with a bad line,
 //! the dashboard and health pages scoped to the organisation, the report-an-error queue with its
-//! reply, and the link crawler against the running server with a planted broken link and a missing
-//! attachment.
+//! reply, the link crawler against the running server with a planted broken link and a missing
+//! attachment, word hits on the edit form and its 检查 button, the column's 更新类别, an old letter on
+//! the health pages, and the daily digest mailed through a fake SMTP server on a loopback port.
 
 mod support;
 
