@@ -62,6 +62,7 @@ fn seed(dir: &std::path::Path) {
             kind: ColumnKind::Articles,
             module: None,
             update_days: None,
+            update_category: Default::default(),
             link_url: None,
             body_html: None,
         },

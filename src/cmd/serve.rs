@@ -29,6 +29,13 @@ pub struct ServeArgs {
     /// Public address of the site, for permanent links (default: http://ADDR).
     #[arg(long, env = "GONGKAI_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// SMTP relay for the daily health digest, `smtp://[user:password@]host[:port]` (plain SMTP;
+    /// unset: the digest stays in the back office only).
+    #[arg(long, env = "GONGKAI_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of the digest mails, e.g. `网站健康 <noreply@example.gov.cn>`.
+    #[arg(long, env = "GONGKAI_SMTP_FROM", default_value = "gongkai@localhost")]
+    pub smtp_from: String,
 }
 
 /// Opens this node's search index and brings it in step with the database: a full rebuild when
@@ -77,6 +84,14 @@ pub fn run(args: ServeArgs) -> Result<()> {
                 .unwrap_or_else(|| format!("http://{}", args.addr))
                 .trim_end_matches('/')
                 .to_string(),
+            smtp: args
+                .smtp_url
+                .clone()
+                .filter(|u| !u.trim().is_empty())
+                .map(|url| gongkai_web::health::SmtpConfig {
+                    url,
+                    from: args.smtp_from.clone(),
+                }),
             ..Config::default()
         },
         key,

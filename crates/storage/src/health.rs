@@ -287,6 +287,7 @@ pub fn site_facts(conn: &mut AnyConnection, site: &Site) -> Result<SiteFacts> {
                 id: c.id,
                 name: c.name.clone(),
                 kind: c.kind(),
+                category: c.update_category(),
                 update_days: c.update_days,
                 has_body: c.body_html.as_deref().is_some_and(|b| !b.trim().is_empty()),
                 has_children: cols.iter().any(|o| o.parent_id == Some(c.id)),
@@ -341,14 +342,31 @@ pub struct Source {
     pub run: fn(&mut AnyConnection, &CheckContext<'_>) -> Result<Vec<(i64, Finding)>>,
 }
 
-/// The interaction and content sources a check run asks, besides the timeliness rules. Letters
-/// (留言: `LetterOverdue`, `LetterUnanswered`, `NoRecentReplies`) and surveys (征集调查:
-/// `SurveyNoResult`) add one `Source` each here when those modules exist.
+/// The interaction and content sources a check run asks, besides the timeliness rules.
 pub const SOURCES: &[Source] = &[
     Source {
         name: "requests",
         kinds: &[FindingKind::RequestDueSoon, FindingKind::RequestOverdue],
         run: request_findings,
+    },
+    Source {
+        name: "letters",
+        kinds: &[
+            FindingKind::LetterOverdue,
+            FindingKind::LetterUnanswered,
+            FindingKind::NoRecentReplies,
+        ],
+        run: letter_findings,
+    },
+    Source {
+        name: "surveys",
+        kinds: &[FindingKind::SurveyNoResult],
+        run: survey_findings,
+    },
+    Source {
+        name: "consultations",
+        kinds: &[FindingKind::ConsultationNoReport],
+        run: consultation_findings,
     },
     Source {
         name: "error_reports",
@@ -395,6 +413,121 @@ pub fn request_findings(
                     url: Some(format!("/admin/requests/{}", r.id)),
                 },
             ));
+        }
+    }
+    Ok(out)
+}
+
+/// 领导信箱: letters past their deadline, valid letters unanswered for three months (single veto),
+/// organisations with letters to answer but no reply in two months. Each is a problem of the
+/// answering organisation's site.
+pub fn letter_findings(
+    conn: &mut AnyConnection,
+    cx: &CheckContext<'_>,
+) -> Result<Vec<(i64, Finding)>> {
+    use crate::mailbox::letters;
+    use gongkai_domain::health::interaction::{
+        self, LetterFacts, LOOKBACK_MONTHS, UNANSWERED_MONTHS,
+    };
+    use gongkai_domain::mailbox::LetterStatus;
+    // Older closed letters cannot matter: a late answer counts for a year after it was given.
+    let horizon = cx
+        .today
+        .checked_sub_months(chrono::Months::new(LOOKBACK_MONTHS + UNANSWERED_MONTHS))
+        .unwrap_or(cx.today);
+    let rows: Vec<crate::mailbox::Letter> = letters::table
+        .filter(
+            letters::status
+                .eq_any([
+                    LetterStatus::Received.as_str(),
+                    LetterStatus::Routed.as_str(),
+                ])
+                .or(letters::received_on.ge(horizon)),
+        )
+        .order(letters::id.asc())
+        .select(crate::mailbox::Letter::as_select())
+        .load(conn)?;
+    let facts: Vec<LetterFacts> = rows
+        .iter()
+        .map(|l| LetterFacts {
+            id: l.id,
+            org_id: l.org_id,
+            tracking_code: l.tracking_code.clone(),
+            subject: l.subject.clone(),
+            status: l.status(),
+            received_on: l.received_on,
+            due_on: l.due_on,
+            replied_on: l.replied_on,
+        })
+        .collect();
+    Ok(interaction::letter_findings(&facts, cx.calendar, cx.today)
+        .into_iter()
+        .filter_map(|(org, f)| cx.site_of_org(org).map(|s| (s.id, f)))
+        .collect())
+}
+
+/// 征集调查 closed without public results: the tallies are public with the survey, so this is a
+/// survey withdrawn although people answered it.
+pub fn survey_findings(
+    conn: &mut AnyConnection,
+    cx: &CheckContext<'_>,
+) -> Result<Vec<(i64, Finding)>> {
+    let now_china = cx.now + Duration::hours(8);
+    let mut out = vec![];
+    for s in crate::survey::for_orgs(conn, None)? {
+        if s.published_at.is_none() || now_china < s.closes_at {
+            continue;
+        }
+        let facts = rules::ClosedFacts {
+            id: s.id,
+            org_id: s.org_id,
+            title: s.title.clone(),
+            closes_at: s.closes_at,
+            public: s.is_published(),
+            received: crate::survey::response_count(conn, s.id)?,
+            results_published: s.results_visible(now_china),
+        };
+        if let Some(f) = rules::interaction::closed_without_results(
+            FindingKind::SurveyNoResult,
+            &facts,
+            now_china,
+        ) {
+            if let Some(site) = cx.site_of_org(s.org_id) {
+                out.push((site.id, f));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// 公开征求意见 closed without its feedback report (采纳情况).
+pub fn consultation_findings(
+    conn: &mut AnyConnection,
+    cx: &CheckContext<'_>,
+) -> Result<Vec<(i64, Finding)>> {
+    let now_china = cx.now + Duration::hours(8);
+    let mut out = vec![];
+    for c in crate::consultation::for_orgs(conn, None)? {
+        if c.published_at.is_none() || now_china < c.closes_at {
+            continue;
+        }
+        let facts = rules::ClosedFacts {
+            id: c.id,
+            org_id: c.org_id,
+            title: c.title.clone(),
+            closes_at: c.closes_at,
+            public: c.is_published(),
+            received: crate::consultation::comments(conn, c.id)?.len() as i64,
+            results_published: c.report_published_at.is_some(),
+        };
+        if let Some(f) = rules::interaction::closed_without_results(
+            FindingKind::ConsultationNoReport,
+            &facts,
+            now_china,
+        ) {
+            if let Some(site) = cx.site_of_org(c.org_id) {
+                out.push((site.id, f));
+            }
         }
     }
     Ok(out)
@@ -869,6 +1002,54 @@ pub fn make_digests(
         );
     }
     Ok(made)
+}
+
+/// Digests of the last `days` days not yet mailed, oldest first: a send that failed is tried again
+/// at the next run, and a digest whose organisation had no admin with an address goes once one
+/// is entered.
+pub fn unmailed_digests(
+    conn: &mut AnyConnection,
+    today: NaiveDate,
+    days: i64,
+) -> Result<Vec<Digest>> {
+    Ok(health_digests::table
+        .filter(health_digests::mailed_to.is_null())
+        .filter(health_digests::day.ge(today - Duration::days(days)))
+        .order(health_digests::id.asc())
+        .select(Digest::as_select())
+        .load(conn)?)
+}
+
+/// Who gets an organisation's digest by mail: enabled users with an address who are 单位管理员 of
+/// the organisation or of one above it (a role covers the organisations below).
+pub fn digest_recipients(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<(String, String)>> {
+    use crate::schema::{grants, organisations, users};
+    let path: String = organisations::table
+        .find(org_id)
+        .select(organisations::path)
+        .first(conn)?;
+    let rows: Vec<(String, Option<String>, String)> = grants::table
+        .inner_join(users::table.on(users::id.eq(grants::user_id)))
+        .inner_join(organisations::table.on(organisations::id.eq(grants::org_id)))
+        .filter(grants::role.eq(gongkai_domain::role::Role::OrgAdmin.as_str()))
+        .filter(users::disabled.eq(false))
+        .filter(users::email.is_not_null())
+        .order(users::id.asc())
+        .select((users::display_name, users::email, organisations::path))
+        .load(conn)?;
+    let mut out: Vec<(String, String)> = vec![];
+    for (name, email, scope) in rows {
+        let Some(email) = email else { continue };
+        let grant = gongkai_domain::role::Grant {
+            role: gongkai_domain::role::Role::OrgAdmin,
+            scope_path: scope,
+        };
+        let covers = grant.allows(gongkai_domain::role::Permission::ManageSites, &path);
+        if covers && !out.iter().any(|(_, e)| *e == email) {
+            out.push((name, email));
+        }
+    }
+    Ok(out)
 }
 
 /// Records where a digest was mailed.

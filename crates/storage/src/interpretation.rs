@@ -206,6 +206,7 @@ mod tests {
                     kind: ColumnKind::Catalogue,
                     module: None,
                     update_days: None,
+                    update_category: Default::default(),
                     link_url: None,
                     body_html: None,
                 },

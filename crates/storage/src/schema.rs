@@ -58,6 +58,7 @@ diesel::table! {
         body_html -> Nullable<Text>,
         position -> Integer,
         created_at -> Timestamp,
+        update_category -> Text,
     }
 }
 
@@ -154,6 +155,7 @@ diesel::table! {
         failed_logins -> Integer,
         locked_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        email -> Nullable<Text>,
     }
 }
 

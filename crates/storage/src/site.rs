@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use gongkai_domain::health::UpdateCategory;
 use gongkai_domain::site::{ColumnKind, Module, SiteSlug};
 use serde::Serialize;
 
@@ -37,9 +38,14 @@ pub struct Column {
     pub body_html: Option<String>,
     pub position: i32,
     pub created_at: NaiveDateTime,
+    /// 更新类别 (see `UpdateCategory`).
+    pub update_category: String,
 }
 
 impl Column {
+    pub fn update_category(&self) -> UpdateCategory {
+        self.update_category.parse().unwrap_or_default()
+    }
     pub fn kind(&self) -> ColumnKind {
         self.kind.parse().unwrap_or(ColumnKind::Articles)
     }
@@ -138,6 +144,7 @@ pub struct NewColumn<'a> {
     pub kind: ColumnKind,
     pub module: Option<Module>,
     pub update_days: Option<i32>,
+    pub update_category: UpdateCategory,
     pub link_url: Option<&'a str>,
     pub body_html: Option<&'a str>,
 }
@@ -192,6 +199,7 @@ pub fn create_column(
                 site_columns::kind.eq(new.kind.as_str()),
                 site_columns::module.eq(new.module.map(|m| m.as_str())),
                 site_columns::update_days.eq(new.update_days),
+                site_columns::update_category.eq(new.update_category.as_str()),
                 site_columns::link_url.eq(new.link_url),
                 site_columns::body_html.eq(new.body_html.map(gongkai_domain::item::sanitize_html)),
                 site_columns::position.eq(position as i32),
@@ -296,6 +304,7 @@ pub struct ColumnChanges<'a> {
     pub kind: ColumnKind,
     pub module: Option<Module>,
     pub update_days: Option<i32>,
+    pub update_category: UpdateCategory,
     pub link_url: Option<&'a str>,
     pub body_html: Option<&'a str>,
 }
@@ -323,6 +332,7 @@ pub fn update_column(
                 site_columns::kind.eq(ch.kind.as_str()),
                 site_columns::module.eq(ch.module.map(|m| m.as_str())),
                 site_columns::update_days.eq(ch.update_days),
+                site_columns::update_category.eq(ch.update_category.as_str()),
                 site_columns::link_url.eq(ch.link_url.filter(|l| !l.trim().is_empty())),
                 site_columns::body_html.eq(ch
                     .body_html
@@ -340,10 +350,10 @@ pub fn update_column(
                 org_id: Some(site.org_id),
                 summary: format!("updated column {} in site {}", ch.name.trim(), site.slug),
                 before: Some(
-                    serde_json::json!({"name": before.name, "kind": before.kind, "update_days": before.update_days}),
+                    serde_json::json!({"name": before.name, "kind": before.kind, "update_days": before.update_days, "update_category": before.update_category}),
                 ),
                 after: Some(
-                    serde_json::json!({"name": ch.name.trim(), "kind": ch.kind.as_str(), "update_days": ch.update_days}),
+                    serde_json::json!({"name": ch.name.trim(), "kind": ch.kind.as_str(), "update_days": ch.update_days, "update_category": ch.update_category.as_str()}),
                 ),
             },
         )?;
@@ -460,6 +470,7 @@ mod tests {
                 kind: ColumnKind::Catalogue,
                 module: Some(Module::GovernmentAffairs),
                 update_days: Some(14),
+                update_category: Default::default(),
                 link_url: None,
                 body_html: None,
             };
@@ -491,6 +502,7 @@ mod tests {
                     kind: ColumnKind::Articles,
                     module: None,
                     update_days: Some(7),
+                    update_category: UpdateCategory::Static,
                     link_url: None,
                     body_html: None,
                 },
@@ -503,6 +515,12 @@ mod tests {
                     renamed.update_days
                 ),
                 ("通知公告", "tzgg", Some(7))
+            );
+            assert_eq!(renamed.update_category(), UpdateCategory::Static);
+            assert_eq!(
+                get_column(&mut c, top.id).unwrap().update_category(),
+                UpdateCategory::Auto,
+                "new columns are judged by their name until staff say otherwise"
             );
             assert!(
                 delete_column(&mut c, &actor, top.id).is_err(),

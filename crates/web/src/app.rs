@@ -27,6 +27,8 @@ pub struct Config {
     /// The site's public address without a trailing slash (`https://www.example.gov.cn`), for
     /// permanent links people copy; empty means links are relative.
     pub public_url: String,
+    /// Where the daily health digest is mailed from; None: in-app only.
+    pub smtp: Option<crate::health::SmtpConfig>,
 }
 
 impl Default for Config {
@@ -35,6 +37,7 @@ impl Default for Config {
             index_pattern: IndexPattern::default(),
             secure_cookies: false,
             public_url: String::new(),
+            smtp: None,
         }
     }
 }

@@ -72,7 +72,7 @@ impl ContentCheck {
         )))
     }
 
-    /// The `content_check` object of `admin/item_view.html`.
+    /// The `content_check` object of `admin/item_view.html` and `admin/item_form.html`.
     pub fn context(&self) -> Value {
         json!({
             "blocking": !self.blocking().is_empty(),
@@ -80,6 +80,11 @@ impl ContentCheck {
                 "text": h.describe(),
                 "context": h.context,
                 "blocking": h.level == Level::Block,
+                "field": h.field.label_zh(),
+                "position": h.position,
+                "term": h.term,
+                "kind": h.kind.label_zh(),
+                "suggestion": h.suggestion,
             })).collect::<Vec<_>>(),
             "a11y": self.a11y.iter().map(|i| json!({
                 "text": format!("正文第 {} 个{}：{}", i.nth, if i.what.starts_with("图片") { "图片" } else { "链接" }, i.what),
@@ -687,18 +692,182 @@ pub async fn run_checks(state: &AppState, only: Option<String>) -> WebResult<Vec
         .await
 }
 
-/// Where digests are mailed (`GONGKAI_SMTP_URL` unset: in-app only).
-fn mailer() -> Option<(String, String)> {
-    let url = std::env::var("GONGKAI_SMTP_URL")
-        .ok()
-        .filter(|u| !u.is_empty())?;
-    let to = std::env::var("GONGKAI_DIGEST_TO")
-        .ok()
-        .filter(|u| !u.is_empty())?;
-    Some((url, to))
+/// The SMTP relay the daily digest goes through (`GONGKAI_SMTP_URL`, `GONGKAI_SMTP_FROM`; see
+/// docs/health.md). The URL may hold credentials, so it is never logged.
+#[derive(Clone)]
+pub struct SmtpConfig {
+    /// `smtp://[user:password@]host[:port]`
+    pub url: String,
+    /// The sender, `name <address>` or a bare address.
+    pub from: String,
 }
 
-/// Writes today's digests (in-app) and logs where they would be mailed.
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("from", &self.from)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SmtpConfig {
+    /// The transport for `smtp://[user:password@]host[:port]`: plain SMTP to a relay, which is
+    /// what the platform's own network offers; the relay does TLS onward.
+    pub fn transport(&self) -> Result<lettre::SmtpTransport, String> {
+        let url = url::Url::parse(self.url.trim())
+            .map_err(|e| format!("GONGKAI_SMTP_URL is not a URL: {e}"))?;
+        if url.scheme() != "smtp" {
+            return Err("GONGKAI_SMTP_URL must start with smtp:// (plain SMTP to a relay)".into());
+        }
+        let host = url
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or("GONGKAI_SMTP_URL has no host")?;
+        let mut b = lettre::SmtpTransport::builder_dangerous(host)
+            .port(url.port().unwrap_or(25))
+            .timeout(Some(Duration::from_secs(20)));
+        if !url.username().is_empty() {
+            let decode = |s: &str| {
+                urlencoding::decode(s)
+                    .map(|c| c.into_owned())
+                    .unwrap_or_else(|_| s.to_string())
+            };
+            b = b.credentials(lettre::transport::smtp::authentication::Credentials::new(
+                decode(url.username()),
+                decode(url.password().unwrap_or_default()),
+            ));
+        }
+        Ok(b.build())
+    }
+}
+
+/// `名称 <address>` or a bare address; a Chinese display name is taken as it is.
+fn sender(raw: &str) -> Result<lettre::message::Mailbox, String> {
+    let raw = raw.trim();
+    if let Ok(m) = raw.parse::<lettre::message::Mailbox>() {
+        return Ok(m);
+    }
+    let bad = |e: String| format!("GONGKAI_SMTP_FROM is not an address: {e}");
+    match raw.rsplit_once('<') {
+        Some((name, rest)) => {
+            let address = rest.trim_end_matches('>').trim();
+            let address: lettre::Address = address.parse().map_err(|e| bad(format!("{e}")))?;
+            let name = name.trim().trim_matches('"');
+            Ok(lettre::message::Mailbox::new(
+                (!name.is_empty()).then(|| name.to_string()),
+                address,
+            ))
+        }
+        None => Err(bad(raw.to_string())),
+    }
+}
+
+/// Digests older than this are no longer mailed (nobody wants last month's news in the inbox).
+const MAIL_WITHIN_DAYS: i64 = 7;
+
+/// What a mailing run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Mailed {
+    pub sent: usize,
+    pub failed: usize,
+    /// Digests whose organisation has no admin with an address yet (tried again next run).
+    pub no_recipient: usize,
+}
+
+fn digest_message(
+    from: &lettre::message::Mailbox,
+    to: &[(String, String)],
+    subject: &str,
+    body: String,
+) -> Result<lettre::Message, String> {
+    let mut b = lettre::Message::builder()
+        .from(from.clone())
+        .subject(subject);
+    for (name, email) in to {
+        let address: lettre::Address = email.parse().map_err(|e| format!("{email}: {e}"))?;
+        b = b.to(lettre::message::Mailbox::new(Some(name.clone()), address));
+    }
+    b.header(lettre::message::header::ContentType::TEXT_PLAIN)
+        .body(body)
+        .map_err(|e| e.to_string())
+}
+
+/// Mails every digest of the last week not mailed yet to its organisation's admins with an
+/// address. A failed send is logged and left for the next run; it never fails the caller.
+pub async fn mail_digests(state: &AppState, smtp: &SmtpConfig) -> WebResult<Mailed> {
+    use lettre::Transport;
+    let mut out = Mailed::default();
+    let (from, transport) = match (sender(&smtp.from), smtp.transport()) {
+        (Ok(f), Ok(t)) => (f, std::sync::Arc::new(t)),
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::warn!("health digest mail not configured correctly: {e}");
+            return Ok(out);
+        }
+    };
+    let dir = state.directory().await?;
+    let today = health::china_today(gongkai_storage::now());
+    let pending = state
+        .run(move |conn| {
+            let mut v = vec![];
+            for d in health::unmailed_digests(conn, today, MAIL_WITHIN_DAYS)? {
+                let to = health::digest_recipients(conn, d.org_id)?;
+                v.push((d, to));
+            }
+            Ok(v)
+        })
+        .await?;
+    let link = format!("{}/admin/health", state.config.public_url);
+    for (digest, to) in pending {
+        if to.is_empty() {
+            out.no_recipient += 1;
+            continue;
+        }
+        let subject = format!(
+            "【网站健康】{} {}：{} 个新问题",
+            dir.org_name(digest.org_id),
+            digest.day,
+            digest.finding_count
+        );
+        let body = format!(
+            "{}\n详情见 {link}\n\n（本邮件由公开平台自动发送）\n",
+            digest.body
+        );
+        let message = match digest_message(&from, &to, &subject, body) {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::warn!("health digest {} not mailed: {e}", digest.id);
+                out.failed += 1;
+                continue;
+            }
+        };
+        let t = transport.clone();
+        let sent = tokio::task::spawn_blocking(move || t.send(&message).map_err(|e| e.to_string()))
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r);
+        match sent {
+            Ok(_) => {
+                let addresses = to
+                    .iter()
+                    .map(|(_, e)| e.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let id = digest.id;
+                state
+                    .run(move |conn| Ok(health::mark_mailed(conn, id, &addresses)?))
+                    .await?;
+                out.sent += 1;
+            }
+            Err(e) => {
+                tracing::warn!("health digest {} not mailed, will retry: {e}", digest.id);
+                out.failed += 1;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Writes today's digests (in-app) and, when SMTP is configured, mails those not mailed yet.
 pub async fn daily_digest(state: &AppState) -> WebResult<usize> {
     let dir = state.directory().await?;
     let made = state
@@ -711,11 +880,16 @@ pub async fn daily_digest(state: &AppState) -> WebResult<usize> {
             Ok(health::make_digests(conn, gongkai_storage::now(), &titles)?)
         })
         .await?;
-    if let Some((_url, to)) = mailer() {
-        tracing::info!(
-            "{} health digests ready for {to}; SMTP sending is not built in yet",
-            made.len()
-        );
+    if let Some(smtp) = state.config.smtp.clone() {
+        match mail_digests(state, &smtp).await {
+            Ok(m) => tracing::info!(
+                "health digests mailed: {} sent, {} failed, {} without recipients",
+                m.sent,
+                m.failed,
+                m.no_recipient
+            ),
+            Err(e) => tracing::warn!("health digest mail: {e}"),
+        }
     }
     Ok(made.len())
 }

@@ -642,8 +642,13 @@ mod tests {
                 "is_published": true,
                 "attachments": [{"name": "附件1.docx", "url": "/files/9", "size": 52000, "delete_url": "/admin/attachments/9/delete"}],
                 "upload_url": "/admin/items/7/attachments", "item_id": 7, "preview_url": "/admin/items/7/preview",
-                "csrf": "tok-123"
-            })), &["修改说明", "更正附件", "value=\"32\" checked", "enctype=\"multipart/form-data\"", "附件1.docx", "50.8 KB",
+                "csrf": "tok-123",
+                "content_check": {"blocking": true,
+                    "hits": [{"field": "标题", "position": 3, "term": "按装", "kind": "错别字", "suggestion": "安装", "blocking": false, "context": "关于【按装】路灯"},
+                             {"field": "正文", "position": 2, "term": "某敏感词", "kind": "敏感词", "suggestion": null, "blocking": true, "context": "请【某敏感词】注意"}],
+                    "a11y": [{"text": "正文第 1 个图片：图片缺少替代文字（alt）", "snippet": "<img src=\"/a.png\">"}]}
+            })), &["标题第 3 字", "“按装”", "改为“安装”", "<strong>禁止（阻止提交）</strong>", "关于【按装】路灯", "图片缺少替代文字",
+                   "name=\"check\" value=\"1\"", "修改说明", "更正附件", "value=\"32\" checked", "enctype=\"multipart/form-data\"", "附件1.docx", "50.8 KB",
                    "/admin/attachments/9/delete", "预览", "type=\"file\""]),
             s("admin/item_view.html", "in review", merge(a(), json!({
                 "item": merge(public_item(), json!({"id": 7, "status_label": "待审核", "reason": "请补充附件",
@@ -701,17 +706,19 @@ mod tests {
                 "page_title": "某市教育局 栏目",
                 "site": {"title": "某市教育局", "url": "/s/jyj/", "rename_action": "/admin/sites/3"},
                 "columns": [
-                    {"name": "政府信息公开", "depth": 0, "kind_label": "目录列表", "module_label": "政务信息", "update_days": null, "items": 0, "edit_url": "/admin/columns/1"},
-                    {"name": "通知公告", "depth": 1, "kind_label": "文章列表", "module_label": null, "update_days": 14, "items": 120, "edit_url": "/admin/columns/2"}
+                    {"name": "政府信息公开", "depth": 0, "kind_label": "目录列表", "module_label": "政务信息", "update_days": null, "update_category_label": "按栏目名称判断", "items": 0, "edit_url": "/admin/columns/1"},
+                    {"name": "通知公告", "depth": 1, "kind_label": "文章列表", "module_label": null, "update_days": 14, "update_category_label": "通知公告、政策文件类（六个月内须更新）", "items": 120, "edit_url": "/admin/columns/2"}
                 ],
                 "form_action": "/admin/sites/3/columns",
                 "errors": {"name": "请填写栏目名称"},
-                "values": {"name": "", "slug": "tzgg", "parent_id": "1", "kind": "articles", "module": "", "update_days": "14"},
+                "values": {"name": "", "slug": "tzgg", "parent_id": "1", "kind": "articles", "module": "", "update_days": "14", "update_category": "notice_policy"},
                 "kind_options": options(&[("catalogue", "目录列表"), ("articles", "文章列表")]),
                 "module_options": options(&[("government_affairs", "政务信息")]),
+                "update_category_options": options(&[("dynamic", "动态、要闻类（两周内须更新）"), ("notice_policy", "通知公告、政策文件类（六个月内须更新）")]),
                 "parent_options": options(&[("1", "政府信息公开")])
             })), &["<h1>某市教育局 栏目</h1>", "class=\"depth-1\"", "通知公告", "120", "请填写栏目名称",
-                   "<option value=\"articles\" selected>文章列表</option>", "value=\"tzgg\""]),
+                   "<option value=\"articles\" selected>文章列表</option>", "value=\"tzgg\"",
+                   "<option value=\"notice_policy\" selected>通知公告、政策文件类（六个月内须更新）</option>", "<td>按栏目名称判断</td>"]),
             s("admin/orgs.html", "default", merge(a(), json!({
                 "orgs": [{"name": "某市人民政府", "short_name": "市政府", "code": "000014349", "level_label": "市级", "depth": 0},
                          {"name": "某市教育局", "short_name": null, "code": "000014350", "level_label": "市级部门", "depth": 1}],
@@ -732,22 +739,27 @@ mod tests {
             s("admin/column_form.html", "default", merge(a(), json!({
                 "form_action": "/admin/columns/5", "delete_action": "/admin/columns/5/delete", "back_url": "/admin/sites/2/columns",
                 "slug": "tzgg",
-                "values": {"name": "通知公告", "kind": "catalogue", "module": "", "update_days": "x", "link_url": "", "body_html": ""},
+                "values": {"name": "通知公告", "kind": "catalogue", "module": "", "update_days": "x", "update_category": "static", "link_url": "", "body_html": ""},
                 "errors": {"update_days": "更新周期须为天数"},
                 "kind_options": options(&[("catalogue", "目录列表")]),
-                "module_options": options(&[("government_affairs", "政务信息")])
-            })), &["<code>tzgg</code>", "更新周期须为天数", "value=\"通知公告\"", "删除栏目"]),
+                "module_options": options(&[("government_affairs", "政务信息")]),
+                "update_category_options": options(&[("dynamic", "动态、要闻类（两周内须更新）"), ("static", "不需更新（如机构职能、历史归档）")]),
+                "guessed_class": "通知公告、政策文件类"
+            })), &["<code>tzgg</code>", "更新周期须为天数", "value=\"通知公告\"", "删除栏目",
+                   "<option value=\"static\" selected>不需更新（如机构职能、历史归档）</option>", "视为“通知公告、政策文件类”"]),
             s("admin/user_view.html", "default", merge(a(), json!({
                 "account": {"username": "li.bianji", "display_name": "李编辑", "org": "某市教育局", "disabled": false, "locked": true, "locked_until": "2026-11-24 10:15"},
                 "grants": [{"role": "editor", "role_label": "编辑", "org": "某市教育局", "org_id": "12"}],
                 "status_action": "/admin/users/3/status",
                 "grant_action": "/admin/users/3/grants",
                 "revoke_action": "/admin/users/3/grants/revoke",
+                "email_action": "/admin/users/3/email",
                 "org_options": options(&[("12", "某市教育局")]),
                 "role_options": options(&[("editor", "编辑"), ("reviewer", "审核员")]),
-                "values": {"role": "", "org_id": ""},
+                "values": {"role": "", "org_id": "", "email": "li@jyj.example.gov.cn"},
                 "errors": {"role": "该用户已有此角色"}
-            })), &["李编辑", "已锁定（至 2026-11-24 10:15）", "启用账号", "编辑（某市教育局）", "该用户已有此角色", "name=\"org_id\" value=\"12\""]),
+            })), &["李编辑", "已锁定（至 2026-11-24 10:15）", "启用账号", "编辑（某市教育局）", "该用户已有此角色", "name=\"org_id\" value=\"12\"",
+                   "action=\"/admin/users/3/email\"", "value=\"li@jyj.example.gov.cn\"", "通知邮箱"]),
             s("admin/subjects.html", "default", merge(a(), json!({
                 "subjects": [{"name": "综合政务", "code": "zw", "depth": 0}, {"name": "政务公开", "code": "zw.gk", "depth": 1}],
                 "parent_options": options(&[("1", "综合政务")]),

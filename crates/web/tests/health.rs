@@ -1,8 +1,9 @@
 //! 网站健康 over HTTP, on SQLite and on PostgreSQL: the editor's word check (a blocking entry refuses
 //! submission with the position, a warning lets it through), the dictionary import with a bad line,
 //! the dashboard and health pages scoped to the organisation, the report-an-error queue with its
-//! reply, and the link crawler against the running server with a planted broken link and a missing
-//! attachment.
+//! reply, the link crawler against the running server with a planted broken link and a missing
+//! attachment, word hits on the edit form and its 检查 button, the column's 更新类别, an old letter on
+//! the health pages, and the daily digest mailed through a fake SMTP server on a loopback port.
 
 mod support;
 
@@ -340,5 +341,446 @@ fn crawler_finds_a_planted_broken_link_and_a_missing_attachment() {
         assert!(last.pages >= 4, "homes, columns and the item were visited");
         let (_, overview) = text(&admin, w.url("/admin/health")).await;
         assert!(overview.contains("https://www.gov.cn/zhengce/") && overview.contains("附件缺失"));
+    });
+}
+
+#[test]
+fn the_edit_form_shows_word_hits_and_its_check_button_saves_nothing() {
+    on_each_database(|w| async move {
+        let (admin, acsrf) = w.sign_in("admin").await;
+        let r = admin
+            .post(w.url("/admin/health/words/import"))
+            .form(&[
+                ("csrf", acsrf.as_str()),
+                (
+                    "text",
+                    "按装 | wrong | warn | 安装\n某敏感词 | sensitive | block\n",
+                ),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let (editor, csrf) = w.sign_in("editor_a").await;
+        let id = draft(&w, &editor, &csrf, "关于按装路灯的通知", "<p>正文</p>").await;
+
+        // The saved text's hits on the edit form: position, word, suggestion, warn.
+        let (status, form) = text(&editor, w.url(&format!("/admin/items/{id}/edit"))).await;
+        assert_eq!(status, 200);
+        assert!(form.contains("内容检查"), "{form}");
+        assert!(form.contains("标题第 3 字") && form.contains("“按装”"));
+        assert!(form.contains("改为“安装”") && form.contains("<td>提示</td>"));
+        assert!(!form.contains("禁止（阻止提交）"));
+        assert!(
+            form.contains("name=\"check\" value=\"1\""),
+            "the 检查 button"
+        );
+
+        // The 检查 button checks the typed text, keeps it in the form, and saves nothing.
+        let typed = "关于某敏感词和路灯的通知";
+        let r = editor
+            .post(w.url(&format!("/admin/items/{id}")))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("check", "1"),
+                ("title", typed),
+                ("body_html", "<p>按装完成后验收。</p>"),
+                ("org_id", &w.dept_a.to_string()),
+                ("site_id", &w.site_a.to_string()),
+                ("genre", "notice"),
+                ("validity", "valid"),
+                ("disclosure_mode", "proactive"),
+                ("channels", "website"),
+                ("column_ids", &w.column_a.to_string()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains(&format!("value=\"{typed}\"")),
+            "typed text kept"
+        );
+        assert!(
+            page.contains("禁止（阻止提交）") && page.contains("“某敏感词”"),
+            "{page}"
+        );
+        assert!(
+            page.contains("正文第 1 字"),
+            "the body's hit with its position"
+        );
+        let (_, view) = text(&editor, w.url(&format!("/admin/items/{id}"))).await;
+        assert!(
+            view.contains("关于按装路灯的通知") && !view.contains(typed),
+            "not saved"
+        );
+
+        // On a new item too, before the first save; a clean text says so.
+        let r = editor
+            .post(w.url("/admin/items"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("check", "1"),
+                ("title", "关于路灯安装的通知"),
+                ("body_html", "<p>正文</p>"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("未发现错敏词或无障碍问题"), "{page}");
+        let n = {
+            let mut c = w.db.conn().unwrap();
+            item::list(
+                &mut c,
+                &item::ItemQuery {
+                    title_contains: Some("路灯安装".into()),
+                    page: 1,
+                    per_page: 10,
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .total
+        };
+        assert_eq!(n, 0, "the check created no item");
+    });
+}
+
+#[test]
+fn column_update_category_is_edited_on_the_column_form() {
+    on_each_database(|w| async move {
+        let (orgadmin, csrf) = w.sign_in("orgadmin_a").await;
+        let url = w.url(&format!("/admin/columns/{}", w.column_a));
+        let (_, form) = text(&orgadmin, url.clone()).await;
+        assert!(
+            form.contains("更新类别") && form.contains("按名称视为“通知公告、政策文件类”"),
+            "{form}"
+        );
+        let post = |category: &'static str| {
+            orgadmin
+                .post(url.clone())
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("name", "政策文件"),
+                    ("kind", "catalogue"),
+                    ("update_category", category),
+                ])
+                .send()
+        };
+        let r = post("weekly").await.unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("请选择更新类别"));
+        assert_eq!(post("dynamic").await.unwrap().status(), 303);
+        let (_, form) = text(&orgadmin, url.clone()).await;
+        assert!(
+            form.contains("<option value=\"dynamic\" selected>"),
+            "{form}"
+        );
+        let stored = {
+            let mut c = w.db.conn().unwrap();
+            gongkai_storage::site::get_column(&mut c, w.column_a).unwrap()
+        };
+        assert_eq!(
+            stored.update_category(),
+            gongkai_domain::health::UpdateCategory::Dynamic
+        );
+        let (_, list) = text(
+            &orgadmin,
+            w.url(&format!("/admin/sites/{}/columns", w.site_a)),
+        )
+        .await;
+        assert!(list.contains("动态、要闻类（两周内须更新）"));
+        let log = {
+            let mut c = w.db.conn().unwrap();
+            gongkai_storage::audit::list(
+                &mut c,
+                &gongkai_storage::audit::AuditQuery {
+                    entity: Some("column".into()),
+                    page: 1,
+                    per_page: 10,
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+        };
+        assert!(log.rows.iter().any(|r| r
+            .after_state
+            .as_deref()
+            .is_some_and(|a| a.contains("dynamic"))));
+        // Back to the name: blank is auto.
+        assert_eq!(post("").await.unwrap().status(), 303);
+        let (_, form) = text(&orgadmin, url).await;
+        assert!(!form.contains(" selected>动态"));
+    });
+}
+
+/// A tiny SMTP server on a loopback port, inside the test: it takes every mail (envelope
+/// recipients and the data) unless told to refuse, when it answers RCPT with a temporary error.
+struct FakeSmtp {
+    port: u16,
+    mails: std::sync::Arc<std::sync::Mutex<Vec<(Vec<String>, String)>>>,
+    refuse: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+fn fake_smtp() -> FakeSmtp {
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::atomic::Ordering;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mails = std::sync::Arc::new(std::sync::Mutex::new(vec![]));
+    let refuse = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (m, r) = (mails.clone(), refuse.clone());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let mut out = stream.try_clone().unwrap();
+            let mut lines = BufReader::new(stream);
+            let mut say = |s: &str| out.write_all(s.as_bytes()).is_ok();
+            say("220 fake.invalid ESMTP\r\n");
+            let mut rcpt = vec![];
+            loop {
+                let mut line = String::new();
+                if lines.read_line(&mut line).unwrap_or(0) == 0 {
+                    break;
+                }
+                let cmd = line.trim_end().to_string();
+                let up = cmd.to_ascii_uppercase();
+                if up.starts_with("EHLO") {
+                    say("250-fake.invalid\r\n250 8BITMIME\r\n");
+                } else if up.starts_with("RCPT") && r.load(Ordering::SeqCst) {
+                    say("451 try again later\r\n");
+                } else if up.starts_with("RCPT") {
+                    rcpt.push(cmd[8..].trim().to_string());
+                    say("250 OK\r\n");
+                } else if up == "DATA" {
+                    say("354 go ahead\r\n");
+                    let mut data = String::new();
+                    loop {
+                        let mut l = String::new();
+                        if lines.read_line(&mut l).unwrap_or(0) == 0 || l == ".\r\n" {
+                            break;
+                        }
+                        data.push_str(&l);
+                    }
+                    m.lock().unwrap().push((std::mem::take(&mut rcpt), data));
+                    say("250 queued\r\n");
+                } else if up == "QUIT" {
+                    say("221 bye\r\n");
+                    break;
+                } else {
+                    // MAIL, RSET, NOOP, HELO
+                    say("250 OK\r\n");
+                }
+            }
+        }
+    });
+    FakeSmtp {
+        port,
+        mails,
+        refuse,
+    }
+}
+
+/// The text of a mail's body, whatever transfer encoding lettre chose.
+fn body_text(data: &str) -> String {
+    use base64::Engine;
+    let (head, body) = data.split_once("\r\n\r\n").unwrap();
+    if head.contains("Content-Transfer-Encoding: base64") {
+        let joined: String = body.split_whitespace().collect();
+        String::from_utf8(
+            base64::engine::general_purpose::STANDARD
+                .decode(joined)
+                .unwrap(),
+        )
+        .unwrap()
+    } else {
+        body.to_string()
+    }
+}
+
+#[test]
+fn the_daily_digest_is_mailed_to_the_organisations_admins_and_retried_after_a_failure() {
+    use std::sync::atomic::Ordering;
+    on_each_database(|w| async move {
+        let (admin, acsrf) = w.sign_in("admin").await;
+        let id_of = |name: &str| {
+            let mut c = w.db.conn().unwrap();
+            gongkai_storage::user::find_by_username(&mut c, name)
+                .unwrap()
+                .unwrap()
+                .id
+        };
+        let set = |id: i64, email: &'static str| {
+            admin
+                .post(w.url(&format!("/admin/users/{id}/email")))
+                .form(&[("csrf", acsrf.as_str()), ("email", email)])
+                .send()
+        };
+        let r = set(id_of("orgadmin_a"), "not an address").await.unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("邮箱地址格式不正确"));
+        assert_eq!(
+            set(id_of("orgadmin_a"), "admin-a@jyj.example.invalid")
+                .await
+                .unwrap()
+                .status(),
+            303
+        );
+        // An editor's address gets no digest: digests go to 单位管理员.
+        assert_eq!(
+            set(id_of("editor_a"), "editor-a@jyj.example.invalid")
+                .await
+                .unwrap()
+                .status(),
+            303
+        );
+        let (_, page) = text(
+            &admin,
+            w.url(&format!("/admin/users/{}", id_of("orgadmin_a"))),
+        )
+        .await;
+        assert!(page.contains("value=\"admin-a@jyj.example.invalid\""));
+
+        // Findings on every site (empty columns, homepages never updated), then the digest.
+        {
+            let mut c = w.db.conn().unwrap();
+            health::run_checks(
+                &mut c,
+                &gongkai_domain::calendar::WorkingCalendar::builtin(),
+                gongkai_storage::now(),
+                None,
+            )
+            .unwrap();
+        }
+        let smtp = fake_smtp();
+        let state = gongkai_web::AppState::new(
+            w.db.clone(),
+            None,
+            gongkai_web::Config {
+                public_url: "https://www.example.invalid".into(),
+                smtp: Some(gongkai_web::health::SmtpConfig {
+                    url: format!("smtp://127.0.0.1:{}", smtp.port),
+                    from: "网站健康 <health@gongkai.invalid>".into(),
+                }),
+                ..Default::default()
+            },
+        );
+        // The relay refuses: nothing is marked, nothing crashes.
+        smtp.refuse.store(true, Ordering::SeqCst);
+        let made = gongkai_web::health::daily_digest(&state).await.unwrap();
+        assert!(made >= 1);
+        let mailed = |org: i64| {
+            let mut c = w.db.conn().unwrap();
+            health::digests(&mut c, Some(&[org]), 10).unwrap()[0]
+                .mailed_to
+                .clone()
+        };
+        assert_eq!(mailed(w.dept_a), None);
+        assert!(smtp.mails.lock().unwrap().is_empty());
+
+        // The next run sends it, to department A's admin only, and marks it.
+        smtp.refuse.store(false, Ordering::SeqCst);
+        assert_eq!(
+            gongkai_web::health::daily_digest(&state).await.unwrap(),
+            0,
+            "no new digest"
+        );
+        assert_eq!(
+            mailed(w.dept_a).as_deref(),
+            Some("admin-a@jyj.example.invalid")
+        );
+        {
+            let mails = smtp.mails.lock().unwrap();
+            assert_eq!(mails.len(), 1, "department B has no admin with an address");
+            let (to, data) = &mails[0];
+            assert_eq!(to, &["<admin-a@jyj.example.invalid>".to_string()]);
+            let body = body_text(data);
+            assert!(
+                body.contains("网站健康检查发现") && body.contains("示范市教育局"),
+                "{body}"
+            );
+            assert!(body.contains("https://www.example.invalid/admin/health"));
+            assert!(data.contains("Subject: "));
+        }
+        // Mailed once: a third run sends nothing more.
+        gongkai_web::health::daily_digest(&state).await.unwrap();
+        assert_eq!(smtp.mails.lock().unwrap().len(), 1);
+        assert_eq!(mailed(w.dept_b), None);
+    });
+}
+
+#[test]
+fn an_old_unanswered_letter_fails_the_department_site_on_its_admin_pages() {
+    use gongkai_domain::mailbox::{CategoryTree, LetterInput};
+    use gongkai_storage::mailbox;
+    on_each_database(|w| async move {
+        let code = {
+            let mut c = w.db.conn().unwrap();
+            let tree =
+                CategoryTree::from_jsonl(r#"{"l1": "教育文体", "l2": "教育", "l3": "学前教育"}"#)
+                    .unwrap();
+            mailbox::seed_categories(&mut c, &Actor::system("t"), &tree).unwrap();
+            let letter = LetterInput {
+                org_id: w.dept_a.to_string(),
+                category: "教育文体/教育/学前教育".into(),
+                subject: "幼儿园学位不足".into(),
+                body: "小区幼儿园学位不足，希望增加学位。".into(),
+                name: "李小四".into(),
+                phone: "13900001111".into(),
+                ..Default::default()
+            }
+            .validate(&tree)
+            .unwrap();
+            // Received four months before the check below.
+            let received = gongkai_storage::now() - chrono::Duration::days(122);
+            mailbox::submit(
+                &mut c,
+                &gongkai_storage::crypto::DataKey::generate(),
+                &gongkai_domain::calendar::WorkingCalendar::builtin(),
+                &Actor::system("public"),
+                None,
+                &letter,
+                received,
+            )
+            .unwrap()
+            .tracking_code
+        };
+        let (orgadmin, ocsrf) = w.sign_in("orgadmin_a").await;
+        let r = orgadmin
+            .post(w.url("/admin/health/run"))
+            .form(&[("csrf", ocsrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let (_, overview) = text(&orgadmin, w.url("/admin/health")).await;
+        assert!(
+            overview.contains("留言三个月未回复") && overview.contains(&code),
+            "{overview}"
+        );
+        let (_, report) = text(
+            &orgadmin,
+            w.url(&format!("/admin/health/sites/{}", w.site_a)),
+        )
+        .await;
+        assert!(
+            report.contains("有效留言三个月未回复") && report.contains(&code),
+            "{report}"
+        );
+        let failed = {
+            let mut c = w.db.conn().unwrap();
+            health::latest_report(&mut c, w.site_a).unwrap().unwrap()
+        };
+        assert!(
+            !failed
+                .vetoes
+                .iter()
+                .find(|v| v.code == "interaction")
+                .unwrap()
+                .passed
+        );
     });
 }

@@ -3,10 +3,12 @@
 //! site score with its single-veto items (单项否决). Pure rules; storage gathers the facts.
 
 pub mod a11y;
+pub mod interaction;
 pub mod score;
 pub mod timeliness;
 pub mod words;
 
+pub use interaction::{ClosedFacts, LetterFacts};
 pub use score::{Finding, FindingKind, Severity, SiteReport, VetoItem};
-pub use timeliness::{ColumnClass, ColumnFacts, SiteFacts};
+pub use timeliness::{ColumnClass, ColumnFacts, SiteFacts, UpdateCategory};
 pub use words::{Dictionary, Hit, Level, WordEntry, WordKind};

@@ -25,6 +25,7 @@ vocabulary!(
         LetterUnanswered => "letter_unanswered", "留言三个月未回复";
         NoRecentReplies => "no_recent_replies", "近两个月无留言回复";
         SurveyNoResult => "survey_no_result", "征集调查结束未公布结果";
+        ConsultationNoReport => "consultation_no_report", "意见征集结束未公布采纳情况";
         BrokenLink => "broken_link", "链接失效";
         MissingAttachment => "missing_attachment", "附件缺失";
         ErrorReport => "error_report", "网民找错待处理";
@@ -247,6 +248,7 @@ pub fn report(facts: &SiteFacts, today: NaiveDate, other: Vec<Finding>) -> SiteR
         (FindingKind::RequestOverdue, 2, 10),
         (FindingKind::LetterOverdue, 2, 10),
         (FindingKind::SurveyNoResult, 1, 5),
+        (FindingKind::ConsultationNoReport, 1, 5),
         (FindingKind::BrokenLink, 1, 10),
         (FindingKind::MissingAttachment, 1, 10),
         (FindingKind::ErrorReport, 1, 5),
@@ -302,6 +304,7 @@ mod tests {
             id,
             name: name.into(),
             kind: ColumnKind::Articles,
+            category: Default::default(),
             update_days: None,
             has_body: false,
             has_children: false,

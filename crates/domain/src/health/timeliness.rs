@@ -23,8 +23,36 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// 更新类别 — what staff say a column is, for the check; `Auto` leaves it to the column's name.
+    UpdateCategory, "update_category" {
+        Auto => "auto", "按栏目名称判断";
+        Dynamic => "dynamic", "动态、要闻类（两周内须更新）";
+        NoticePolicy => "notice_policy", "通知公告、政策文件类（六个月内须更新）";
+        Static => "static", "不需更新（如机构职能、历史归档）";
+    }
+);
+
+impl Default for UpdateCategory {
+    fn default() -> Self {
+        UpdateCategory::Auto
+    }
+}
+
+impl UpdateCategory {
+    /// The national class of a column with this category and name.
+    pub fn class(self, name: &str) -> ColumnClass {
+        match self {
+            UpdateCategory::Auto => ColumnClass::infer(name),
+            UpdateCategory::Dynamic => ColumnClass::Dynamic,
+            UpdateCategory::NoticePolicy => ColumnClass::NoticePolicy,
+            UpdateCategory::Static => ColumnClass::Other,
+        }
+    }
+}
+
 impl ColumnClass {
-    /// Columns are not tagged with the check's categories, so the name decides, as inspectors do:
+    /// Columns without an explicit category with the check's categories, so the name decides, as inspectors do:
     /// 动态、新闻、要闻、工作信息 are dynamic; 通知、公告、公示、政策、文件、规划 are notices/policy.
     pub fn infer(name: &str) -> ColumnClass {
         const DYNAMIC: &[&str] = &["动态", "新闻", "要闻", "工作信息", "政务信息", "资讯"];
@@ -54,6 +82,7 @@ pub struct ColumnFacts {
     pub id: i64,
     pub name: String,
     pub kind: ColumnKind,
+    pub category: UpdateCategory,
     /// The column's own update requirement in days (更新要求).
     pub update_days: Option<i32>,
     /// A single page with its text, or a parent whose children hold the items, is not empty.
@@ -98,14 +127,15 @@ impl ColumnFacts {
     }
 
     pub fn verdict(&self, today: NaiveDate) -> ColumnVerdict {
-        let class = ColumnClass::infer(&self.name);
+        let class = self.category.class(&self.name);
         let since = self.last_published.unwrap_or(self.created_on);
         let idle_days = (today - since).num_days().max(0);
         let list = matches!(self.kind, ColumnKind::Catalogue | ColumnKind::Articles);
         let empty = list && self.published_items == 0 && !self.has_children && !self.has_body
             || self.kind == ColumnKind::SinglePage && !self.has_body;
-        // A single page (e.g. the guide) is kept current by editing, not by new items.
-        let dated = list && !empty;
+        // A single page (e.g. the guide) is kept current by editing, not by new items; a column
+        // staff marked as not needing updates (an archive) is never stale.
+        let dated = list && !empty && self.category != UpdateCategory::Static;
         ColumnVerdict {
             class,
             idle_days,
@@ -141,6 +171,7 @@ mod tests {
             id: 1,
             name: name.into(),
             kind: ColumnKind::Articles,
+            category: UpdateCategory::Auto,
             update_days: None,
             has_body: false,
             has_children: false,
@@ -187,6 +218,45 @@ mod tests {
         };
         let v = required.verdict(d("2026-11-24"));
         assert!(v.requirement_missed && v.long_stale);
+    }
+
+    #[test]
+    fn an_explicit_category_overrides_the_name() {
+        let today = d("2026-11-24");
+        // “新闻发布会” holds notices in this city: six months, not two weeks.
+        let named = col("新闻发布会", Some("2026-10-01"), 3);
+        assert!(named.verdict(today).nationally_stale, "guessed dynamic");
+        let notice = ColumnFacts {
+            category: UpdateCategory::NoticePolicy,
+            ..named.clone()
+        };
+        let v = notice.verdict(today);
+        assert_eq!(v.class, ColumnClass::NoticePolicy);
+        assert!(!v.nationally_stale);
+        // A column named like nothing the rules know can still be declared dynamic.
+        let declared = ColumnFacts {
+            category: UpdateCategory::Dynamic,
+            ..col("局长信箱回音", Some("2026-10-01"), 3)
+        };
+        assert!(declared.verdict(today).nationally_stale);
+        // An archive is never stale, however old, even with a leftover requirement, but an
+        // empty archive is still an empty column.
+        let archive = ColumnFacts {
+            category: UpdateCategory::Static,
+            update_days: Some(30),
+            ..col("2019年以前文件", Some("2019-01-01"), 40)
+        };
+        let v = archive.verdict(today);
+        assert!(!v.nationally_stale && !v.long_stale && !v.requirement_missed);
+        let empty_archive = ColumnFacts {
+            category: UpdateCategory::Static,
+            ..col("历史归档", None, 0)
+        };
+        assert!(empty_archive.verdict(today).empty);
+        assert_eq!(
+            "static".parse::<UpdateCategory>().unwrap(),
+            UpdateCategory::Static
+        );
     }
 
     #[test]

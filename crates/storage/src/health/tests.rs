@@ -4,6 +4,7 @@ use crate::item::{self, Placement};
 use crate::request::{intake, RequestInput};
 use crate::site::{self, NewColumn, NewSite};
 use crate::testing::{on_both, seed_org};
+use gongkai_domain::health::UpdateCategory;
 use gongkai_domain::index_number::IndexPattern;
 use gongkai_domain::item::ItemInput;
 use gongkai_domain::request::{ReceiptChannel, ReceiptFacts};
@@ -51,6 +52,7 @@ fn column(c: &mut AnyConnection, w: &World, slug: &str, name: &str, kind: Column
             kind,
             module: None,
             update_days: None,
+            update_category: Default::default(),
             link_url: None,
             body_html: None,
         },
@@ -382,5 +384,320 @@ fn digests_list_new_findings_once_a_day() {
         mark_mailed(&mut c, made[0].id, "admin@example.invalid").unwrap();
         let got = digests(&mut c, Some(&[w.org]), 10).unwrap();
         assert_eq!(got[0].mailed_to.as_deref(), Some("admin@example.invalid"));
+    });
+}
+
+fn kinds_open(c: &mut AnyConnection, kinds: &[&str]) -> Vec<(String, String)> {
+    open_findings(c, None)
+        .unwrap()
+        .into_iter()
+        .filter(|f| kinds.contains(&f.kind.as_str()))
+        .map(|f| (f.kind, f.subject))
+        .collect()
+}
+
+#[test]
+fn letters_age_past_three_months_and_fail_the_interaction_item() {
+    use crate::mailbox::{self, Step};
+    use gongkai_domain::mailbox::{CategoryTree, LetterInput};
+    const KINDS: &[&str] = &["letter_overdue", "letter_unanswered", "no_recent_replies"];
+    on_both(|db| {
+        let mut c = db.conn().unwrap();
+        let w = world(&mut c);
+        let cal = WorkingCalendar::builtin();
+        let key = DataKey::generate();
+        let tree =
+            CategoryTree::from_jsonl(r#"{"l1": "教育文体", "l2": "教育", "l3": "学前教育"}"#)
+                .unwrap();
+        mailbox::seed_categories(&mut c, &Actor::system("t"), &tree).unwrap();
+        let new = |subject: &str| {
+            LetterInput {
+                org_id: w.org.to_string(),
+                category: "教育文体/教育/学前教育".into(),
+                subject: subject.into(),
+                body: "幼儿园学位不足，希望增加学位。".into(),
+                name: "李小四".into(),
+                phone: "13900001111".into(),
+                publish: "1".into(),
+                ..Default::default()
+            }
+            .validate(&tree)
+            .unwrap()
+        };
+        let public = Actor::system("public");
+        let kept = mailbox::submit(
+            &mut c,
+            &key,
+            &cal,
+            &public,
+            None,
+            &new("学位不足"),
+            at("2026-03-02"),
+        )
+        .unwrap();
+        let declined = mailbox::submit(
+            &mut c,
+            &key,
+            &cal,
+            &public,
+            None,
+            &new("推销广告信息"),
+            at("2026-03-02"),
+        )
+        .unwrap();
+        mailbox::act(
+            &mut c,
+            &cal,
+            &Actor::system("t"),
+            declined.id,
+            &Step::Decline {
+                reason: "与政务无关".into(),
+            },
+            d("2026-03-03"),
+        )
+        .unwrap();
+
+        run_checks(&mut c, &cal, at("2026-03-10"), None).unwrap();
+        assert!(kinds_open(&mut c, KINDS).is_empty(), "within the deadline");
+
+        // Past its deadline: overdue, and nothing answered in two months while it waits.
+        let r = &run_checks(&mut c, &cal, at("2026-04-20"), None).unwrap()[0];
+        let subject = format!("letter:{}", kept.id);
+        assert_eq!(
+            kinds_open(&mut c, KINDS),
+            [
+                ("letter_overdue".to_string(), subject.clone()),
+                ("no_recent_replies".to_string(), format!("org:{}", w.org)),
+            ]
+        );
+        assert!(
+            r.vetoes
+                .iter()
+                .find(|v| v.code == "interaction")
+                .unwrap()
+                .passed
+        );
+        assert!(r
+            .deductions
+            .iter()
+            .any(|d| d.reason.contains("留言超期未办结")));
+        assert!(r
+            .deductions
+            .iter()
+            .any(|d| d.reason.contains("近两个月无留言回复") && d.points == 3));
+
+        // Three months and a day: the single-veto item fails with the letter as evidence; the
+        // declined letter is not a valid message and is never counted.
+        let r = &run_checks(&mut c, &cal, at("2026-06-03"), None).unwrap()[0];
+        let veto = r.vetoes.iter().find(|v| v.code == "interaction").unwrap();
+        assert!(!veto.passed && !r.passed());
+        assert_eq!(veto.count, 1);
+        assert!(
+            veto.evidence[0].contains(&kept.tracking_code)
+                && veto.evidence[0].contains("2026-03-02")
+        );
+        assert_eq!(
+            kinds_open(&mut c, KINDS),
+            [
+                ("letter_unanswered".to_string(), subject.clone()),
+                ("no_recent_replies".to_string(), format!("org:{}", w.org)),
+            ]
+        );
+        let titles = |_: i64| "市教育局".to_string();
+        let digest = make_digests(&mut c, at("2026-06-03"), &titles).unwrap();
+        assert!(
+            digest[0].body.contains("留言三个月未回复"),
+            "{}",
+            digest[0].body
+        );
+
+        // Answered late: the mailbox has a recent reply again, but the late answer still counts
+        // within the year the check looks back on.
+        mailbox::act(
+            &mut c,
+            &cal,
+            &Actor::system("t"),
+            kept.id,
+            &Step::Reply {
+                on: d("2026-06-04"),
+                text: "已协调增加学位。".into(),
+            },
+            d("2026-06-04"),
+        )
+        .unwrap();
+        let r = &run_checks(&mut c, &cal, at("2026-06-05"), None).unwrap()[0];
+        assert_eq!(
+            kinds_open(&mut c, KINDS),
+            [("letter_unanswered".to_string(), subject)]
+        );
+        assert!(
+            !r.vetoes
+                .iter()
+                .find(|v| v.code == "interaction")
+                .unwrap()
+                .passed
+        );
+        let r = &run_checks(&mut c, &cal, at("2027-06-05"), None).unwrap()[0];
+        assert!(kinds_open(&mut c, KINDS).is_empty());
+        assert!(
+            r.vetoes
+                .iter()
+                .find(|v| v.code == "interaction")
+                .unwrap()
+                .passed
+        );
+    });
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+#[test]
+fn surveys_and_consultations_closed_without_results() {
+    use crate::{consultation, survey};
+    use gongkai_domain::survey::Answer;
+    const KINDS: &[&str] = &["survey_no_result", "consultation_no_report"];
+    on_both(|db| {
+        let mut c = db.conn().unwrap();
+        let w = world(&mut c);
+        let cal = WorkingCalendar::builtin();
+        let a = Actor::system("t");
+        // Windows in China time, closed before the real clock so the report may be published.
+        let s = survey::create(
+            &mut c,
+            &a,
+            &survey::SurveyInput {
+                org_id: w.org.to_string(),
+                title: "公交服务满意度调查".into(),
+                questions: "[单选*] 是否满意\n- 满意\n- 不满意".into(),
+                opens_at: "2026-10-01 09:00".into(),
+                closes_at: "2026-10-20 18:00".into(),
+                ..Default::default()
+            }
+            .validate()
+            .unwrap(),
+        )
+        .unwrap();
+        survey::set_published(&mut c, &a, s.id, true).unwrap();
+        survey::import_response(&mut c, s.id, &[Answer::Choices(vec![0])], at("2026-10-05"))
+            .unwrap();
+        let k = consultation::create(
+            &mut c,
+            &a,
+            &consultation::ConsultationInput {
+                org_id: w.org.to_string(),
+                title: "《养犬管理办法（征求意见稿）》".into(),
+                draft: "为规范养犬行为，制定本办法。\n第一条 居住区内遛犬应当拴绳。".into(),
+                opens_at: "2026-10-01 09:00".into(),
+                closes_at: "2026-10-20 18:00".into(),
+                ..Default::default()
+            }
+            .validate()
+            .unwrap(),
+        )
+        .unwrap();
+        consultation::set_published(&mut c, &a, k.id, true).unwrap();
+        let comment = consultation::import_comment(
+            &mut c,
+            k.id,
+            1,
+            "网友",
+            "建议明确拴绳长度。",
+            at("2026-10-05"),
+        )
+        .unwrap();
+
+        // 2026-10-20 09:00 UTC is 17:00 in China: both still open.
+        let open_at = at("2026-10-20") + Duration::hours(7);
+        run_checks(&mut c, &cal, open_at, None).unwrap();
+        assert!(kinds_open(&mut c, KINDS).is_empty());
+
+        // Closed: the survey's tallies are public with it; the consultation owes its report.
+        let r = &run_checks(&mut c, &cal, at("2026-10-21"), None).unwrap()[0];
+        assert_eq!(
+            kinds_open(&mut c, KINDS),
+            [(
+                "consultation_no_report".to_string(),
+                format!("consultations:{}", k.id)
+            )]
+        );
+        assert!(r
+            .deductions
+            .iter()
+            .any(|d| d.reason.contains("意见征集结束未公布采纳情况")));
+
+        // Withdrawing the answered survey hides its results.
+        survey::set_published(&mut c, &a, s.id, false).unwrap();
+        run_checks(&mut c, &cal, at("2026-10-22"), None).unwrap();
+        let found = kinds_open(&mut c, KINDS);
+        assert!(found.contains(&("survey_no_result".to_string(), format!("surveys:{}", s.id))));
+
+        // The feedback report published, the survey back: both resolve.
+        consultation::decide(
+            &mut c,
+            &a,
+            comment,
+            gongkai_domain::consultation::Adoption::Adopted,
+            "",
+        )
+        .unwrap();
+        consultation::publish_report(&mut c, &a, k.id, "采纳意见一条。").unwrap();
+        survey::set_published(&mut c, &a, s.id, true).unwrap();
+        run_checks(&mut c, &cal, at("2026-10-23"), None).unwrap();
+        assert!(kinds_open(&mut c, KINDS).is_empty());
+    });
+}
+
+#[test]
+fn the_update_category_decides_the_timeliness_limit() {
+    on_both(|db| {
+        let mut c = db.conn().unwrap();
+        let w = world(&mut c);
+        let cal = WorkingCalendar::builtin();
+        let col = column(&mut c, &w, "jgzn", "机构职能", ColumnKind::Articles);
+        publish(&mut c, &w, col, "职能调整", "2026-12-01");
+        let stale = |c: &mut AnyConnection, day: &str| -> Vec<String> {
+            run_checks(c, &cal, at(day), None).unwrap()[0]
+                .findings
+                .iter()
+                .filter(|f| f.subject == format!("column:{col}"))
+                .map(|f| f.kind.as_str().to_string())
+                .collect()
+        };
+        assert!(
+            stale(&mut c, "2026-12-20").is_empty(),
+            "guessed: no national limit"
+        );
+        let set = |c: &mut AnyConnection, category: UpdateCategory| {
+            site::update_column(
+                c,
+                &Actor::system("t"),
+                col,
+                &site::ColumnChanges {
+                    name: "机构职能",
+                    kind: ColumnKind::Articles,
+                    module: None,
+                    update_days: None,
+                    update_category: category,
+                    link_url: None,
+                    body_html: None,
+                },
+            )
+            .unwrap();
+        };
+        set(&mut c, UpdateCategory::Dynamic);
+        assert_eq!(stale(&mut c, "2026-12-21"), ["column_stale"]);
+        set(&mut c, UpdateCategory::NoticePolicy);
+        assert!(
+            stale(&mut c, "2026-12-22").is_empty(),
+            "six months for notices"
+        );
+        assert_eq!(stale(&mut c, "2027-06-10"), ["column_stale"]);
+        set(&mut c, UpdateCategory::Static);
+        assert!(
+            stale(&mut c, "2028-06-10").is_empty(),
+            "an archive is never stale"
+        );
     });
 }

@@ -36,6 +36,7 @@ fn world(db: &Database) -> World {
             kind: ColumnKind::Catalogue,
             module: None,
             update_days: Some(180),
+            update_category: Default::default(),
             link_url: None,
             body_html: None,
         },

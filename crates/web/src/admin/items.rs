@@ -21,6 +21,7 @@ use crate::app::AppState;
 use crate::auth::Staff;
 use crate::directory::Directory;
 use crate::error::{WebError, WebResult};
+use crate::health::ContentCheck;
 use crate::page::{self, pagination};
 
 fn row(dir: &Directory, i: &ItemSummary) -> Value {
@@ -202,6 +203,9 @@ pub struct ItemForm {
     column_ids: Vec<String>,
     related_ids: String,
     change_note: String,
+    /// Set by the form's 检查 button: check the typed text and show the hits, without saving.
+    #[serde(skip_serializing)]
+    check: String,
     #[serde(skip_serializing)]
     csrf: String,
 }
@@ -252,18 +256,21 @@ impl ItemForm {
             column_ids: columns.iter().map(|c| c.to_string()).collect(),
             related_ids: String::new(),
             change_note: String::new(),
+            check: String::new(),
             csrf: String::new(),
         }
     }
 }
 
-/// Renders the editor; `item` is the item being edited (None for a new one).
+/// Renders the editor; `item` is the item being edited (None for a new one), `check` the word and
+/// accessibility check of the text shown (None before anything was checked).
 fn editor(
     staff: &Staff,
     dir: &Directory,
     form: &ItemForm,
     errors: &FieldErrors,
     item: Option<(&Item, &[attachment::Attachment])>,
+    check: Option<&ContentCheck>,
 ) -> WebResult<Html<String>> {
     let orgs = org_options(staff, dir, Permission::EditItems);
     let allowed_orgs: Vec<i64> = dir
@@ -327,6 +334,7 @@ fn editor(
             "item_id": item_id,
             "attachments": attachments,
             "upload_url": item_id.map(|id| format!("/admin/items/{id}/attachments")).unwrap_or_default(),
+            "content_check": check.map(|c| c.context()),
         }),
     )
 }
@@ -346,7 +354,31 @@ pub async fn new_form(State(state): State<AppState>, staff: Staff) -> WebResult<
     if let Some(site) = dir.sites.iter().find(|s| s.org_id == staff.user.org_id) {
         form.site_id = site.id.to_string();
     }
-    editor(&staff, &dir, &form, &FieldErrors::default(), None)
+    editor(&staff, &dir, &form, &FieldErrors::default(), None, None)
+}
+
+/// The 检查 button: the typed title and body checked against the dictionary, shown on the form
+/// with everything as typed; nothing is saved.
+async fn check_typed(
+    state: &AppState,
+    staff: &Staff,
+    dir: &Directory,
+    form: &ItemForm,
+    item: Option<(&Item, &[attachment::Attachment])>,
+) -> WebResult<Response> {
+    let (title, body) = (form.title.clone(), form.body_html.clone());
+    let check = state
+        .run(move |conn| crate::health::check_content(conn, &title, &body))
+        .await?;
+    Ok(editor(
+        staff,
+        dir,
+        form,
+        &FieldErrors::default(),
+        item,
+        Some(&check),
+    )?
+    .into_response())
 }
 
 fn rejected(html: Html<String>) -> Response {
@@ -395,6 +427,12 @@ pub async fn create(
 ) -> WebResult<Response> {
     staff.check_csrf(&form.csrf)?;
     let dir = state.directory().await?;
+    if !form.check.is_empty() {
+        if !staff.has_any(Permission::EditItems) {
+            return Err(WebError::Forbidden);
+        }
+        return check_typed(&state, &staff, &dir, &form, None).await;
+    }
     let mut errors = FieldErrors::default();
     let at = placement(&staff, &dir, &form, &mut errors)?;
     let fields = match form.input().validate() {
@@ -405,7 +443,7 @@ pub async fn create(
         }
     };
     let (Some(at), Some(fields), true) = (at, fields, errors.is_empty()) else {
-        return Ok(rejected(editor(&staff, &dir, &form, &errors, None)?));
+        return Ok(rejected(editor(&staff, &dir, &form, &errors, None, None)?));
     };
     let actor = staff.actor();
     match state
@@ -413,7 +451,7 @@ pub async fn create(
         .await?
     {
         Ok(it) => Ok(Redirect::to(&format!("/admin/items/{}", it.id)).into_response()),
-        Err(StorageError::Invalid(e)) => Ok(rejected(editor(&staff, &dir, &form, &e, None)?)),
+        Err(StorageError::Invalid(e)) => Ok(rejected(editor(&staff, &dir, &form, &e, None, None)?)),
         Err(e) => Err(e.into()),
     }
 }
@@ -458,12 +496,18 @@ pub async fn edit_form(
     let (it, atts, cols) = load_visible(&state, &staff, id).await?;
     let dir = state.directory().await?;
     staff.require(Permission::EditItems, &org_path(&dir, &it))?;
+    // The saved text's hits, so the editor sees them where they are fixed.
+    let (title, body) = (it.title.clone(), it.body_html.clone());
+    let check = state
+        .run(move |conn| crate::health::check_content(conn, &title, &body))
+        .await?;
     editor(
         &staff,
         &dir,
         &ItemForm::from_item(&it, &cols),
         &FieldErrors::default(),
         Some((&it, &atts)),
+        Some(&check),
     )
 }
 
@@ -477,6 +521,9 @@ pub async fn update(
     let (it, atts, _) = load_visible(&state, &staff, id).await?;
     let dir = state.directory().await?;
     staff.require(Permission::EditItems, &org_path(&dir, &it))?;
+    if !form.check.is_empty() {
+        return check_typed(&state, &staff, &dir, &form, Some((&it, &atts))).await;
+    }
     let fields = match form.input().validate() {
         Ok(f) => f,
         Err(e) => {
@@ -486,6 +533,7 @@ pub async fn update(
                 &form,
                 &e,
                 Some((&it, &atts)),
+                None,
             )?))
         }
     };
@@ -502,6 +550,7 @@ pub async fn update(
             &form,
             &e,
             Some((&it, &atts)),
+            None,
         )?)),
         Err(e) => Err(e.into()),
     }

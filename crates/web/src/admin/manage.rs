@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use chrono::NaiveDate;
+use gongkai_domain::health::{ColumnClass, UpdateCategory};
 use gongkai_domain::item::FieldErrors;
 use gongkai_domain::org::{OrgCode, OrgKind, OrgLevel};
 use gongkai_domain::role::{Permission, Role};
@@ -370,8 +371,30 @@ pub struct ColumnForm {
     kind: String,
     module: String,
     update_days: String,
+    update_category: String,
     #[serde(skip_serializing)]
     csrf: String,
+}
+
+/// 更新类别 as typed: blank is `auto` (judged by the name, as before the field existed).
+fn parse_update_category(raw: &str, errors: &mut FieldErrors) -> UpdateCategory {
+    if raw.trim().is_empty() {
+        return UpdateCategory::Auto;
+    }
+    raw.trim().parse().unwrap_or_else(|_| {
+        errors.add("update_category", "请选择更新类别");
+        UpdateCategory::Auto
+    })
+}
+
+/// The explicit categories; the select's blank option is `auto`.
+fn update_category_options() -> Vec<Value> {
+    let explicit: Vec<UpdateCategory> = UpdateCategory::ALL
+        .iter()
+        .copied()
+        .filter(|c| *c != UpdateCategory::Auto)
+        .collect();
+    options(&explicit, |k| k.as_str(), |k| k.label_zh())
 }
 
 async fn columns_page(
@@ -420,6 +443,7 @@ async fn columns_page(
             "columns": cols.iter().zip(counts).map(|(c, n)| json!({
                 "name": c.name, "depth": site::depth(&cols, c), "kind_label": c.kind().label_zh(),
                 "module_label": c.module().map(|m| m.label_zh()), "update_days": c.update_days, "items": n,
+                "update_category_label": c.update_category().label_zh(),
                 "edit_url": format!("/admin/columns/{}", c.id),
             })).collect::<Vec<_>>(),
             "form_action": format!("/admin/sites/{site_id}/columns"),
@@ -427,6 +451,7 @@ async fn columns_page(
             "values": form,
             "kind_options": options(ColumnKind::ALL, |k| k.as_str(), |k| k.label_zh()),
             "module_options": options(Module::ALL, |k| k.as_str(), |k| k.label_zh()),
+            "update_category_options": update_category_options(),
             "parent_options": cols.iter().map(|c| json!({"value": c.id.to_string(), "label": c.name})).collect::<Vec<_>>(),
         }),
     )
@@ -493,6 +518,7 @@ pub async fn create_column(
             .map_err(|_| errors.add("update_days", "更新周期须为天数"))
             .ok()
     };
+    let update_category = parse_update_category(&form.update_category, &mut errors);
     if form.name.trim().is_empty() {
         errors.add("name", "栏目名称必填");
     }
@@ -518,6 +544,7 @@ pub async fn create_column(
                     kind,
                     module,
                     update_days,
+                    update_category,
                     link_url: None,
                     body_html: None,
                 },
@@ -712,11 +739,13 @@ async fn managed_user(
     Ok((u, g))
 }
 
+/// `email`: what was typed, when the e-mail form was refused.
 async fn account_page(
     state: &AppState,
     staff: &Staff,
     id: i64,
     errors: &FieldErrors,
+    email: Option<String>,
 ) -> WebResult<Html<String>> {
     let (u, grants) = managed_user(state, staff, id).await?;
     let dir = state.directory().await?;
@@ -739,9 +768,10 @@ async fn account_page(
             "status_action": format!("/admin/users/{id}/status"),
             "grant_action": format!("/admin/users/{id}/grants"),
             "revoke_action": format!("/admin/users/{id}/grants/revoke"),
+            "email_action": format!("/admin/users/{id}/email"),
             "org_options": org_options(staff, &dir, Permission::ManageUsers),
             "role_options": role_options(staff),
-            "values": {"role": "", "org_id": ""},
+            "values": {"role": "", "org_id": "", "email": email.unwrap_or_else(|| u.email.clone().unwrap_or_default())},
             "errors": errors,
         }),
     )
@@ -752,7 +782,43 @@ pub async fn view_user(
     staff: Staff,
     Path(id): Path<i64>,
 ) -> WebResult<Html<String>> {
-    account_page(&state, &staff, id, &FieldErrors::default()).await
+    account_page(&state, &staff, id, &FieldErrors::default(), None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EmailForm {
+    email: String,
+    csrf: String,
+}
+
+/// Sets the address the user's digests go to (audited in storage).
+pub async fn user_email(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<EmailForm>,
+) -> WebResult<Response> {
+    staff.check_csrf(&f.csrf)?;
+    managed_user(&state, &staff, id).await?;
+    let actor = staff.actor();
+    let email = f.email.clone();
+    match state
+        .run(move |conn| Ok(user::set_email(conn, &actor, id, Some(&email))))
+        .await?
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/users/{id}")).into_response()),
+        Err(StorageError::Domain(gongkai_domain::DomainError::InvalidField { field, reason })) => {
+            let mut errors = FieldErrors::default();
+            errors.add(field, reason);
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                account_page(&state, &staff, id, &errors, Some(f.email)).await?,
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -830,7 +896,7 @@ async fn change_grant(
             e.add("role", m);
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                account_page(&state, &staff, id, &e).await?,
+                account_page(&state, &staff, id, &e, None).await?,
             )
                 .into_response())
         }
@@ -863,6 +929,7 @@ pub struct ColumnEditForm {
     kind: String,
     module: String,
     update_days: String,
+    update_category: String,
     link_url: String,
     body_html: String,
     #[serde(skip_serializing)]
@@ -902,6 +969,9 @@ fn column_edit_page(
             "errors": errors,
             "kind_options": options(ColumnKind::ALL, |k| k.as_str(), |k| k.label_zh()),
             "module_options": options(Module::ALL, |k| k.as_str(), |k| k.label_zh()),
+            "update_category_options": update_category_options(),
+            // What `auto` would make of the name, so staff see why they might override it.
+            "guessed_class": ColumnClass::infer(&c.name).label_zh(),
         }),
     )
 }
@@ -917,6 +987,10 @@ pub async fn edit_column(
         kind: c.kind.clone(),
         module: c.module.clone().unwrap_or_default(),
         update_days: c.update_days.map(|d| d.to_string()).unwrap_or_default(),
+        update_category: match c.update_category() {
+            UpdateCategory::Auto => String::new(),
+            other => other.as_str().to_string(),
+        },
         link_url: c.link_url.clone().unwrap_or_default(),
         body_html: c.body_html.clone().unwrap_or_default(),
         csrf: String::new(),
@@ -955,6 +1029,7 @@ pub async fn update_column(
             .map_err(|_| errors.add("update_days", "更新周期须为天数"))
             .ok()
     };
+    let update_category = parse_update_category(&form.update_category, &mut errors);
     let Some(kind) = kind.filter(|_| errors.is_empty()) else {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -979,6 +1054,7 @@ pub async fn update_column(
                     kind,
                     module,
                     update_days,
+                    update_category,
                     link_url: Some(&link),
                     body_html: Some(&body),
                 },

@@ -52,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/users/new", get(manage::new_user))
         .route("/users/{id}", get(manage::view_user))
         .route("/users/{id}/status", post(manage::user_status))
+        .route("/users/{id}/email", post(manage::user_email))
         .route("/users/{id}/grants", post(manage::add_grant))
         .route("/users/{id}/grants/revoke", post(manage::remove_grant))
         .route("/sites", get(manage::sites).post(manage::create_site))

@@ -83,6 +83,7 @@ fn new_site(db: &Database, org_id: i64, slug: &str, title: &str, portal: bool) -
             kind: ColumnKind::Catalogue,
             module: Some(Module::GovernmentAffairs),
             update_days: Some(180),
+            update_category: Default::default(),
             link_url: None,
             body_html: None,
         },
