@@ -33,6 +33,9 @@ struct Args {
     /// Timed repetitions of each measurement (the median is reported).
     #[arg(long, default_value_t = 3)]
     passes: usize,
+    /// Keep the generated database in this directory (for looking at query plans).
+    #[arg(long)]
+    keep: Option<std::path::PathBuf>,
 }
 
 const YEAR: i32 = 2025;
@@ -243,7 +246,9 @@ fn plain_sql(conn: &mut AnyConnection) -> Result<i64> {
 fn main() -> Result<()> {
     let args = Args::parse();
     let dir = tempfile::tempdir()?;
-    let db = Database::open_sqlite_in(dir.path()).context("open the benchmark database")?;
+    let path = args.keep.clone().unwrap_or_else(|| dir.path().to_path_buf());
+    std::fs::create_dir_all(&path)?;
+    let db = Database::open_sqlite_in(&path).context("open the benchmark database")?;
     let mut conn = db.conn()?;
     let t = Instant::now();
     let orgs = city(&mut conn)?;
