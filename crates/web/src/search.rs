@@ -27,6 +27,24 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/search", get(search_api))
 }
 
+/// The kind an item is searched as: 政策解读 are their own kind (a filter and a facet of search),
+/// every other genre is 政府信息.
+pub fn item_kind(genre: &str) -> DocKind {
+    if genre == gongkai_domain::catalogue::Genre::Interpretation.as_str() {
+        DocKind::Interpretation
+    } else {
+        DocKind::Item
+    }
+}
+
+/// The search document ids an item may have had: its kind follows its genre, which staff may change.
+fn item_doc_ids(id: i64) -> [String; 2] {
+    [
+        format!("{}:{id}", DocKind::Item.as_str()),
+        format!("{}:{id}", DocKind::Interpretation.as_str()),
+    ]
+}
+
 /// The search document of a published item: metadata for filters and facets, body text without
 /// tags, and the text of plain-text attachments.
 pub fn item_doc(
@@ -43,7 +61,7 @@ pub fn item_doc(
         body.push('\n');
         body.push_str(attachment_text);
     }
-    let mut d = SearchDoc::new(DocKind::Item, it.id, it.title.clone(), body);
+    let mut d = SearchDoc::new(item_kind(&it.genre), it.id, it.title.clone(), body);
     d.url = format!("/items/{}", it.id);
     d.published = it.published_at;
     d.site_slugs = dir
@@ -142,20 +160,22 @@ fn docs_for(
                 .filter_map(|a| a.text_content)
                 .collect::<Vec<_>>()
                 .join("\n");
-            docs.push(item_doc(
+            let doc = item_doc(
                 dir,
                 it,
                 cols.get(&it.id).map(Vec::as_slice).unwrap_or(&[]),
                 &text,
-            ));
+            );
+            gone.extend(item_doc_ids(it.id).into_iter().filter(|g| *g != doc.id));
+            docs.push(doc);
         } else {
-            gone.push(format!("item:{}", it.id));
+            gone.extend(item_doc_ids(it.id));
         }
     }
     // Ids that no longer exist at all are gone too.
     for id in ids {
         if !items.iter().any(|i| i.id == *id) {
-            gone.push(format!("item:{id}"));
+            gone.extend(item_doc_ids(*id));
         }
     }
     Ok((docs, gone))

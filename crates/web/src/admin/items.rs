@@ -86,6 +86,7 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> WebResult
         .await?;
     let rows = |v: &[ItemSummary]| v.iter().map(|i| row(&dir, i)).collect::<Vec<_>>();
     let health = crate::health::dashboard_summary(&state, &staff).await?;
+    let letter_alerts = super::letters::dashboard_alerts(&state, &staff).await?;
     render(
         &staff,
         "/admin",
@@ -97,6 +98,7 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> WebResult
             "recently_published": rows(&published),
             "rejected": rows(&rejected),
             "health": health,
+            "letter_alerts": letter_alerts,
         }),
     )
 }

@@ -4,6 +4,7 @@
 
 mod consultations;
 mod events;
+mod interpretations;
 mod items;
 mod letters;
 mod manage;
@@ -115,6 +116,7 @@ pub fn routes() -> Router<AppState> {
         .merge(surveys::routes())
         .merge(events::routes())
         .merge(consultations::routes())
+        .merge(interpretations::routes())
         .merge(crate::health::admin_routes())
 }
 
@@ -149,6 +151,7 @@ pub fn base(staff: &Staff, current: &str, page_title: &str) -> Value {
         nav.push(("在线访谈", "/admin/events/interview"));
         nav.push(("新闻发布会", "/admin/events/press_conference"));
         nav.push(("公开征求意见", "/admin/consultations"));
+        nav.push(("政策解读", "/admin/interpretations"));
     }
     if staff.has_any(Permission::ManageSites) {
         nav.push(("网站健康", "/admin/health"));
