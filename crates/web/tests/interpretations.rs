@@ -150,7 +150,7 @@ fn staff_create_and_link_interpretations_and_the_pages_link_both_ways() {
             assert!(interpretation::list(&mut c, None, None).unwrap().is_empty());
         }
 
-        // Another organisation's editor may not publish in department A's name; a reviewer
+        // Another organisation's editor may not publish in department A's name; a request handler
         // (no editing rights) does not see the back office page.
         let (other, other_csrf) = w.sign_in("editor_b").await;
         let r = other
@@ -160,11 +160,8 @@ fn staff_create_and_link_interpretations_and_the_pages_link_both_ways() {
             .await
             .unwrap();
         assert_eq!(r.status(), 403);
-        let (reviewer, _) = w.sign_in("reviewer_a").await;
-        assert_eq!(
-            page(&reviewer, w.url("/admin/interpretations")).await.0,
-            403
-        );
+        let (handler, _) = w.sign_in("handler_a").await;
+        assert_eq!(page(&handler, w.url("/admin/interpretations")).await.0, 403);
 
         // Created: a draft of genre 政策解读, the body sanitised, linked to the policy.
         let r = editor
