@@ -36,8 +36,8 @@ test('writing to the mayor: field error with input kept, tracking code and passw
     await page.getByLabel('留言分类').selectOption(GAS);
     // 标题 left empty.
     await page.locator('#f-body').fill(BODY);
-    await page.getByLabel('姓名').fill('李小四');
-    await page.getByLabel('联系电话').fill('139 0000 1111');
+    await page.locator('#f-name').fill('李小四');
+    await page.locator('#f-phone').fill('139 0000 1111');
     await page.getByLabel(/同意公开我的来信和答复/).check();
     assert.equal(await send(page, '提交来信'), 422, 'a letter without a subject is refused with 422');
     const summary = page.locator('.error-summary');
@@ -45,7 +45,7 @@ test('writing to the mayor: field error with input kept, tracking code and passw
     assert.equal(await summary.getByRole('link', { name: '必填' }).getAttribute('href'), '#f-subject');
     assert.equal(await page.getByLabel('标题').getAttribute('aria-invalid'), 'true');
     assert.equal(await page.locator('#f-body').inputValue(), BODY);
-    assert.equal(await page.getByLabel('姓名').inputValue(), '李小四');
+    assert.equal(await page.locator('#f-name').inputValue(), '李小四');
     assert.equal(await page.getByLabel('留言分类').inputValue(), GAS);
     assert.ok(await page.getByLabel(/同意公开我的来信和答复/).isChecked(), 'the consent is kept');
     await h.assertAxeClean(page, 'mailbox-form-rejected');
