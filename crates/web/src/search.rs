@@ -37,14 +37,6 @@ pub fn item_kind(genre: &str) -> DocKind {
     }
 }
 
-/// The search document ids an item may have had: its kind follows its genre, which staff may change.
-fn item_doc_ids(id: i64) -> [String; 2] {
-    [
-        format!("{}:{id}", DocKind::Item.as_str()),
-        format!("{}:{id}", DocKind::Interpretation.as_str()),
-    ]
-}
-
 /// The search document of a published item: metadata for filters and facets, body text without
 /// tags, and the text of plain-text attachments.
 pub fn item_doc(
@@ -166,16 +158,22 @@ fn docs_for(
                 cols.get(&it.id).map(Vec::as_slice).unwrap_or(&[]),
                 &text,
             );
-            gone.extend(item_doc_ids(it.id).into_iter().filter(|g| *g != doc.id));
+            // An interpretation may have been indexed as 政府信息 before its genre was set.
+            if doc.kind == DocKind::Interpretation {
+                gone.push(format!("{}:{}", DocKind::Item.as_str(), it.id));
+            }
             docs.push(doc);
         } else {
-            gone.extend(item_doc_ids(it.id));
+            gone.push(format!("{}:{}", item_kind(&it.genre).as_str(), it.id));
+            if item_kind(&it.genre) != DocKind::Item {
+                gone.push(format!("{}:{}", DocKind::Item.as_str(), it.id));
+            }
         }
     }
     // Ids that no longer exist at all are gone too.
     for id in ids {
         if !items.iter().any(|i| i.id == *id) {
-            gone.extend(item_doc_ids(*id));
+            gone.push(format!("{}:{id}", DocKind::Item.as_str()));
         }
     }
     Ok((docs, gone))
