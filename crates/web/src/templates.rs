@@ -672,8 +672,10 @@ mod tests {
             s("admin/item_view.html", "withdrawn, no actions", merge(a(), json!({
                 "item": merge(public_item(), json!({"id": 8, "status_label": "已撤回", "reason": null,
                     "withdrawn": {"date": "2024-05-06", "reason": "内容有误"}})),
-                "actions": [], "versions": [], "edit_url": null, "public_url": "/s/jyj/items/101", "audit": []
-            })), &["本信息已于 2024-05-06 撤回", "内容有误", "查看公开页面", "暂无历史版本", "000014349/2024-00012"]),
+                "actions": [], "versions": [], "edit_url": null, "public_url": "/s/jyj/items/101", "audit": [],
+                "new_interpretation_url": "/admin/interpretations/new?policy=8"
+            })), &["本信息已于 2024-05-06 撤回", "内容有误", "查看公开页面", "暂无历史版本", "000014349/2024-00012",
+                   "href=\"/admin/interpretations/new?policy=8\""]),
             s("admin/audit.html", "default", merge(a(), json!({
                 "filters": {"actor": "wangxm", "action": "", "entity": "", "from": "2024-01-01", "to": ""},
                 "entries": [{"at": "2024-04-01 10:00", "actor": "wangxm", "action": "item.update", "entity": "item:7",

@@ -93,7 +93,12 @@ fn staff_create_and_link_interpretations_and_the_pages_link_both_ways() {
         let p2 = policy(&w, "示范市校外培训收费管理规定");
         let (editor, csrf) = w.sign_in("editor_a").await;
 
-        // The form, started from the policy.
+        // The form, started from the policy's back-office page.
+        let (_, view) = page(&editor, w.url(&format!("/admin/items/{}", p1.id))).await;
+        assert!(view.contains(&format!(
+            "href=\"/admin/interpretations/new?policy={}\"",
+            p1.id
+        )));
         let (status, html) = page(
             &editor,
             w.url(&format!("/admin/interpretations/new?policy={}", p1.id)),
