@@ -93,9 +93,9 @@ async function newPage(browser, opts = {}) {
   page.on('console', (msg) => {
     if (msg.type() === 'error') {
       const text = msg.text();
-      // A deliberate 403/404 response is logged by Chromium as a failed resource; it is checked
+      // A deliberate 403/404/409/422 response is logged by Chromium as a failed resource; it is checked
       // by the tests themselves.
-      if (/Failed to load resource: the server responded with a status of (403|404|410|422)/.test(text)) return;
+      if (/Failed to load resource: the server responded with a status of (403|404|409|410|422)/.test(text)) return;
       page.problems.push(`console error on ${page.url()}: ${text}`);
     }
   });

@@ -66,13 +66,13 @@ pub fn set(
         ids.dedup();
         for &p in &ids {
             if p == item_id {
-                return Err(invalid("policy_ids", "解读不能关联自身".into()));
+                return Err(invalid("policies", "解读不能关联自身".into()));
             }
             let policy = crate::item::get(conn, p)
-                .map_err(|_| invalid("policy_ids", format!("找不到编号为 {p} 的政策文件")))?;
+                .map_err(|_| invalid("policies", format!("找不到编号为 {p} 的政策文件")))?;
             if policy.genre == Genre::Interpretation.as_str() {
                 return Err(invalid(
-                    "policy_ids",
+                    "policies",
                     format!("编号 {p} 本身是政策解读，请关联被解读的政策文件"),
                 ));
             }
@@ -125,6 +125,121 @@ pub fn set(
             },
         )
     })
+}
+
+/// Creates an interpretation as a draft item of genre 政策解读 with its form and the policies it
+/// explains, in one transaction: a bad policy reference leaves no orphan draft behind.
+pub fn create(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    at: crate::item::Placement,
+    fields: &gongkai_domain::item::ItemFields,
+    form: InterpretationForm,
+    video_url: Option<&str>,
+    policy_ids: &[i64],
+) -> Result<crate::item::Item> {
+    if fields.genre != Genre::Interpretation {
+        return Err(invalid("genre", "体裁应为“政策解读”".into()));
+    }
+    if policy_ids.is_empty() {
+        return Err(invalid("policies", "请至少关联一件被解读的政策文件".into()));
+    }
+    write_txn(conn, |conn| {
+        let item = crate::item::create_draft(conn, actor, at, fields)?;
+        set(conn, actor, item.id, form, video_url, policy_ids)?;
+        Ok(item)
+    })
+}
+
+/// Resolves the policies staff name, one per line or separated by commas or spaces: an item
+/// number (`123`), its page address (`/items/123`, with or without the host) or its 索引号.
+/// Every reference that matches no item is reported under `policies`.
+pub fn resolve_policies(conn: &mut AnyConnection, refs: &str) -> Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    let mut unknown = Vec::new();
+    for r in refs
+        .split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace())
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+    {
+        let tail = r.rsplit("/items/").next().unwrap_or(r);
+        let found: Option<i64> = match tail.parse::<i64>() {
+            Ok(id) if r.contains("/items/") || !r.contains('/') => items::table
+                .find(id)
+                .select(items::id)
+                .first(conn)
+                .optional()?,
+            _ => items::table
+                .filter(items::index_number.eq(r))
+                .select(items::id)
+                .first(conn)
+                .optional()?,
+        };
+        match found {
+            Some(id) if !ids.contains(&id) => ids.push(id),
+            Some(_) => {}
+            None => unknown.push(r.to_string()),
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(invalid(
+            "policies",
+            format!("找不到这些政策文件：{}", unknown.join("、")),
+        ));
+    }
+    Ok(ids)
+}
+
+/// Interpretations (items of genre 政策解读, any status but removed) of the organisations in
+/// `org_ids` (`None`: all), optionally on one site, newest first, each with its form and the
+/// policies it explains.
+pub fn list(
+    conn: &mut AnyConnection,
+    org_ids: Option<&[i64]>,
+    site_id: Option<i64>,
+) -> Result<Vec<Listed>> {
+    let mut q = items::table
+        .filter(items::genre.eq(Genre::Interpretation.as_str()))
+        .filter(items::status.ne(ItemStatus::Removed.as_str()))
+        .into_boxed();
+    if let Some(ids) = org_ids {
+        q = q.filter(items::org_id.eq_any(ids.to_vec()));
+    }
+    if let Some(s) = site_id {
+        q = q.filter(items::site_id.eq(s));
+    }
+    let rows: Vec<crate::item::ItemSummary> = q
+        .order((items::updated_at.desc(), items::id.desc()))
+        .limit(500)
+        .select(crate::item::ItemSummary::as_select())
+        .load(conn)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for item in rows {
+        let (form, video_url) = form_of(conn, item.id)?;
+        let policy_ids = policies_of(conn, item.id)?;
+        let policies: Vec<(i64, String)> = items::table
+            .filter(items::id.eq_any(policy_ids.clone()))
+            .order(items::id.asc())
+            .select((items::id, items::title))
+            .load(conn)?;
+        out.push(Listed {
+            item,
+            form,
+            video_url,
+            policies,
+        });
+    }
+    Ok(out)
+}
+
+/// One row of [`list`].
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub item: crate::item::ItemSummary,
+    pub form: InterpretationForm,
+    pub video_url: Option<String>,
+    /// (id, title) of the policies explained.
+    pub policies: Vec<(i64, String)>,
 }
 
 /// The policies an interpretation explains (any status).

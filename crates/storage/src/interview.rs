@@ -3,6 +3,8 @@
 //!
 //! `starts_at`/`ends_at` are China Standard Time (compared with [`crate::survey::china_now`]).
 
+pub mod files;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use gongkai_domain::interview::{

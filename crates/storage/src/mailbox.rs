@@ -1323,38 +1323,67 @@ pub fn events(conn: &mut AnyConnection, letter_id: i64) -> Result<Vec<Event>> {
         .load(conn)?)
 }
 
-/// Records the reminders (催办) due on `today` for open letters entering the reminder period,
-/// once per letter; returns how many were recorded. Idempotent within a day and across days.
+/// What one pass of the deadline scheduler did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Reminders {
+    /// Letters that entered the reminder period (催办), each once.
+    pub reminded: usize,
+    /// Overdue letters escalated (督办) automatically, each once: staff may escalate again by hand.
+    pub escalated: usize,
+}
+
+/// Records the reminders (催办) due on `today` for open letters entering the reminder period and
+/// escalates (督办) those past their deadline, each once per letter, with an event and an audit
+/// entry. Idempotent within a day and across days, and safe on several nodes at once: each letter
+/// is re-read under its row lock before it is marked.
 pub fn remind_due(
     conn: &mut AnyConnection,
     cal: &WorkingCalendar,
     today: NaiveDate,
-) -> Result<usize> {
+) -> Result<Reminders> {
     write_txn(conn, |conn| {
-        let open: Vec<Letter> = letters::table
+        let candidates: Vec<Letter> = letters::table
             .filter(letters::status.eq_any([
                 LetterStatus::Received.as_str(),
                 LetterStatus::Routed.as_str(),
             ]))
-            .filter(letters::reminded_on.is_null())
+            .filter(
+                letters::reminded_on
+                    .is_null()
+                    .or(letters::escalated_on.is_null()),
+            )
             .filter(letters::due_on.is_not_null())
             .select(Letter::as_select())
             .load(conn)?;
-        let mut n = 0;
+        let mut done = Reminders::default();
         let mut cache: BTreeMap<Option<i64>, u32> = BTreeMap::new();
-        for l in open {
-            let reminder_days = match cache.get(&l.site_id) {
+        let actor = Actor::system("scheduler");
+        for seen in candidates {
+            let reminder_days = match cache.get(&seen.site_id) {
                 Some(d) => *d,
                 None => {
-                    let d = settings(conn, l.site_id)?.reminder_days;
-                    cache.insert(l.site_id, d);
+                    let d = settings(conn, seen.site_id)?.reminder_days;
+                    cache.insert(seen.site_id, d);
                     d
                 }
             };
-            if matches!(
-                l.timeliness(cal, today, reminder_days),
-                Some(Timeliness::ReminderDue { .. } | Timeliness::Overdue { .. })
-            ) {
+            let needs = |l: &Letter| match l.timeliness(cal, today, reminder_days) {
+                Some(Timeliness::ReminderDue { .. }) => l.reminded_on.is_none(),
+                Some(Timeliness::Overdue { .. }) => {
+                    l.reminded_on.is_none() || l.escalated_on.is_none()
+                }
+                _ => false,
+            };
+            if !needs(&seen) {
+                continue;
+            }
+            // Another node may have got there first: decide again on the locked row.
+            let l = lock(conn, seen.id)?;
+            if !needs(&l) {
+                continue;
+            }
+            let t = l.timeliness(cal, today, reminder_days);
+            if l.reminded_on.is_none() {
                 diesel::update(letters::table.find(l.id))
                     .set(letters::reminded_on.eq(today))
                     .execute(conn)?;
@@ -1367,10 +1396,47 @@ pub fn remind_due(
                     &json!({"due_on": l.due_on}),
                     crate::now(),
                 )?;
-                n += 1;
+                done.reminded += 1;
+            }
+            if let Some(Timeliness::Overdue { working_days_late }) = t {
+                if l.escalated_on.is_some() {
+                    continue;
+                }
+                let now = crate::now();
+                diesel::update(letters::table.find(l.id))
+                    .set((
+                        letters::escalated_on.eq(today),
+                        letters::escalations.eq(l.escalations + 1),
+                        letters::updated_at.eq(now),
+                    ))
+                    .execute(conn)?;
+                let note = format!(
+                    "已超过答复期限 {working_days_late} 个工作日，系统自动督办，请尽快答复"
+                );
+                let detail =
+                    json!({"on": today, "note": note, "due_on": l.due_on, "automatic": true});
+                add_event(conn, &actor, l.id, "escalate", Some(l.org_id), &detail, now)?;
+                audit::record(
+                    conn,
+                    &actor,
+                    Change {
+                        action: "letter.escalate",
+                        entity: ENTITY,
+                        entity_id: l.id.to_string(),
+                        org_id: Some(l.org_id),
+                        summary: format!(
+                            "escalated (督办) overdue letter {} automatically, due {}",
+                            l.tracking_code,
+                            l.due_on.map(|d| d.to_string()).unwrap_or_default()
+                        ),
+                        before: Some(json!({"status": l.status, "escalations": l.escalations})),
+                        after: Some(detail),
+                    },
+                )?;
+                done.escalated += 1;
             }
         }
-        Ok(n)
+        Ok(done)
     })
 }
 

@@ -352,3 +352,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     request_appeals,
     organisations
 );
+
+// Files of press conferences and interviews (migration 2026-11-24-000013_event_files); the
+// `interviews` table itself is declared in `interview.rs`.
+
+diesel::table! {
+    interview_files (id) {
+        id -> BigInt,
+        interview_id -> BigInt,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}

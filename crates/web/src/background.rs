@@ -1,6 +1,7 @@
 //! Work that runs beside the HTTP server on every node: the search follower (replays the outbox
 //! into this node's index every 200 ms) and the scheduler (due scheduled publications, expired
-//! sessions). Both are idempotent, so several nodes may run them at once.
+//! sessions, reminders and 督办 of letters near or past their reply deadline). Both are
+//! idempotent, so several nodes may run them at once.
 
 use std::time::Duration;
 
@@ -74,8 +75,29 @@ pub fn spawn(state: AppState) {
                 Ok(_) => {}
                 Err(e) => tracing::warn!("scheduler: {e}"),
             }
+            match letter_deadlines_once(&state).await {
+                Ok(r) if r.reminded + r.escalated > 0 => tracing::info!(
+                    "letters: {} reminded, {} escalated (督办)",
+                    r.reminded,
+                    r.escalated
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::warn!("letter deadlines: {e}"),
+            }
         }
     });
+}
+
+/// One pass over the 领导信箱 deadlines on today's date in China, with the calendar in force:
+/// reminders before the deadline and 督办 after it, each once per letter.
+pub async fn letter_deadlines_once(
+    state: &AppState,
+) -> crate::error::WebResult<gongkai_storage::mailbox::Reminders> {
+    let cal = state.calendar().await?;
+    let today = crate::request::today();
+    state
+        .run(move |conn| Ok(gongkai_storage::mailbox::remind_due(conn, &cal, today)?))
+        .await
 }
 
 /// One follower pass: applies whatever the outbox holds beyond this index's position.

@@ -28,6 +28,8 @@ pub fn routes() -> Router<AppState> {
         .route("/interviews/{id}", get(show_interview).post(ask))
         .route("/press-conferences", get(list_conferences))
         .route("/press-conferences/{id}", get(show_conference))
+        .route("/interviews/{id}/files/{fid}", get(interview_file))
+        .route("/press-conferences/{id}/files/{fid}", get(conference_file))
 }
 
 /// The public address of an event.
@@ -142,11 +144,12 @@ async fn render(
     view: View,
     status: StatusCode,
 ) -> WebResult<Response> {
-    let (ev, qs) = state
+    let (ev, qs, attached) = state
         .run(move |conn| {
             let ev = interview::get(conn, id)?;
             let qs = interview::questions(conn, id, true)?;
-            Ok((ev, qs))
+            let attached = interview::files::of_event(conn, id)?;
+            Ok((ev, qs, attached))
         })
         .await?;
     if !ev.is_published() || ev.kind() != kind {
@@ -178,6 +181,10 @@ async fn render(
                 "summary": ev.summary,
                 "transcript_html": ev.transcript_html,
                 "media": ev.media().iter().map(|m| json!({"label": m.label, "url": m.url})).collect::<Vec<_>>(),
+                "attachments": attached.iter().map(|f| json!({
+                    "name": f.file_name, "url": format!("{path}/files/{}", f.id),
+                    "size": f.size_bytes, "content_type": f.content_type,
+                })).collect::<Vec<_>>(),
             },
             "questions": qs.iter().map(|q| json!({
                 "nickname": q.nickname, "body": q.body, "answer": q.answer, "asked_at": time(q.created_at + chrono::Duration::hours(8)),
@@ -349,4 +356,43 @@ pub fn search_docs(
         }
     }
     Ok((docs, gone))
+}
+
+/// A file of a published event, served with its stored type.
+async fn file(state: &AppState, kind: EventKind, id: i64, fid: i64) -> WebResult<Response> {
+    let (f, bytes) = state
+        .run(move |conn| {
+            let ev = interview::get(conn, id)?;
+            if !ev.is_published() || ev.kind() != kind {
+                return Err(WebError::NotFound);
+            }
+            let f = interview::files::get(conn, fid)?;
+            if f.interview_id != id {
+                return Err(WebError::NotFound);
+            }
+            let bytes = interview::files::content(conn, &f)?;
+            Ok((f, bytes))
+        })
+        .await?;
+    Ok(crate::upload::download(
+        &f.file_name,
+        &f.content_type,
+        &f.sha256,
+        "public, max-age=3600",
+        bytes,
+    ))
+}
+
+async fn interview_file(
+    State(state): State<AppState>,
+    Path((id, fid)): Path<(i64, i64)>,
+) -> WebResult<Response> {
+    file(&state, EventKind::Interview, id, fid).await
+}
+
+async fn conference_file(
+    State(state): State<AppState>,
+    Path((id, fid)): Path<(i64, i64)>,
+) -> WebResult<Response> {
+    file(&state, EventKind::PressConference, id, fid).await
 }

@@ -464,9 +464,15 @@ async fn item_page(
             let related = item::related(conn, id, item::RELATED)?;
             let interpretations = item::related(conn, id, item::INTERPRETATION)?;
             let columns = item::column_ids(conn, id)?;
-            Ok((it, attachments, related, interpretations, columns))
+            let form = if it.genre == Genre::Interpretation.as_str() {
+                Some(gongkai_storage::interpretation::form_of(conn, id)?)
+            } else {
+                None
+            };
+            Ok((it, attachments, related, (interpretations, form), columns))
         })
         .await?;
+    let (interpretations, interpretation_form) = interpretations;
     match it.status() {
         ItemStatus::Removed => return Err(WebError::Gone),
         s if !s.is_public() => return Err(WebError::NotFound),
@@ -486,8 +492,35 @@ async fn item_page(
         crumbs.push((c.name.clone(), dir.column_url(c)));
     }
     crumbs.push(("正文".into(), path.clone()));
+    // An interpretation's relations of that kind are the policies it explains: its page links back
+    // to them rather than listing them as interpretations.
+    let mut header = match &interpretation_form {
+        Some(_) => item_header(
+            &dir,
+            &it,
+            &attachments,
+            &related,
+            &[],
+            &state.config.public_url,
+        ),
+        None => item_header(
+            &dir,
+            &it,
+            &attachments,
+            &related,
+            &interpretations,
+            &state.config.public_url,
+        ),
+    };
+    if let Some((form, video_url)) = interpretation_form {
+        header["policies"] = json!(interpretations
+            .iter()
+            .map(|r| json!({"title": r.title, "url": format!("/items/{}", r.id)}))
+            .collect::<Vec<_>>());
+        header["interpretation"] = json!({"form": form.label_zh(), "video_url": video_url});
+    }
     let ctx = json!({
-        "item": item_header(&dir, &it, &attachments, &related, &interpretations, &state.config.public_url),
+        "item": header,
         "print": params.print.is_some(),
     });
     here.render(
@@ -579,6 +612,9 @@ pub(crate) fn item_header(
         })).collect::<Vec<_>>(),
         "related": links(related),
         "interpretations": links(interpretations),
+        // Set for an interpretation (政策解读) by its page: the policies it explains, its form.
+        "policies": [],
+        "interpretation": null,
         "withdrawn": (it.status() == ItemStatus::Withdrawn)
             .then(|| json!({"date": page::published_date(Some(it.updated_at)), "reason": it.status_reason})),
         "print_url": format!("{path}?print=1"),

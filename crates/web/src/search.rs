@@ -27,6 +27,16 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/search", get(search_api))
 }
 
+/// The kind an item is searched as: 政策解读 are their own kind (a filter and a facet of search),
+/// every other genre is 政府信息.
+pub fn item_kind(genre: &str) -> DocKind {
+    if genre == gongkai_domain::catalogue::Genre::Interpretation.as_str() {
+        DocKind::Interpretation
+    } else {
+        DocKind::Item
+    }
+}
+
 /// The search document of a published item: metadata for filters and facets, body text without
 /// tags, and the text of plain-text attachments.
 pub fn item_doc(
@@ -43,7 +53,7 @@ pub fn item_doc(
         body.push('\n');
         body.push_str(attachment_text);
     }
-    let mut d = SearchDoc::new(DocKind::Item, it.id, it.title.clone(), body);
+    let mut d = SearchDoc::new(item_kind(&it.genre), it.id, it.title.clone(), body);
     d.url = format!("/items/{}", it.id);
     d.published = it.published_at;
     d.site_slugs = dir
@@ -142,20 +152,28 @@ fn docs_for(
                 .filter_map(|a| a.text_content)
                 .collect::<Vec<_>>()
                 .join("\n");
-            docs.push(item_doc(
+            let doc = item_doc(
                 dir,
                 it,
                 cols.get(&it.id).map(Vec::as_slice).unwrap_or(&[]),
                 &text,
-            ));
+            );
+            // An interpretation may have been indexed as 政府信息 before its genre was set.
+            if doc.kind == DocKind::Interpretation {
+                gone.push(format!("{}:{}", DocKind::Item.as_str(), it.id));
+            }
+            docs.push(doc);
         } else {
-            gone.push(format!("item:{}", it.id));
+            gone.push(format!("{}:{}", item_kind(&it.genre).as_str(), it.id));
+            if item_kind(&it.genre) != DocKind::Item {
+                gone.push(format!("{}:{}", DocKind::Item.as_str(), it.id));
+            }
         }
     }
     // Ids that no longer exist at all are gone too.
     for id in ids {
         if !items.iter().any(|i| i.id == *id) {
-            gone.push(format!("item:{id}"));
+            gone.push(format!("{}:{id}", DocKind::Item.as_str()));
         }
     }
     Ok((docs, gone))

@@ -81,6 +81,8 @@ embed!(
     "interview.html",
     "admin/events.html",
     "admin/event_form.html",
+    "admin/interpretations.html",
+    "admin/interpretation_form.html",
     "admin/event_view.html",
     "consultation_list.html",
     "consultation.html",
@@ -495,6 +497,12 @@ mod tests {
                 "attachments": [], "related": [], "interpretations": []
             }))})), &["本信息已于 2024-05-06 撤回", "该文件已被新文件替代", "<th scope=\"row\">文号</th><td>无</td>", "教育、管理",
                       "现将《某市中小学校管理办法》印发给你们"]),
+            s("item.html", "interpretation", merge(p(), json!({"item": merge(public_item(), json!({
+                "title": "《某市中小学校管理办法》图解", "genre": "政策解读", "interpretations": [],
+                "policies": [{"title": "某市中小学校管理办法", "url": "/items/7"}],
+                "interpretation": {"form": "视频解读", "video_url": "https://v.example.gov.cn/7.mp4"}
+            }))})), &["<h2 id=\"h-policies\">解读的政策</h2>", "<a href=\"/items/7\">某市中小学校管理办法</a>",
+                      "解读形式：</strong>视频解读", "href=\"https://v.example.gov.cn/7.mp4\""]),
             s("item.html", "print", merge(p(), json!({"item": public_item(), "print": true})),
               &["print-view", "000014349/2024-00012", "Ctrl+P"]),
             s("item.html", "escaping", merge(p(), json!({"item": merge(public_item(), json!({
@@ -586,8 +594,12 @@ mod tests {
                            "top": [{"site": "市教育局", "kind": "空白栏目", "veto": true, "title": "招生考试",
                                     "evidence": "栏目没有任何已发布内容", "url": "/admin/columns/9", "since": "2026-11-24 08:00"}]},
                 "report_reminders": [{"title": "某市全市2025年度报告", "url": "/admin/reports/2025?scope=city",
-                                      "status_label": "草稿", "deadline": "2026-03-31", "late": false, "days_left": 20}]
-            })), &["年度报告待发布", "须于 2026-03-31 前发布，还有 20 天", "href=\"/admin/reports/2025?scope=city\"", "待我审核", "我的草稿", "最近发布", "文号格式不正确", "已保存", "王小明", "信息编辑、信息审核", "退出登录",
+                                      "status_label": "草稿", "deadline": "2026-03-31", "late": false, "days_left": 20}],
+                "letter_alerts": {"url": "/admin/letters", "open": 1,
+                                  "top": [{"words": "上访 群体", "tracking_code": "XX20261124ABC123", "subject": "再不解决就上访",
+                                           "org": "市教育局", "at": "2026-11-24 09:30", "url": "/admin/letters/5",
+                                           "seen_url": "/admin/letters/alerts/3/seen"}]}
+            })), &["年度报告待发布", "须于 2026-03-31 前发布，还有 20 天", "href=\"/admin/reports/2025?scope=city\"", "待我审核", "关键词：上访 群体", "/admin/letters/alerts/3/seen", "我的草稿", "最近发布", "文号格式不正确", "已保存", "王小明", "信息编辑、信息审核", "退出登录",
                    "单项否决不通过：</strong>市教育局", "[市教育局] 空白栏目", "计入单项否决 5 个"]),
             s("admin/items.html", "default", merge(a(), json!({
                 "filters": {"q": "招生", "status": "published", "org_id": "12", "site_id": "3"},
@@ -671,8 +683,10 @@ mod tests {
             s("admin/item_view.html", "withdrawn, no actions", merge(a(), json!({
                 "item": merge(public_item(), json!({"id": 8, "status_label": "已撤回", "reason": null,
                     "withdrawn": {"date": "2024-05-06", "reason": "内容有误"}})),
-                "actions": [], "versions": [], "edit_url": null, "public_url": "/s/jyj/items/101", "audit": []
-            })), &["本信息已于 2024-05-06 撤回", "内容有误", "查看公开页面", "暂无历史版本", "000014349/2024-00012"]),
+                "actions": [], "versions": [], "edit_url": null, "public_url": "/s/jyj/items/101", "audit": [],
+                "new_interpretation_url": "/admin/interpretations/new?policy=8"
+            })), &["本信息已于 2024-05-06 撤回", "内容有误", "查看公开页面", "暂无历史版本", "000014349/2024-00012",
+                   "href=\"/admin/interpretations/new?policy=8\""]),
             s("admin/audit.html", "default", merge(a(), json!({
                 "filters": {"actor": "wangxm", "action": "", "entity": "", "from": "2024-01-01", "to": ""},
                 "entries": [{"at": "2024-04-01 10:00", "actor": "wangxm", "action": "item.update", "entity": "item:7",
@@ -1268,14 +1282,40 @@ mod tests {
                 "page_title": "2026 年一季度经济运行情况新闻发布会",
                 "event": {"kind": "press_conference", "kind_label": "新闻发布会", "title": "2026 年一季度经济运行情况新闻发布会", "org": "某市统计局",
                           "starts_at": "2026-04-20 15:00", "ends_at": "2026-04-20 16:00", "phase": "往期回顾", "people_label": "发布人",
-                          "people": ["王五 市统计局局长"], "summary": "", "transcript_html": "", "media": []},
+                          "people": ["王五 市统计局局长"], "summary": "", "transcript_html": "", "media": [],
+                          "attachments": [{"name": "发布会材料.pdf", "url": "/press-conferences/5/files/2", "size": 234567, "content_type": "application/pdf"}]},
                 "questions": [], "takes_questions": false, "notice": {"kind": "ok", "text": "已提交"},
                 "values": {"nickname": "", "body": ""}, "errors": {}, "csrf": "tok-anon", "form_action": "/press-conferences/5"
-            })), &["<h2 id=\"h-people\">发布人</h2>", "王五 市统计局局长"]),
+            })), &["<h2 id=\"h-people\">发布人</h2>", "王五 市统计局局长", "<a href=\"/press-conferences/5/files/2\" download>发布会材料.pdf</a>"]),
             s("admin/events.html", "default", merge(a(), json!({
                 "page_title": "在线访谈", "new_url": "/admin/events/interview/new", "new_label": "新建在线访谈",
                 "events": [{"title": "聚焦老旧小区改造", "url": "/admin/events/interview/4", "org": "某市住房和城乡建设局", "starts_at": "2026-04-10 10:00", "status": "已发布"}]
             })), &["新建在线访谈", "<a href=\"/admin/events/interview/4\">聚焦老旧小区改造</a>"]),
+            s("admin/interpretations.html", "default", merge(a(), json!({
+                "page_title": "政策解读", "new_url": "/admin/interpretations/new", "filter_action": "/admin/interpretations",
+                "site_options": options(&[("3", "某市教育局")]), "values": {"site_id": "3"},
+                "interpretations": [{"title": "《关于促进消费的若干措施》图解", "url": "/admin/interpretations/8", "item_url": "/admin/items/8",
+                                     "site": "某市教育局", "org": "某市教育局", "form": "图解", "status": "草稿", "updated": "2026-11-24 10:00",
+                                     "policies": [{"title": "关于促进消费的若干措施", "url": "/admin/items/7"}]}]
+            })), &["新建政策解读", "<a href=\"/admin/interpretations/8\">解读设置</a>", "<a href=\"/admin/items/7\">关于促进消费的若干措施</a>",
+                   "<option value=\"3\" selected>某市教育局</option>"]),
+            s("admin/interpretation_form.html", "new, rejected", merge(a(), json!({
+                "page_title": "新建政策解读", "is_new": true, "form_action": "/admin/interpretations", "cancel_url": "/admin/interpretations",
+                "edit_body_url": null, "item_url": null,
+                "org_options": options(&[("12", "某市教育局")]), "column_options": options(&[("31", "某市教育局 › 政策解读")]),
+                "form_options": options(&[("text", "文字解读"), ("graphic", "图解"), ("video", "视频解读")]),
+                "values": {"org_id": "12", "column_id": "31", "title": "图解", "made_on": "2026-11-24", "summary": "", "body_html": "<p>正文</p>",
+                           "form": "video", "video_url": "", "policies": "7\n000014349/2024-00099"},
+                "errors": {"video_url": "视频解读请填写以 http:// 或 https:// 开头的视频链接", "policies": "找不到这些政策文件：000014349/2024-00099"}
+            })), &["<a href=\"#f-video_url\">", "找不到这些政策文件", "<option value=\"video\" selected>视频解读</option>", "保存为草稿"]),
+            s("admin/interpretation_form.html", "edit", merge(a(), json!({
+                "page_title": "解读设置：图解", "is_new": false, "form_action": "/admin/interpretations/8", "cancel_url": "/admin/interpretations",
+                "edit_body_url": "/admin/items/8/edit", "item_url": "/admin/items/8",
+                "org_options": [], "column_options": [],
+                "form_options": options(&[("text", "文字解读"), ("graphic", "图解"), ("video", "视频解读")]),
+                "values": {"title": "图解", "form": "graphic", "video_url": "", "policies": "7"},
+                "errors": {}
+            })), &["编辑标题和正文", "<option value=\"graphic\" selected>图解</option>"]),
             s("admin/event_form.html", "rejected", merge(a(), json!({
                 "page_title": "新建在线访谈", "is_interview": true, "people_label": "访谈嘉宾",
                 "org_options": options(&[("12", "某市住房和城乡建设局")]),
@@ -1289,11 +1329,15 @@ mod tests {
                 "event": {"title": "聚焦老旧小区改造", "kind_label": "在线访谈", "org": "某市住房和城乡建设局", "status": "已发布", "published": true,
                           "starts_at": "2026-04-10 10:00", "ends_at": "2026-04-10 11:30", "people": "张三 局长", "public_url": "/interviews/4"},
                 "edit_url": "/admin/events/interview/4/edit", "publish_url": "/admin/events/interview/4/publish", "is_interview": true,
+                "upload_url": "/admin/events/interview/4/files",
+                "files": [{"name": "访谈图片.jpg", "url": "/admin/events/interview/4/files/3", "size": 20480, "content_type": "image/jpeg",
+                           "delete_url": "/admin/events/interview/4/files/3/delete"}],
                 "questions": [
                     {"id": 7, "nickname": "网友", "body": "加装电梯有补贴吗？", "status": "待审核", "answer": null, "asked_at": "2026-04-09 20:15", "action_url": "/admin/events/interview/4/questions/7"},
                     {"id": 8, "nickname": "小王", "body": "停车位怎么解决？", "status": "已答复", "answer": "统筹建设。", "asked_at": "2026-04-09 20:16", "action_url": "/admin/events/interview/4/questions/8"}
                 ]
-            })), &["id=\"q7-answer\"", "id=\"q8-answer\"", "答复并公开", "（2026-04-09 20:15，待审核）"]),
+            })), &["id=\"q7-answer\"", "id=\"q8-answer\"", "答复并公开", "（2026-04-09 20:15，待审核）",
+                   "action=\"/admin/events/interview/4/files\" enctype=\"multipart/form-data\"", "访谈图片.jpg"]),
             // 公开征求意见
             s("consultation_list.html", "default", merge(p(), json!({
                 "page_title": "公开征求意见",

@@ -337,3 +337,151 @@ fn consultation_comments_anchor_to_sections_and_the_report_is_published() {
         assert!(!html.contains("提交意见</button>"), "closed: no form");
     });
 }
+
+fn file_form(csrf: &str, name: &str, bytes: &[u8], mime: &str) -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new()
+        .text("csrf", csrf.to_string())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes.to_vec())
+                .file_name(name.to_string())
+                .mime_str(mime)
+                .unwrap(),
+        )
+}
+
+#[test]
+fn press_conference_files_are_uploaded_served_with_their_type_and_removed() {
+    on_each_database(|w| async move {
+        let (editor, csrf) = w.sign_in("editor_a").await;
+        let r = editor
+            .post(w.url("/admin/events/press_conference"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("org_id", &w.dept_a.to_string()),
+                ("title", "招生政策新闻发布会"),
+                ("starts_at", &china(-5)),
+                ("ends_at", &china(-4)),
+                ("people", "李四 市教育局副局长"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let pc = id_from(&r);
+        let admin_url = w.url(&format!("/admin/events/press_conference/{pc}"));
+        let pdf = b"%PDF-1.4\n% press kit\n";
+
+        // A forged token, a refused type and an empty file change nothing.
+        let r = editor
+            .post(format!("{admin_url}/files"))
+            .multipart(file_form("forged", "材料.pdf", pdf, "application/pdf"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let r = editor
+            .post(format!("{admin_url}/files"))
+            .multipart(file_form(
+                &csrf,
+                "run.exe",
+                b"MZ",
+                "application/octet-stream",
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 415);
+        let r = editor
+            .post(format!("{admin_url}/files"))
+            .multipart(file_form(&csrf, "空.pdf", b"", "application/pdf"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400);
+        // Another organisation's editor may not add files.
+        let (other, other_csrf) = w.sign_in("editor_b").await;
+        let r = other
+            .post(format!("{admin_url}/files"))
+            .multipart(file_form(&other_csrf, "材料.pdf", pdf, "application/pdf"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+
+        let r = editor
+            .post(format!("{admin_url}/files"))
+            .multipart(file_form(&csrf, "发布会材料.pdf", pdf, "application/pdf"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let (_, view) = page(&editor, admin_url.clone()).await;
+        assert!(view.contains("发布会材料.pdf"), "{view}");
+        let file_path = view
+            .split("href=\"")
+            .filter_map(|s| s.split('"').next())
+            .find(|u| u.contains("/files/") && !u.ends_with("/delete"))
+            .unwrap()
+            .to_string();
+        let fid: i64 = file_path.rsplit('/').next().unwrap().parse().unwrap();
+
+        // Not public before publication.
+        let public_file = w.url(&format!("/press-conferences/{pc}/files/{fid}"));
+        assert_eq!(page(&client(), public_file.clone()).await.0, 404);
+        let r = editor
+            .post(format!("{admin_url}/publish"))
+            .form(&[("csrf", csrf.as_str()), ("action", "publish")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let (_, html) = page(&client(), w.url(&format!("/press-conferences/{pc}"))).await;
+        assert!(html.contains(&format!(
+            "<a href=\"/press-conferences/{pc}/files/{fid}\" download>发布会材料.pdf</a>"
+        )));
+        let r = client().get(public_file.clone()).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        assert!(r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("filename*=UTF-8''"));
+        assert_eq!(r.bytes().await.unwrap().as_ref(), pdf);
+        // The same file under another event, or under the interview address, is not found.
+        assert_eq!(
+            page(&client(), w.url(&format!("/interviews/{pc}/files/{fid}")))
+                .await
+                .0,
+            404
+        );
+
+        // Removal: audited, gone from the page and the address.
+        let r = editor
+            .post(format!("{admin_url}/files/{fid}/delete"))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        assert_eq!(page(&client(), public_file).await.0, 404);
+        let mut c = w.db.conn().unwrap();
+        let log = gongkai_storage::audit::list(
+            &mut c,
+            &gongkai_storage::audit::AuditQuery {
+                entity: Some("press_conference".into()),
+                entity_id: Some(pc.to_string()),
+                page: 1,
+                per_page: 50,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let actions: Vec<&str> = log.rows.iter().map(|e| e.action.as_str()).collect();
+        assert!(
+            actions.contains(&"press_conference.file_add")
+                && actions.contains(&"press_conference.file_remove"),
+            "{actions:?}"
+        );
+    });
+}

@@ -410,10 +410,29 @@ fn watch_words_alert_the_organisations_admin_at_once() {
                 && inbox.contains("关键词：上访 群体")
                 && inbox.contains(&code)
         );
-        // A letter handler handles it but the alert is for admins.
+        // The organisation's admin (and the platform admin) see it on the dashboard at sign-in.
+        for who in ["orgadmin_a", "admin"] {
+            let (c, _) = w.sign_in(who).await;
+            let (status, dash) = get(&c, w.url("/admin")).await;
+            assert_eq!(status, 200);
+            assert!(
+                dash.contains("舆情预警")
+                    && dash.contains("关键词：上访 群体")
+                    && dash.contains(&code),
+                "{who}: {dash}"
+            );
+        }
+        // A letter handler handles it but the alert is for admins; another organisation's admin
+        // does not see it.
         let (handler, _) = w.sign_in("letters_a").await;
         let (_, hinbox) = get(&handler, w.url("/admin/letters")).await;
         assert!(hinbox.contains(&code) && !hinbox.contains("关键词：上访"));
+        let (_, hdash) = get(&handler, w.url("/admin")).await;
+        assert!(!hdash.contains("舆情预警"));
+        add_user(&w.db, "orgadmin_b", Role::OrgAdmin, w.dept_b);
+        let (admin_b, _) = w.sign_in("orgadmin_b").await;
+        let (_, bdash) = get(&admin_b, w.url("/admin")).await;
+        assert!(!bdash.contains("舆情预警") && !bdash.contains(&code));
         let seen = inbox
             .split("action=\"")
             .filter_map(|s| s.split('"').next())
@@ -429,6 +448,8 @@ fn watch_words_alert_the_organisations_admin_at_once() {
         assert_eq!(r.status(), 303);
         let (_, inbox) = get(&admin_a, w.url("/admin/letters")).await;
         assert!(!inbox.contains("关键词：上访"));
+        let (_, dash) = get(&admin_a, w.url("/admin")).await;
+        assert!(!dash.contains("关键词：上访"));
     });
 }
 
@@ -517,5 +538,140 @@ fn statistics_and_settings_pages_follow_roles() {
         let (admin_inbox_status, inbox) = get(&admin, w.url("/admin/letters")).await;
         assert_eq!(admin_inbox_status, 200);
         assert!(inbox.contains("关键词：停气") && inbox.contains(&code));
+    });
+}
+
+/// A letter received on `on` (noon in China) through storage, as the public form would store it.
+fn letter_received(w: &World, mayor: i64, subject: &str, on: chrono::NaiveDate) -> i64 {
+    use gongkai_domain::calendar::WorkingCalendar;
+    use gongkai_domain::mailbox::LetterInput;
+    let mut c = w.db.conn().unwrap();
+    let tree = mailbox::category_tree(&mut c).unwrap();
+    let new = LetterInput {
+        leader_id: mayor.to_string(),
+        org_id: String::new(),
+        category: GAS.into(),
+        subject: subject.into(),
+        body: "入冬以来燃气压力一直不足，请尽快解决。".into(),
+        name: "李小四".into(),
+        phone: PHONE.into(),
+        email: String::new(),
+        publish: "1".into(),
+    }
+    .validate(&tree)
+    .unwrap();
+    let ack = mailbox::submit(
+        &mut c,
+        &gongkai_storage::crypto::DataKey::generate(),
+        &WorkingCalendar::builtin(),
+        &Actor::system("test"),
+        None,
+        &new,
+        on.and_hms_opt(4, 0, 0).unwrap(),
+    )
+    .unwrap();
+    mailbox::track(&mut c, &ack.tracking_code, &ack.password)
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+fn event_kinds(w: &World, id: i64) -> Vec<String> {
+    let mut c = w.db.conn().unwrap();
+    mailbox::events(&mut c, id)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect()
+}
+
+#[test]
+fn the_server_reminds_and_escalates_letters_on_its_own_once() {
+    use gongkai_domain::calendar::WorkingCalendar;
+    use gongkai_domain::mailbox::{reply_due, timeliness, Timeliness};
+    on_each_database(|w| async move {
+        let mayor = mailbox_setup(&w);
+        let cal = WorkingCalendar::builtin();
+        let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+        // Received long ago: overdue. Received about 13 working days ago: in the reminder period.
+        // Received today: in time, left alone.
+        let overdue = letter_received(
+            &w,
+            mayor,
+            "燃气压力不足已两月",
+            today - chrono::Duration::days(60),
+        );
+        let near = (1..40)
+            .map(|k| today - chrono::Duration::days(k))
+            .find(|r| {
+                matches!(
+                    timeliness(&cal, reply_due(&cal, *r, 15).unwrap(), today, 3),
+                    Ok(Timeliness::ReminderDue { .. })
+                )
+            })
+            .unwrap();
+        let reminded = letter_received(&w, mayor, "燃气压力不足快到期", near);
+        let fresh = letter_received(&w, mayor, "燃气压力不足刚写", today);
+
+        // The running server's scheduler (every 15 s) finds them without anyone asking.
+        let started = std::time::Instant::now();
+        while !event_kinds(&w, overdue).contains(&"escalate".to_string())
+            || !event_kinds(&w, reminded).contains(&"reminded".to_string())
+        {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(45),
+                "the scheduler did not act: {:?} {:?}",
+                event_kinds(&w, overdue),
+                event_kinds(&w, reminded)
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+        {
+            let mut c = w.db.conn().unwrap();
+            let l = mailbox::get(&mut c, overdue).unwrap();
+            assert_eq!((l.escalations, l.escalated_on), (1, Some(today)));
+            assert!(l.reminded_on.is_some());
+            let l = mailbox::get(&mut c, reminded).unwrap();
+            assert_eq!((l.escalations, l.reminded_on), (0, Some(today)));
+            let l = mailbox::get(&mut c, fresh).unwrap();
+            assert_eq!((l.escalations, l.reminded_on), (0, None));
+            let escalations = audit::list(
+                &mut c,
+                &AuditQuery {
+                    action: Some("letter.escalate".into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            assert_eq!(escalations.total, 1);
+        }
+        let kinds = event_kinds(&w, fresh);
+        assert!(
+            !kinds.iter().any(|k| k == "reminded" || k == "escalate"),
+            "{kinds:?}"
+        );
+
+        // Another pass (here: a second node over the same database) does nothing more.
+        let node = gongkai_web::AppState::new(w.db.clone(), None, Default::default());
+        let again = gongkai_web::background::letter_deadlines_once(&node)
+            .await
+            .unwrap();
+        assert_eq!((again.reminded, again.escalated), (0, 0));
+        for id in [overdue, reminded] {
+            let kinds = event_kinds(&w, id);
+            assert!(
+                kinds.iter().filter(|k| *k == "reminded").count() == 1,
+                "{kinds:?}"
+            );
+            assert!(
+                kinds.iter().filter(|k| *k == "escalate").count() <= 1,
+                "{kinds:?}"
+            );
+        }
+
+        // Staff see it in the inbox.
+        let (handler, _) = w.sign_in("letters_a").await;
+        let (_, inbox) = get(&handler, w.url("/admin/letters")).await;
+        assert!(inbox.contains("督办 1"), "{inbox}");
     });
 }

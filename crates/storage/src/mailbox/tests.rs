@@ -293,10 +293,45 @@ fn route_reroute_reply_escalate_rate_publish() {
         .unwrap();
         assert_eq!((l.org_id, l.status()), (w.gas, LetterStatus::Routed));
         // Reminders: none early, one in the last 3 working days, not twice.
-        assert_eq!(remind_due(&mut c, &cal(), d("2024-12-02")).unwrap(), 0);
-        assert_eq!(remind_due(&mut c, &cal(), d("2024-12-12")).unwrap(), 1);
-        assert_eq!(remind_due(&mut c, &cal(), d("2024-12-13")).unwrap(), 0);
-        // Overdue on 12-17: escalation allowed and counted.
+        let none = Reminders::default();
+        assert_eq!(remind_due(&mut c, &cal(), d("2024-12-02")).unwrap(), none);
+        assert_eq!(
+            remind_due(&mut c, &cal(), d("2024-12-12")).unwrap(),
+            Reminders {
+                reminded: 1,
+                escalated: 0
+            }
+        );
+        assert_eq!(remind_due(&mut c, &cal(), d("2024-12-13")).unwrap(), none);
+        // Overdue on 12-17: the scheduler escalates once, with an event and an audit entry.
+        assert_eq!(remind_due(&mut c, &cal(), d("2024-12-16")).unwrap(), none);
+        assert_eq!(
+            remind_due(&mut c, &cal(), d("2024-12-17")).unwrap(),
+            Reminders {
+                reminded: 0,
+                escalated: 1
+            }
+        );
+        assert_eq!(remind_due(&mut c, &cal(), d("2024-12-17")).unwrap(), none);
+        assert_eq!(remind_due(&mut c, &cal(), d("2024-12-20")).unwrap(), none);
+        let l = get(&mut c, id).unwrap();
+        assert_eq!((l.escalations, l.escalated_on), (1, Some(d("2024-12-17"))));
+        let kinds: Vec<String> = events(&mut c, id)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.kind)
+            .collect();
+        assert_eq!(
+            kinds.iter().filter(|k| *k == "reminded").count(),
+            1,
+            "{kinds:?}"
+        );
+        assert_eq!(
+            kinds.iter().filter(|k| *k == "escalate").count(),
+            1,
+            "{kinds:?}"
+        );
+        // Staff may still escalate again by hand.
         let l = act(
             &mut c,
             &cal(),
@@ -309,7 +344,7 @@ fn route_reroute_reply_escalate_rate_publish() {
             d("2024-12-17"),
         )
         .unwrap();
-        assert_eq!((l.escalations, l.escalated_on), (1, Some(d("2024-12-17"))));
+        assert_eq!((l.escalations, l.escalated_on), (2, Some(d("2024-12-17"))));
         // Rating before the reply is refused; publishing before the reply too.
         assert!(rate(
             &mut c,
@@ -436,7 +471,8 @@ fn route_reroute_reply_escalate_rate_publish() {
                 "route",
                 "route",
                 "reminded",
-                "escalate",
+                "escalate", // by the scheduler
+                "escalate", // by hand
                 "reply",
                 "rated",
                 "publish",

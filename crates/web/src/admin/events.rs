@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -12,7 +12,7 @@ use axum_extra::extract::Form;
 use gongkai_domain::interview::{EventKind, ModerationAction};
 use gongkai_domain::item::FieldErrors;
 use gongkai_domain::role::Permission;
-use gongkai_storage::interview::{self, Event, EventInput};
+use gongkai_storage::interview::{self, files, Event, EventInput};
 use gongkai_storage::survey::{china_now, PUBLISHED, WITHDRAWN};
 use gongkai_storage::StorageError;
 use serde::Deserialize;
@@ -32,6 +32,9 @@ pub fn routes() -> Router<AppState> {
         .route("/events/{kind}/{id}/edit", get(edit_form))
         .route("/events/{kind}/{id}/publish", post(publish))
         .route("/events/{kind}/{id}/questions/{qid}", post(moderate))
+        .route("/events/{kind}/{id}/files", post(upload_file))
+        .route("/events/{kind}/{id}/files/{fid}", get(download_file))
+        .route("/events/{kind}/{id}/files/{fid}/delete", post(delete_file))
 }
 
 const P: Permission = Permission::EditItems;
@@ -312,8 +315,13 @@ async fn view(
 ) -> WebResult<Html<String>> {
     let kind = kind_of(&kind)?;
     let (ev, dir) = load(&state, &staff, kind, id).await?;
-    let qs = state
-        .run(move |conn| Ok(interview::questions(conn, id, false)?))
+    let (qs, attached) = state
+        .run(move |conn| {
+            Ok((
+                interview::questions(conn, id, false)?,
+                files::of_event(conn, id)?,
+            ))
+        })
         .await?;
     let url = format!("{}/{id}", base_url(kind));
     render(
@@ -331,6 +339,11 @@ async fn view(
             },
             "edit_url": format!("{url}/edit"),
             "publish_url": format!("{url}/publish"),
+            "upload_url": format!("{url}/files"),
+            "files": attached.iter().map(|f| json!({
+                "name": f.file_name, "url": format!("{url}/files/{}", f.id), "size": f.size_bytes,
+                "content_type": f.content_type, "delete_url": format!("{url}/files/{}/delete", f.id),
+            })).collect::<Vec<_>>(),
             "is_interview": kind == EventKind::Interview,
             "questions": qs.iter().map(|q| json!({
                 "id": q.id, "nickname": q.nickname, "body": q.body, "status": q.status().label_zh(),
@@ -400,4 +413,78 @@ async fn moderate(
         Err(StorageError::Conflict(m)) => Err(WebError::Conflict(m)),
         Err(e) => Err(e.into()),
     }
+}
+
+/// 上传材料: a file for the event (the attachments' size and type rules: 413 and 415).
+async fn upload_file(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((kind, id)): Path<(String, i64)>,
+    multipart: Multipart,
+) -> WebResult<Response> {
+    let kind = kind_of(&kind)?;
+    let up = crate::upload::read(multipart).await?;
+    staff.check_csrf(up.field("csrf"))?;
+    load(&state, &staff, kind, id).await?;
+    let (name, bytes) = up.checked_file()?;
+    let (name, bytes) = (name.to_string(), bytes.to_vec());
+    let actor = staff.actor();
+    state
+        .run(move |conn| Ok(files::add(conn, &actor, id, &name, &bytes)?))
+        .await?;
+    Ok(Redirect::to(&format!("{}/{id}", base_url(kind))).into_response())
+}
+
+/// A file of an event the user may edit, checked to belong to it.
+async fn event_file(
+    state: &AppState,
+    staff: &Staff,
+    kind: EventKind,
+    id: i64,
+    fid: i64,
+) -> WebResult<files::EventFile> {
+    load(state, staff, kind, id).await?;
+    let f = state.run(move |conn| Ok(files::get(conn, fid)?)).await?;
+    if f.interview_id != id {
+        return Err(WebError::NotFound);
+    }
+    Ok(f)
+}
+
+async fn download_file(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((kind, id, fid)): Path<(String, i64, i64)>,
+) -> WebResult<Response> {
+    let kind = kind_of(&kind)?;
+    let f = event_file(&state, &staff, kind, id, fid).await?;
+    let (f, bytes) = state
+        .run(move |conn| {
+            let bytes = files::content(conn, &f)?;
+            Ok((f, bytes))
+        })
+        .await?;
+    Ok(crate::upload::download(
+        &f.file_name,
+        &f.content_type,
+        &f.sha256,
+        "private, no-store",
+        bytes,
+    ))
+}
+
+async fn delete_file(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((kind, id, fid)): Path<(String, i64, i64)>,
+    Form(form): Form<ActionForm>,
+) -> WebResult<Response> {
+    let kind = kind_of(&kind)?;
+    staff.check_csrf(&form.csrf)?;
+    event_file(&state, &staff, kind, id, fid).await?;
+    let actor = staff.actor();
+    state
+        .run(move |conn| Ok(files::remove(conn, &actor, fid)?))
+        .await?;
+    Ok(Redirect::to(&format!("{}/{id}", base_url(kind))).into_response())
 }

@@ -88,6 +88,7 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> WebResult
     let rows = |v: &[ItemSummary]| v.iter().map(|i| row(&dir, i)).collect::<Vec<_>>();
     let health = crate::health::dashboard_summary(&state, &staff).await?;
     let report_reminders = super::reports::dashboard_reminders(&state, &staff).await?;
+    let letter_alerts = super::letters::dashboard_alerts(&state, &staff).await?;
     render(
         &staff,
         "/admin",
@@ -100,6 +101,7 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> WebResult
             "rejected": rows(&rejected),
             "health": health,
             "report_reminders": report_reminders,
+            "letter_alerts": letter_alerts,
         }),
     )
 }
@@ -635,6 +637,11 @@ pub async fn view(
             })).collect::<Vec<_>>(),
             "edit_url": (it.status().is_editable() && staff.can(Permission::EditItems, &path)).then(|| format!("/admin/items/{id}/edit")),
             "public_url": it.status().is_public().then(|| format!("/items/{id}")),
+            // 政策解读 are written for a published policy, from its page.
+            "new_interpretation_url": (it.status() == ItemStatus::Published
+                && it.genre != gongkai_domain::catalogue::Genre::Interpretation.as_str()
+                && staff.can(Permission::EditItems, &path))
+                .then(|| format!("/admin/interpretations/new?policy={id}")),
             "audit": log.iter().map(|e| json!({"at": page::datetime(e.at), "actor": e.actor, "action": e.action, "summary": e.summary})).collect::<Vec<_>>(),
             "content_check": (!it.status().is_public()).then(|| check.context()),
         }),

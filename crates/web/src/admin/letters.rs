@@ -51,6 +51,40 @@ fn alert_scope(staff: &Staff, dir: &Directory) -> Option<Vec<i64>> {
     )
 }
 
+/// The 舆情预警 panel of the dashboard: unseen watch-word alerts of the organisations the user
+/// administers, so an admin learns of them on signing in without opening the mailbox. `None` when
+/// the user administers no organisation (the panel is not shown).
+pub(crate) async fn dashboard_alerts(state: &AppState, staff: &Staff) -> WebResult<Option<Value>> {
+    if !staff.has_any(P) {
+        return Ok(None);
+    }
+    let dir = state.directory().await?;
+    let scope = alert_scope(staff, &dir);
+    if scope.as_ref().is_some_and(|s| s.is_empty()) {
+        return Ok(None);
+    }
+    let alerts = state
+        .run(move |conn| Ok(mailbox::open_alerts(conn, scope.as_deref())?))
+        .await?;
+    Ok(Some(json!({
+        "url": "/admin/letters",
+        "open": alerts.len(),
+        "top": alerts.iter().take(10).map(|(a, code, subject)| alert_row(&dir, a, code, subject)).collect::<Vec<_>>(),
+    })))
+}
+
+fn alert_row(dir: &Directory, a: &mailbox::Alert, code: &str, subject: &str) -> Value {
+    json!({
+        "words": a.words,
+        "tracking_code": code,
+        "subject": subject,
+        "org": dir.org_name(a.org_id),
+        "at": page::datetime(a.created_at),
+        "url": format!("/admin/letters/{}", a.letter_id),
+        "seen_url": format!("/admin/letters/alerts/{}/seen", a.id),
+    })
+}
+
 fn timeliness_of(l: &Letter, reminder_days: u32) -> Option<Timeliness> {
     l.timeliness(&WorkingCalendar::builtin(), today(), reminder_days)
 }
@@ -128,15 +162,7 @@ pub async fn inbox(
         "领导信箱",
         "admin/letters.html",
         json!({
-            "alerts": alerts.iter().map(|(a, code, subject)| json!({
-                "words": a.words,
-                "tracking_code": code,
-                "subject": subject,
-                "org": dir.org_name(a.org_id),
-                "at": page::datetime(a.created_at),
-                "url": format!("/admin/letters/{}", a.letter_id),
-                "seen_url": format!("/admin/letters/alerts/{}/seen", a.id),
-            })).collect::<Vec<_>>(),
+            "alerts": alerts.iter().map(|(a, code, subject)| alert_row(&dir, a, code, subject)).collect::<Vec<_>>(),
             "letters": list.rows.iter().map(|l| row(&dir, l, settings.reminder_days)).collect::<Vec<_>>(),
             "total": list.total,
             "statuses": LetterStatus::ALL.iter().map(|s| json!({

@@ -4,6 +4,7 @@
 
 mod consultations;
 mod events;
+mod interpretations;
 mod items;
 mod letters;
 mod manage;
@@ -119,6 +120,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(events::routes())
         .merge(consultations::routes())
+        .merge(interpretations::routes())
         .merge(crate::health::admin_routes())
 }
 
@@ -153,6 +155,7 @@ pub fn base(staff: &Staff, current: &str, page_title: &str) -> Value {
         nav.push(("在线访谈", "/admin/events/interview"));
         nav.push(("新闻发布会", "/admin/events/press_conference"));
         nav.push(("公开征求意见", "/admin/consultations"));
+        nav.push(("政策解读", "/admin/interpretations"));
     }
     if staff.has_any(Permission::EditItems) {
         nav.push(("统计与年报", reports::URL));
