@@ -26,6 +26,9 @@ pub mod subject;
 pub mod survey;
 pub mod user;
 // Key areas (issue 8).
+pub mod channels;
+pub mod major_project;
+pub mod service_guide;
 pub mod trading;
 // 网站健康 (issue 9)
 pub mod health;

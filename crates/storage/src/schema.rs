@@ -91,6 +91,7 @@ diesel::table! {
         updated_by -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        welfare_area -> Nullable<Text>,
     }
 }
 
@@ -350,3 +351,52 @@ diesel::allow_tables_to_appear_in_same_query!(
     request_appeals,
     organisations
 );
+
+// 重大项目, 社会公益事业, 办事指南 (migration 2026-11-24-000015_projects_welfare_guides).
+
+diesel::table! {
+    major_projects (id) {
+        id -> BigInt,
+        name -> Text,
+        code -> Text,
+        org_id -> BigInt,
+        summary -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    major_project_items (project_id, item_id, kind) {
+        project_id -> BigInt,
+        item_id -> BigInt,
+        kind -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_guides (id) {
+        id -> BigInt,
+        org_id -> BigInt,
+        name -> Text,
+        theme -> Text,
+        basis -> Text,
+        conditions -> Text,
+        materials -> Text,
+        procedure_text -> Text,
+        time_limit -> Text,
+        fee -> Text,
+        place_hours -> Text,
+        phone -> Text,
+        online_url -> Text,
+        published_at -> Timestamp,
+        published_year -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(major_project_items -> major_projects (project_id));
+diesel::joinable!(major_project_items -> items (item_id));
+diesel::allow_tables_to_appear_in_same_query!(major_projects, major_project_items, items);

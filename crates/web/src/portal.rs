@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use axum_extra::extract::{CookieJar, Form};
-use gongkai_domain::catalogue::{Genre, Validity};
+use gongkai_domain::catalogue::{Genre, Validity, WelfareArea};
 use gongkai_domain::org::OrgLevel;
 use gongkai_domain::site::Module;
 use gongkai_domain::workflow::ItemStatus;
@@ -121,6 +121,11 @@ impl Here {
             let url = self.dir.column_url(c);
             nav.push(json!({"name": c.name, "url": url, "current": Some(c.id) == current_column}));
         }
+        // The key areas are platform-wide pages, not columns of a site: every site links them.
+        let in_key_areas = ["/key-areas", "/trading", "/major-projects", "/welfare", "/service-guides"]
+            .iter()
+            .any(|p| self.path == *p || self.path.starts_with(&format!("{p}/")));
+        nav.push(json!({"name": "重点领域", "url": "/key-areas", "current": in_key_areas}));
         let mut breadcrumbs = vec![json!({"name": "首页", "url": site_url})];
         breadcrumbs.extend(
             crumbs
@@ -271,6 +276,7 @@ async fn portal_home(State(state): State<AppState>, jar: CookieJar) -> WebResult
             {"name": "我为政府网站找错", "url": "/report-error", "description": "发现错误，告诉我们"},
             {"name": "领导信箱", "url": "/mailbox", "description": "给领导和部门写信，查询答复"},
         ],
+        "key_areas": crate::key_areas::entrances(),
         "latest": latest.iter().map(|i| item_row(&dir, i)).collect::<Vec<_>>(),
         "modules": modules,
         "site_groups": site_groups(&dir),
@@ -597,6 +603,8 @@ pub struct CatalogueParams {
     genre: Option<String>,
     year: Option<String>,
     validity: Option<String>,
+    /// 社会公益事业 area code.
+    welfare: Option<String>,
     page: Option<String>,
 }
 
@@ -609,6 +617,7 @@ impl CatalogueParams {
             ("genre", &self.genre),
             ("year", &self.year),
             ("validity", &self.validity),
+            ("welfare", &self.welfare),
         ] {
             let v = if k == change.0 {
                 change.1.clone()
@@ -671,8 +680,15 @@ async fn catalogue(
         })?),
         None => None,
     };
+    let welfare = match p.welfare.as_deref().filter(|s| !s.is_empty()) {
+        Some(v) => Some(v.parse::<WelfareArea>().map_err(|_| {
+            WebError::BadRequest(format!("参数 welfare=“{}”无效", truncate(v, 20)))
+        })?),
+        None => None,
+    };
     let page_no = parse_page(p.page.as_deref(), 10_000)?;
     let q = ItemQuery {
+        welfare_area: welfare.map(|a| a.as_str().to_string()),
         org_ids: org.map(|o| dir.org_subtree(o)),
         subject_id: subject,
         year,
@@ -692,6 +708,7 @@ async fn catalogue(
                 Facet::Genre,
                 Facet::Year,
                 Facet::Validity,
+                Facet::WelfareArea,
             ] {
                 facets.push((f, item::facet_counts(conn, &q, f)?));
             }
@@ -707,6 +724,7 @@ async fn catalogue(
                 Facet::Genre => ("体裁", "genre", &p.genre),
                 Facet::Year => ("年份", "year", &p.year),
                 Facet::Validity => ("有效性", "validity", &p.validity),
+                Facet::WelfareArea => ("社会公益事业", "welfare", &p.welfare),
             };
             let options: Vec<Value> = counts
                 .iter()
@@ -731,6 +749,7 @@ async fn catalogue(
         ("genre", "体裁", &p.genre, Facet::Genre),
         ("year", "年份", &p.year, Facet::Year),
         ("validity", "有效性", &p.validity, Facet::Validity),
+        ("welfare", "社会公益事业", &p.welfare, Facet::WelfareArea),
     ] {
         if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {
             active.push(json!({"label": format!("{name}：{}", facet_label(&dir, f, v)), "remove_url": p.url((key, None))}));
@@ -777,6 +796,10 @@ fn facet_label(dir: &Directory, f: Facet, value: &str) -> String {
             .map(|v| v.label_zh().to_string())
             .unwrap_or_else(|_| value.into()),
         Facet::Year => format!("{value}年"),
+        Facet::WelfareArea => value
+            .parse::<WelfareArea>()
+            .map(|v| v.label_zh().to_string())
+            .unwrap_or_else(|_| value.into()),
     }
 }
 

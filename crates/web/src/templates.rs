@@ -59,6 +59,16 @@ embed!(
     "trading_list.html",
     "trading_item.html",
     "trading_project.html",
+    "key_areas.html",
+    "major_projects.html",
+    "major_project.html",
+    "welfare.html",
+    "service_guides.html",
+    "service_guide.html",
+    "admin/major_projects.html",
+    "admin/major_project.html",
+    "admin/service_guides.html",
+    "admin/service_guide_form.html",
     "mailbox.html",
     "mailbox_form.html",
     "mailbox_done.html",
@@ -430,6 +440,10 @@ mod tests {
                     {"name": "依申请公开", "url": "/apply", "description": "在线提交政府信息公开申请"},
                     {"name": "我为政府网站找错", "url": "/report-error", "description": "发现错误，告诉我们"}
                 ],
+                "key_areas": [
+                    {"name": "公共资源交易", "url": "/trading", "description": "工程建设、政府采购、土地和产权交易公告"},
+                    {"name": "办事指南", "url": "/service-guides", "description": "事项依据、条件、材料、流程与办理地点"}
+                ],
                 "latest": [{"title": "某市2024年政府工作报告", "url": "/items/1", "date": "2024-01-30", "org": "某市人民政府办公室"}],
                 "modules": [
                     {"name": "领导信息公开", "columns": [
@@ -604,7 +618,8 @@ mod tests {
                            "doc_number": "", "org_id": "12", "site_id": "3", "subject_id": "5", "genre": "notice",
                            "keywords": "开学", "validity": "valid", "valid_from": "", "invalid_from": "",
                            "disclosure_mode": "proactive", "channels": ["website", "wechat"], "column_ids": [],
-                           "related_ids": "12,35", "change_note": "", "scheduled_at": "2024-03-02T09:00"},
+                           "related_ids": "12,35", "change_note": "", "scheduled_at": "2024-03-02T09:00",
+                           "welfare_area": "education"},
                 "org_options": options(&[("12", "某市教育局")]),
                 "site_options": options(&[("3", "某市教育局网站")]),
                 "column_options": options(&[("31", "通知公告"), ("32", "政策文件")]),
@@ -613,13 +628,14 @@ mod tests {
                 "validity_options": options(&[("valid", "有效"), ("repealed", "废止")]),
                 "mode_options": options(&[("proactive", "主动公开")]),
                 "channel_options": options(&[("website", "政府网站"), ("weibo", "政务微博"), ("wechat", "政务微信")]),
+                "welfare_options": options(&[("education", "教育"), ("healthcare", "基本医疗")]),
                 "is_published": false,
                 "attachments": [], "upload_url": "/admin/items/0/attachments", "item_id": null, "preview_url": null,
                 "csrf": "tok-123"
             })), &["<a href=\"#f-title\">请填写标题</a>", "<a href=\"#f-column_ids\">请至少选择一个栏目</a>",
                    "<li>保存失败，请检查以下各项</li>", "id=\"f-title-error\"",
                    "&lt;p&gt;正文&lt;/p&gt;</textarea>", "value=\"website\" checked", "value=\"wechat\" checked",
-                   "<option value=\"notice\" selected>通知公告</option>", "value=\"2024-03-02T09:00\"", "type=\"datetime-local\"",
+                   "<option value=\"notice\" selected>通知公告</option>", "<option value=\"education\" selected>教育</option>", "value=\"2024-03-02T09:00\"", "type=\"datetime-local\"",
                    "fieldset class=\"field checkboxes has-error\" id=\"f-column_ids\" aria-describedby=\"f-column_ids-error\""]),
             s("admin/item_form.html", "published, with attachments", merge(a(), json!({
                 "form_action": "/admin/items/7",
@@ -628,11 +644,12 @@ mod tests {
                            "doc_number": "", "org_id": "12", "site_id": "3", "subject_id": "", "genre": "",
                            "keywords": "", "validity": "", "valid_from": "", "invalid_from": "", "disclosure_mode": "",
                            "channels": [], "column_ids": ["32"], "related_ids": "", "change_note": "更正附件",
-                           "scheduled_at": ""},
+                           "scheduled_at": "", "welfare_area": ""},
                 "org_options": options(&[("12", "某市教育局")]), "site_options": options(&[("3", "某市教育局网站")]),
                 "column_options": options(&[("31", "通知公告"), ("32", "政策文件")]),
                 "subject_options": [], "genre_options": [], "validity_options": [], "mode_options": [],
                 "channel_options": options(&[("website", "政府网站")]),
+                "welfare_options": [],
                 "is_published": true,
                 "attachments": [{"name": "附件1.docx", "url": "/files/9", "size": 52000, "delete_url": "/admin/attachments/9/delete"}],
                 "upload_url": "/admin/items/7/attachments", "item_id": 7, "preview_url": "/admin/items/7/preview",
@@ -967,6 +984,108 @@ mod tests {
                 "history": [{"title": "某市学校改造工程招标公告", "url": "/trading/9", "type_label": "建设工程·招标公告", "date": "2026-04-01", "org": "某市公共资源交易中心"}],
                 "missing_stages": ["开标情况", "中标候选人公示", "中标公告"]
             })), &["JS-2026-018", "尚未发布：开标情况、中标候选人公示、中标公告"]),
+            s("key_areas.html", "default", merge(p(), json!({
+                "page_title": "重点领域信息公开",
+                "entrances": [{"name": "重大建设项目", "url": "/major-projects", "description": "批准、招标、征地、施工、竣工等信息"}],
+                "welfare_areas": [{"name": "脱贫攻坚", "url": "/welfare/poverty_alleviation"}, {"name": "教育", "url": "/welfare/education"}]
+            })), &["<h1>重点领域信息公开</h1>", "href=\"/major-projects\"", "href=\"/welfare/education\">教育</a>"]),
+            s("major_projects.html", "default", merge(p(), json!({
+                "page_title": "重大建设项目",
+                "projects": [{"name": "某市轨道交通1号线一期工程", "code": "2026-330100-48-01-000123", "org": "某市发展和改革委员会",
+                              "url": "/major-projects/3", "filled": 2, "kinds_total": 8,
+                              "empty": ["征收土地", "重大设计变更", "施工管理", "质量安全", "竣工", "批准服务"]}]
+            })), &["href=\"/major-projects/3\"", "2 / 8", "征收土地、重大设计变更"]),
+            s("major_projects.html", "empty", merge(p(), json!({"projects": []})), &["暂无重大建设项目。"]),
+            s("major_project.html", "some kinds empty", merge(p(), json!({
+                "page_title": "某市轨道交通1号线一期工程",
+                "project": {"name": "某市轨道交通1号线一期工程", "code": "2026-330100-48-01-000123", "org": "某市发展和改革委员会",
+                            "summary": "线路全长21.4公里。"},
+                "empty_kinds": ["征收土地"],
+                "sections": [
+                    {"kind": "批准结果", "code": "approval_result", "items": [{"title": "关于轨道交通1号线一期工程可行性研究报告的批复", "url": "/items/5", "date": "2026-03-01"}]},
+                    {"kind": "征收土地", "code": "land_expropriation", "items": []}
+                ]
+            })), &["<h2 id=\"h-kind-approval_result\">批准结果</h2>", "征收土地 <span class=\"badge\">暂无信息</span>",
+                   "暂无信息的类别：征收土地", "本类信息尚未公开。", "线路全长21.4公里。"]),
+            s("welfare.html", "index", merge(p(), json!({
+                "page_title": "社会公益事业",
+                "areas": [{"name": "教育", "url": "/welfare/education", "count": 12, "current": false}],
+                "area": null, "items": [], "total": 0, "pagination": null
+            })), &["<h1>社会公益事业</h1>", "教育<span class=\"count\">（12）</span>"]),
+            s("welfare.html", "area", merge(p(), json!({
+                "page_title": "教育",
+                "areas": [{"name": "教育", "url": "/welfare/education", "count": null, "current": true},
+                          {"name": "基本医疗", "url": "/welfare/healthcare", "count": null, "current": false}],
+                "area": {"name": "教育", "catalogue_url": "/catalogue?welfare=education"},
+                "items": [{"title": "关于2026年义务教育招生工作的通知", "url": "/items/9", "date": "2026-04-01",
+                           "index_number": "000014349/2026-00009", "doc_number": null}],
+                "total": 1,
+                "pagination": pagination()
+            })), &["<h1>教育</h1>", "aria-current=\"page\">教育", "/catalogue?welfare=education", "000014349/2026-00009"]),
+            s("service_guides.html", "default", merge(p(), json!({
+                "page_title": "办事指南",
+                "values": {"org": "12", "theme": "", "q": "养老"},
+                "org_options": [{"value": "12", "label": "某市人力资源和社会保障局"}],
+                "theme_options": [{"value": "社会保障", "label": "社会保障（3）"}],
+                "total": 1,
+                "guides": [{"name": "城乡居民基本养老保险参保登记", "url": "/service-guides/4", "org": "某市人力资源和社会保障局",
+                            "theme": "社会保障", "online_url": "https://zwfw.example.gov.cn/item/4"}],
+                "pagination": pagination()
+            })), &["value=\"养老\"", "<option value=\"12\" selected>", "href=\"/service-guides/4\"", "在线办理"]),
+            s("service_guide.html", "incomplete", merge(p(), json!({
+                "page_title": "城乡居民基本养老保险参保登记",
+                "guide": {"name": "城乡居民基本养老保险参保登记", "org": "某市人力资源和社会保障局", "theme": "社会保障",
+                          "updated": "2026-05-01", "online_url": "https://zwfw.example.gov.cn/item/4"},
+                "elements": [{"label": "设定依据", "text": "《社会保险法》"}, {"label": "收费标准", "text": null}]
+            })), &["<th scope=\"row\">设定依据</th>", "《社会保险法》", "暂未提供", "href=\"https://zwfw.example.gov.cn/item/4\""]),
+            s("admin/major_projects.html", "default", merge(a(), json!({
+                "page_title": "重大建设项目",
+                "projects": [{"name": "某市轨道交通1号线一期工程", "code": "2026-330100-48-01-000123", "org": "某市发展和改革委员会",
+                              "url": "/admin/major-projects/3", "public_url": "/major-projects/3"}],
+                "form_action": "/admin/major-projects",
+                "values": {"name": "", "code": "2026", "org_id": "12", "summary": ""},
+                "errors": {"name": "项目名称必填"},
+                "org_options": options(&[("12", "某市发展和改革委员会")])
+            })), &["/admin/major-projects/3", "<a href=\"#f-name\">项目名称必填</a>", "<option value=\"12\" selected>"]),
+            s("admin/major_project.html", "default", merge(a(), json!({
+                "page_title": "某市轨道交通1号线一期工程",
+                "project": {"name": "某市轨道交通1号线一期工程", "public_url": "/major-projects/3"},
+                "link_action": "/admin/major-projects/3/link",
+                "unlink_action": "/admin/major-projects/3/unlink",
+                "form_action": "/admin/major-projects/3",
+                "values": {"name": "某市轨道交通1号线一期工程", "code": "2026-330100-48-01-000123", "org_id": "12", "summary": "",
+                           "item_id": "99", "kind": "tendering"},
+                "errors": {"item_id": "编号为 99 的信息不存在"},
+                "org_options": options(&[("12", "某市发展和改革委员会")]),
+                "kind_options": options(&[("approval_result", "批准结果"), ("tendering", "招标投标")]),
+                "sections": [
+                    {"kind": "批准结果", "code": "approval_result", "items": [{"id": 5, "title": "可行性研究报告的批复", "url": "/admin/items/5",
+                                                                              "status_label": "已发布", "date": "2026-03-01"}]},
+                    {"kind": "招标投标", "code": "tendering", "items": []}
+                ]
+            })), &["编号为 99 的信息不存在", "<option value=\"tendering\" selected>招标投标</option>", "name=\"kind\" value=\"approval_result\"",
+                   "招标投标 <span class=\"badge badge-danger\">暂无信息</span>", "/admin/major-projects/3/unlink"]),
+            s("admin/service_guides.html", "default", merge(a(), json!({
+                "page_title": "办事指南",
+                "new_url": "/admin/service-guides/new", "total": 2, "incomplete": 1,
+                "guides": [
+                    {"name": "社会保障卡补换", "org": "某市人力资源和社会保障局", "url": "/admin/service-guides/5", "public_url": "/service-guides/5",
+                     "missing": ["收费标准", "咨询电话"], "updated": "2026-05-01 10:00"},
+                    {"name": "城乡居民基本养老保险参保登记", "org": "某市人力资源和社会保障局", "url": "/admin/service-guides/4",
+                     "public_url": "/service-guides/4", "missing": [], "updated": "2026-05-01 09:00"}
+                ]
+            })), &["其中 <strong>1</strong> 项要素不全", "收费标准、咨询电话", "要素齐全"]),
+            s("admin/service_guide_form.html", "editing, incomplete", merge(a(), json!({
+                "page_title": "编辑办事指南",
+                "form_action": "/admin/service-guides/5",
+                "delete_action": "/admin/service-guides/5/delete",
+                "public_url": "/service-guides/5",
+                "missing": ["收费标准"],
+                "values": {"name": "社会保障卡补换", "org_id": "12", "theme": "社会保障", "basis": "", "conditions": "", "materials": "身份证",
+                           "procedure": "", "time_limit": "即办", "fee": "", "place_hours": "", "phone": "请拨打", "online_url": ""},
+                "errors": {"phone": "咨询电话只能包含数字、连字符和括号"},
+                "org_options": options(&[("12", "某市人力资源和社会保障局")])
+            })), &["缺少收费标准", "value=\"请拨打\"", "/admin/service-guides/5/delete", "type=\"tel\""]),
             s("mailbox.html", "with letters", merge(p(), json!({
                 "page_title": "领导信箱", "write_url": "/mailbox/write", "track_url": "/mailbox/track",
                 "leaders": [{"label": "市长 王某", "org": "某市人民政府", "write_url": "/mailbox/write?leader=1",

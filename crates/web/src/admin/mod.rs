@@ -5,6 +5,7 @@
 mod consultations;
 mod events;
 mod items;
+mod key_areas;
 mod letters;
 mod manage;
 mod request_settings;
@@ -116,6 +117,7 @@ pub fn routes() -> Router<AppState> {
         .merge(events::routes())
         .merge(consultations::routes())
         .merge(crate::health::admin_routes())
+        .merge(key_areas::routes())
 }
 
 /// The keys of `admin/base.html` for a signed-in user.
@@ -149,6 +151,8 @@ pub fn base(staff: &Staff, current: &str, page_title: &str) -> Value {
         nav.push(("在线访谈", "/admin/events/interview"));
         nav.push(("新闻发布会", "/admin/events/press_conference"));
         nav.push(("公开征求意见", "/admin/consultations"));
+        nav.push(("重大建设项目", "/admin/major-projects"));
+        nav.push(("办事指南", "/admin/service-guides"));
     }
     if staff.has_any(Permission::ManageSites) {
         nav.push(("网站健康", "/admin/health"));
