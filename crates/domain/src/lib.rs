@@ -25,6 +25,7 @@ pub mod site;
 pub mod survey;
 pub mod workflow;
 // Key areas (issue 8).
+pub mod gazette;
 pub mod major_project;
 pub mod service_guide;
 pub mod trading;

@@ -27,6 +27,7 @@ pub mod survey;
 pub mod user;
 // Key areas (issue 8).
 pub mod channels;
+pub mod gazette;
 pub mod major_project;
 pub mod service_guide;
 pub mod trading;

@@ -400,3 +400,30 @@ diesel::table! {
 diesel::joinable!(major_project_items -> major_projects (project_id));
 diesel::joinable!(major_project_items -> items (item_id));
 diesel::allow_tables_to_appear_in_same_query!(major_projects, major_project_items, items);
+
+// 政府公报 (migration 2026-11-24-000016_gazette).
+
+diesel::table! {
+    gazette_issues (id) {
+        id -> BigInt,
+        year -> Integer,
+        number -> Integer,
+        issued_on -> Date,
+        status -> Text,
+        published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    gazette_entries (issue_id, item_id) {
+        issue_id -> BigInt,
+        item_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::joinable!(gazette_entries -> gazette_issues (issue_id));
+diesel::joinable!(gazette_entries -> items (item_id));
+diesel::allow_tables_to_appear_in_same_query!(gazette_issues, gazette_entries, items);

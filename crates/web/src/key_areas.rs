@@ -47,6 +47,7 @@ pub fn entrances() -> Value {
         {"name": "重大建设项目", "url": "/major-projects", "description": "批准、招标、征地、施工、竣工等信息"},
         {"name": "社会公益事业", "url": "/welfare", "description": "脱贫攻坚、社会救助、教育、医疗等八个领域"},
         {"name": "办事指南", "url": "/service-guides", "description": "事项依据、条件、材料、流程与办理地点"},
+        {"name": "政府公报", "url": "/gazette", "description": "历年各期公报目录与全文"},
     ])
 }
 
@@ -393,12 +394,14 @@ async fn guide_page(
 }
 
 /// The key areas' figures of `year`: channels by level, service guides by level, major-project
-/// information by kind. Every total is computed from the parts beside it.
+/// information by kind, gazette issues and the items they carried. Every total is computed from
+/// the parts beside it.
 pub fn counts_json(
     year: i32,
     ch: &gongkai_domain::catalogue::ChannelCounts,
     guides: &gongkai_domain::service_guide::GuideCounts,
     projects: &[(ProjectInfoKind, i64)],
+    gazette: (i64, i64),
 ) -> Value {
     let channel_rows: Vec<Value> = Channel::ALL
         .iter()
@@ -424,16 +427,16 @@ pub fn counts_json(
             "rows": projects.iter().map(|(k, n)| json!({"kind": k.as_str(), "label": k.label_zh(), "count": n})).collect::<Vec<_>>(),
             "total": projects.iter().map(|(_, n)| n).sum::<i64>(),
         },
+        "gazette": {"issues": gazette.0, "items": gazette.1},
     })
 }
 
 async fn api_counts(State(state): State<AppState>, Path(year): Path<String>) -> Response {
     let Some(year) = year.parse::<i32>().ok().filter(|y| (1990..=2200).contains(y)) else {
-        return (
+        return crate::api::json_error(
             axum::http::StatusCode::BAD_REQUEST,
-            Json(json!({"error": "year must be a four-digit year"})),
-        )
-            .into_response();
+            "year must be a four-digit year",
+        );
     };
     match state
         .run(move |conn| {
@@ -441,12 +444,13 @@ async fn api_counts(State(state): State<AppState>, Path(year): Path<String>) -> 
                 channels::counts(conn, year)?,
                 service_guide::counts(conn, year)?,
                 major_project::counts(conn, year)?,
+                gongkai_storage::gazette::counts(conn, year)?,
             ))
         })
         .await
     {
-        Ok((ch, g, p)) => Json(counts_json(year, &ch, &g, &p)).into_response(),
-        Err(e) => e.into_response(),
+        Ok((ch, g, p, gz)) => Json(counts_json(year, &ch, &g, &p, gz)).into_response(),
+        Err(e) => crate::api::json_error(e.status(), &e.to_string()),
     }
 }
 

@@ -122,7 +122,7 @@ impl Here {
             nav.push(json!({"name": c.name, "url": url, "current": Some(c.id) == current_column}));
         }
         // The key areas are platform-wide pages, not columns of a site: every site links them.
-        let in_key_areas = ["/key-areas", "/trading", "/major-projects", "/welfare", "/service-guides"]
+        let in_key_areas = ["/key-areas", "/trading", "/major-projects", "/welfare", "/service-guides", "/gazette"]
             .iter()
             .any(|p| self.path == *p || self.path.starts_with(&format!("{p}/")));
         nav.push(json!({"name": "重点领域", "url": "/key-areas", "current": in_key_areas}));
@@ -463,14 +463,18 @@ async fn item_page(
     let Query(params) =
         query.map_err(|e| WebError::BadRequest(format!("查询参数无效：{}", e.body_text())))?;
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let (it, attachments, related, interpretations, columns) = state
+    let (it, attachments, related, interpretations, columns, (issues, projects)) = state
         .run(move |conn| {
             let it = item::get(conn, id)?;
             let attachments = gongkai_storage::attachment::of_item(conn, id)?;
             let related = item::related(conn, id, item::RELATED)?;
             let interpretations = item::related(conn, id, item::INTERPRETATION)?;
             let columns = item::column_ids(conn, id)?;
-            Ok((it, attachments, related, interpretations, columns))
+            let carried = (
+                gongkai_storage::gazette::issues_of_item(conn, id)?,
+                gongkai_storage::major_project::of_item(conn, id)?,
+            );
+            Ok((it, attachments, related, interpretations, columns, carried))
         })
         .await?;
     match it.status() {
@@ -495,6 +499,12 @@ async fn item_page(
     let ctx = json!({
         "item": item_header(&dir, &it, &attachments, &related, &interpretations, &state.config.public_url),
         "print": params.print.is_some(),
+        "gazette_issues": issues.iter().map(|g| json!({
+            "label": g.label(), "url": format!("/gazette/{}/{}", g.year, g.number),
+        })).collect::<Vec<_>>(),
+        "major_projects": projects.iter().map(|(p, k)| json!({
+            "name": p.name, "kind": k.label_zh(), "url": format!("/major-projects/{}", p.id),
+        })).collect::<Vec<_>>(),
     });
     here.render(
         "item.html",

@@ -69,6 +69,10 @@ embed!(
     "admin/major_project.html",
     "admin/service_guides.html",
     "admin/service_guide_form.html",
+    "gazette_archive.html",
+    "gazette_issue.html",
+    "admin/gazette.html",
+    "admin/gazette_issue.html",
     "mailbox.html",
     "mailbox_form.html",
     "mailbox_done.html",
@@ -489,6 +493,10 @@ mod tests {
                 "items": [],
                 "pagination": null
             })), &["<p>负责全市教育工作。</p>", "<h1>机构职能</h1>"]),
+            s("item.html", "carried by a gazette issue, filed under a project", merge(p(), json!({"item": public_item(), "print": false,
+                "gazette_issues": [{"label": "2026年第3期", "url": "/gazette/2026/3"}],
+                "major_projects": [{"name": "某市轨道交通1号线一期工程", "kind": "批准结果", "url": "/major-projects/3"}]})),
+              &["刊载于<a href=\"/gazette/2026/3\">《政府公报》2026年第3期</a>", "某市轨道交通1号线一期工程</a>（批准结果）"]),
             s("item.html", "normal", merge(p(), json!({"item": public_item(), "print": false})),
               &["<th scope=\"row\">索引号</th><td class=\"index-number\">000014349/2024-00012</td>",
                 "主题分类", "教育\\基础教育", "<th scope=\"row\">发布机构</th><td>某市教育局</td>",
@@ -1065,6 +1073,55 @@ mod tests {
                 ]
             })), &["编号为 99 的信息不存在", "<option value=\"tendering\" selected>招标投标</option>", "name=\"kind\" value=\"approval_result\"",
                    "招标投标 <span class=\"badge badge-danger\">暂无信息</span>", "/admin/major-projects/3/unlink"]),
+            s("gazette_archive.html", "default", merge(p(), json!({
+                "page_title": "政府公报",
+                "years": [{"year": 2026, "count": 3, "url": "/gazette?year=2026", "current": true},
+                          {"year": 2025, "count": 12, "url": "/gazette?year=2025", "current": false}],
+                "year": 2026,
+                "issues": [{"label": "2026年第3期", "url": "/gazette/2026/3", "issued_on": "2026-03-15"}]
+            })), &["aria-current=\"page\">2026年<span class=\"count\">（3期）</span>", "<h2 id=\"h-issues\">2026年各期</h2>",
+                   "href=\"/gazette/2026/3\">政府公报 2026年第3期</a>"]),
+            s("gazette_archive.html", "none yet", merge(p(), json!({"years": [], "year": null, "issues": []})),
+              &["暂无已出版的政府公报。"]),
+            s("gazette_issue.html", "default", merge(p(), json!({
+                "page_title": "政府公报 2026年第3期",
+                "issue": {"label": "2026年第3期", "issued_on": "2026-03-15", "year": 2026},
+                "total": 2,
+                "sections": [
+                    {"name": "政府规章", "entries": [{"n": 1, "title": "某市河道管理办法", "url": "/items/5", "org": "某市人民政府",
+                                                   "doc_number": "某市人民政府令第12号"}]},
+                    {"name": "人事任免", "entries": [{"n": 2, "title": "关于任免工作人员的通知", "url": "/items/6", "org": "某市人民政府",
+                                                   "doc_number": null}]}
+                ]
+            })), &["<h1>政府公报 2026年第3期</h1>", "<h3>政府规章</h3>", "<li value=\"2\">", "（某市人民政府令第12号）", "本期共 2 篇"]),
+            s("admin/gazette.html", "default", merge(a(), json!({
+                "page_title": "政府公报",
+                "issues": [{"label": "2026年第3期", "url": "/admin/gazette/4", "issued_on": "2026-03-15", "status_label": "已发布",
+                            "public_url": "/gazette/2026/3"},
+                           {"label": "2026年第4期", "url": "/admin/gazette/5", "issued_on": "2026-04-15", "status_label": "编辑中",
+                            "public_url": null}],
+                "form_action": "/admin/gazette",
+                "values": {"year": "2026", "number": "4", "issued_on": "2026-04-15"},
+                "errors": {"number": "2026年第4期已存在"}
+            })), &["2026年第4期已存在", "href=\"/admin/gazette/5\"", "value=\"2026-04-15\""]),
+            s("admin/gazette_issue.html", "draft, refused", merge(a(), json!({
+                "page_title": "政府公报 2026年第4期",
+                "issue": {"issued_on": "2026-04-15", "published": false, "public_url": "/gazette/2026/4"},
+                "entries": [{"n": 1, "id": 5, "title": "某市河道管理办法", "url": "/admin/items/5", "status_label": "已发布", "unpublished": false},
+                            {"n": 2, "id": 7, "title": "某市停车管理办法", "url": "/admin/items/7", "status_label": "待审核", "unpublished": true}],
+                "add_action": "/admin/gazette/5/add", "remove_action": "/admin/gazette/5/remove",
+                "move_action": "/admin/gazette/5/move", "publish_action": "/admin/gazette/5/publish",
+                "values": {"item_id": ""},
+                "errors": {"_form": "以下信息尚未发布，本期公报不能发布：《某市停车管理办法》"}
+            })), &["以下信息尚未发布", "待审核（发布前须先发布此信息）", "name=\"direction\" value=\"down\"", "/admin/gazette/5/publish"]),
+            s("admin/gazette_issue.html", "published", merge(a(), json!({
+                "page_title": "政府公报 2026年第3期",
+                "issue": {"issued_on": "2026-03-15", "published": true, "public_url": "/gazette/2026/3"},
+                "entries": [{"n": 1, "id": 5, "title": "某市河道管理办法", "url": "/admin/items/5", "status_label": "已发布", "unpublished": false}],
+                "add_action": "/admin/gazette/4/add", "remove_action": "/admin/gazette/4/remove",
+                "move_action": "/admin/gazette/4/move", "publish_action": "/admin/gazette/4/publish",
+                "values": {"item_id": ""}, "errors": {}
+            })), &["已发布，<a href=\"/gazette/2026/3\">查看门户页面</a>"]),
             s("admin/service_guides.html", "default", merge(a(), json!({
                 "page_title": "办事指南",
                 "new_url": "/admin/service-guides/new", "total": 2, "incomplete": 1,

@@ -778,3 +778,81 @@ fn service_guides_are_written_checked_listed_searched_and_counted() {
         assert_eq!(counts["service_guides"]["total"], 1);
     });
 }
+
+#[test]
+fn gazette_issue_contents_publication_rule_archive_and_item_link() {
+    on_each_database(|w| async move {
+        let (editor, ecsrf) = w.sign_in("editor_a").await;
+        let (reviewer, rcsrf) = w.sign_in("reviewer_a").await;
+        let rule = publish_item(&w, (&editor, &ecsrf), (&reviewer, &rcsrf), "示范市校车安全管理办法", "", &["website", "gazette"]).await;
+        let draft = w.draft(&editor, &ecsrf, w.dept_a, w.site_a, w.column_a, "尚在审核的规范性文件").await;
+        // The gazette is the city government's: a department editor may not compose it.
+        let (s, _) = get_text(&editor, w.url("/admin/gazette")).await;
+        assert_eq!(s, 403);
+
+        let (admin, csrf) = w.sign_in("admin").await;
+        let r = admin.post(w.url("/admin/gazette"))
+            .form(&[("csrf", csrf.as_str()), ("year", "2026"), ("number", "3"), ("issued_on", "2025-03-15")])
+            .send().await.unwrap();
+        assert_eq!(r.status(), 422, "the date must fall in the issue's year");
+        let r = admin.post(w.url("/admin/gazette"))
+            .form(&[("csrf", csrf.as_str()), ("year", "2026"), ("number", "3"), ("issued_on", "2026-03-15")])
+            .send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        let issue = r.headers()["location"].to_str().unwrap().to_string();
+        let post = |path: &'static str, fields: Vec<(&'static str, String)>| {
+            let admin = admin.clone();
+            let url = w.url(&format!("{issue}/{path}"));
+            let csrf = csrf.clone();
+            async move {
+                let mut f = fields;
+                f.push(("csrf", csrf));
+                let r = admin.post(url).form(&f).send().await.unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            }
+        };
+        assert_eq!(post("add", vec![("item_id", draft.to_string())]).await.0, 303);
+        assert_eq!(post("add", vec![("item_id", rule.to_string())]).await.0, 303);
+        assert_eq!(post("add", vec![("item_id", "abc".into())]).await.0, 422);
+        assert_eq!(post("move", vec![("item_id", rule.to_string()), ("direction", "up".into())]).await.0, 303);
+        // Not yet public.
+        let http = client();
+        let (s, _) = get_text(&http, w.url("/gazette/2026/3")).await;
+        assert_eq!(s, 404);
+        // An issue carrying an unpublished item cannot be published.
+        let (s, html) = post("publish", vec![]).await;
+        assert_eq!(s, 422);
+        assert!(html.contains("以下信息尚未发布，本期公报不能发布：《尚在审核的规范性文件》"), "{html}");
+        assert_eq!(post("remove", vec![("item_id", draft.to_string())]).await.0, 303);
+        assert_eq!(post("publish", vec![]).await.0, 303);
+        // Published contents are fixed.
+        assert_eq!(post("add", vec![("item_id", draft.to_string())]).await.0, 409);
+
+        let (s, page) = get_text(&http, w.url("/gazette/2026/3")).await;
+        assert_eq!(s, 200);
+        assert!(page.contains(&format!("href=\"/items/{rule}\">示范市校车安全管理办法</a>")), "{page}");
+        assert!(!page.contains("尚在审核的规范性文件"));
+        let (_, archive) = get_text(&http, w.url("/gazette")).await;
+        assert!(archive.contains("href=\"/gazette/2026/3\">政府公报 2026年第3期</a>"), "{archive}");
+        let (_, item) = get_text(&http, w.url(&format!("/items/{rule}"))).await;
+        assert!(item.contains("刊载于<a href=\"/gazette/2026/3\">《政府公报》2026年第3期</a>"), "{item}");
+        let (s, _) = get_text(&http, w.url("/gazette?year=abc")).await;
+        assert_eq!(s, 400);
+
+        // Searchable as its own kind.
+        let mut found = serde_json::Value::Null;
+        for _ in 0..50 {
+            found = http.get(w.url("/api/v1/search?q=%E6%A0%A1%E8%BD%A6&kind=gazette"))
+                .send().await.unwrap().json().await.unwrap();
+            if found["total"].as_i64() == Some(1) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(found["total"], 1, "{found}");
+        let counts: serde_json::Value = http.get(w.url("/api/v1/key-areas/counts/2026"))
+            .send().await.unwrap().json().await.unwrap();
+        assert_eq!(counts["gazette"]["issues"], 1, "{counts}");
+        assert_eq!(counts["gazette"]["items"], 1);
+    });
+}

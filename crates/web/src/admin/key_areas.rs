@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/service-guides/new", get(new_guide))
         .route("/service-guides/{id}", get(edit_guide).post(update_guide))
         .route("/service-guides/{id}/delete", post(delete_guide))
+        .merge(gazette_routes())
 }
 
 fn require_editor(staff: &Staff) -> WebResult<()> {
@@ -566,4 +567,275 @@ async fn delete_guide(
         .run(move |conn| Ok(service_guide::remove(conn, &actor, id)?))
         .await?;
     Ok(Redirect::to("/admin/service-guides").into_response())
+}
+
+// ------------------------------------------------------------------ 政府公报
+
+pub fn gazette_routes() -> Router<AppState> {
+    Router::new()
+        .route("/gazette", get(gazette_list).post(create_issue))
+        .route("/gazette/{id}", get(issue))
+        .route("/gazette/{id}/add", post(add_entry))
+        .route("/gazette/{id}/remove", post(remove_entry))
+        .route("/gazette/{id}/move", post(move_entry))
+        .route("/gazette/{id}/publish", post(publish_issue))
+}
+
+/// The gazette is the city government's: composing it needs 信息编辑 and publishing it 信息审核
+/// over the portal's organisation.
+fn require_gazette(staff: &Staff, dir: &Directory, p: Permission) -> WebResult<()> {
+    let org = dir
+        .portal()
+        .and_then(|s| dir.org(s.org_id))
+        .ok_or(WebError::Forbidden)?;
+    staff.require(p, &org.path)
+}
+
+#[derive(Deserialize, Serialize, Default, Clone)]
+#[serde(default)]
+pub struct IssueForm {
+    year: String,
+    number: String,
+    issued_on: String,
+    #[serde(skip_serializing)]
+    csrf: String,
+}
+
+async fn gazette_page(
+    state: &AppState,
+    staff: &Staff,
+    form: &IssueForm,
+    errors: &FieldErrors,
+) -> WebResult<Html<String>> {
+    let rows = state
+        .run(|conn| Ok(gongkai_storage::gazette::list(conn, None, false)?))
+        .await?;
+    render(
+        staff,
+        "/admin/gazette",
+        "政府公报",
+        "admin/gazette.html",
+        json!({
+            "issues": rows.iter().map(|i| json!({
+                "label": i.label(),
+                "url": format!("/admin/gazette/{}", i.id),
+                "issued_on": page::date(Some(i.issued_on)),
+                "status_label": if i.is_published() { "已发布" } else { "编辑中" },
+                "public_url": i.is_published().then(|| crate::gazette::issue_url(i)),
+            })).collect::<Vec<_>>(),
+            "form_action": "/admin/gazette",
+            "values": form,
+            "errors": errors,
+        }),
+    )
+}
+
+async fn gazette_list(State(state): State<AppState>, staff: Staff) -> WebResult<Html<String>> {
+    let dir = state.directory().await?;
+    require_gazette(&staff, &dir, Permission::EditItems)?;
+    let today = chrono::Utc::now().date_naive();
+    let form = IssueForm {
+        year: chrono::Datelike::year(&today).to_string(),
+        issued_on: today.to_string(),
+        ..Default::default()
+    };
+    gazette_page(&state, &staff, &form, &FieldErrors::default()).await
+}
+
+async fn create_issue(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<IssueForm>,
+) -> WebResult<Response> {
+    staff.check_csrf(&form.csrf)?;
+    let dir = state.directory().await?;
+    require_gazette(&staff, &dir, Permission::EditItems)?;
+    let input = gongkai_domain::gazette::IssueInput {
+        year: form.year.clone(),
+        number: form.number.clone(),
+        issued_on: form.issued_on.clone(),
+    };
+    let v = match input.validate() {
+        Ok(v) => v,
+        Err(e) => return invalid(gazette_page(&state, &staff, &form, &e).await),
+    };
+    let actor = staff.actor();
+    match state
+        .run(move |conn| Ok(gongkai_storage::gazette::create(conn, &actor, &v)))
+        .await?
+    {
+        Ok(i) => Ok(Redirect::to(&format!("/admin/gazette/{}", i.id)).into_response()),
+        Err(StorageError::Invalid(e)) => invalid(gazette_page(&state, &staff, &form, &e).await),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn issue_page(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    item_id: &str,
+    errors: &FieldErrors,
+) -> WebResult<Html<String>> {
+    let dir = state.directory().await?;
+    require_gazette(staff, &dir, Permission::EditItems)?;
+    let (i, rows) = state
+        .run(move |conn| {
+            Ok((
+                gongkai_storage::gazette::get(conn, id)?,
+                gongkai_storage::gazette::entries(conn, id)?,
+            ))
+        })
+        .await?;
+    let base = format!("/admin/gazette/{id}");
+    render(
+        staff,
+        "/admin/gazette",
+        &format!("政府公报 {}", i.label()),
+        "admin/gazette_issue.html",
+        json!({
+            "issue": {
+                "label": i.label(),
+                "issued_on": page::date(Some(i.issued_on)),
+                "published": i.is_published(),
+                "public_url": crate::gazette::issue_url(&i),
+            },
+            "entries": rows.iter().enumerate().map(|(n, it)| json!({
+                "n": n + 1,
+                "id": it.id,
+                "title": it.title,
+                "url": format!("/admin/items/{}", it.id),
+                "status_label": it.status.parse::<gongkai_domain::workflow::ItemStatus>().map(|s| s.label_zh()).unwrap_or(""),
+                "unpublished": it.status != gongkai_domain::workflow::ItemStatus::Published.as_str(),
+            })).collect::<Vec<_>>(),
+            "add_action": format!("{base}/add"),
+            "remove_action": format!("{base}/remove"),
+            "move_action": format!("{base}/move"),
+            "publish_action": format!("{base}/publish"),
+            "values": {"item_id": item_id},
+            "errors": errors,
+        }),
+    )
+}
+
+async fn issue(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> WebResult<Html<String>> {
+    let id = parse_id(&id)?;
+    issue_page(&state, &staff, id, "", &FieldErrors::default()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EntryForm {
+    item_id: String,
+    direction: String,
+    csrf: String,
+}
+
+/// Runs one change of an issue's contents; a refused change shows the page again with why.
+async fn change_issue(
+    state: AppState,
+    staff: Staff,
+    id: String,
+    form: EntryForm,
+    permission: Permission,
+    change: impl FnOnce(
+            &mut gongkai_storage::AnyConnection,
+            &gongkai_storage::Actor,
+            i64,
+            i64,
+        ) -> gongkai_storage::Result<()>
+        + Send
+        + 'static,
+) -> WebResult<Response> {
+    staff.check_csrf(&form.csrf)?;
+    let id = parse_id(&id)?;
+    let dir = state.directory().await?;
+    require_gazette(&staff, &dir, permission)?;
+    let item_id = form.item_id.trim().parse::<i64>().unwrap_or(0);
+    let actor = staff.actor();
+    match state
+        .run(move |conn| Ok(change(conn, &actor, id, item_id)))
+        .await?
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/gazette/{id}")).into_response()),
+        Err(StorageError::Invalid(mut e)) => {
+            // The publication rule is about the whole issue, not a field: summary only.
+            if let Some(m) = e.0.remove("contents") {
+                e.add("_form", m);
+            }
+            invalid(issue_page(&state, &staff, id, &form.item_id, &e).await)
+        }
+        Err(StorageError::Conflict(m)) => {
+            let mut e = FieldErrors::default();
+            e.add("_form", m);
+            Ok((
+                StatusCode::CONFLICT,
+                issue_page(&state, &staff, id, &form.item_id, &e).await?,
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn add_entry(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<EntryForm>,
+) -> WebResult<Response> {
+    change_issue(state, staff, id, form, Permission::EditItems, |c, a, id, item| {
+        if item <= 0 {
+            let mut e = FieldErrors::default();
+            e.add("item_id", "请填写信息编号（信息管理列表中的编号）");
+            return Err(StorageError::Invalid(e));
+        }
+        gongkai_storage::gazette::add_entry(c, a, id, item)
+    })
+    .await
+}
+
+async fn remove_entry(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<EntryForm>,
+) -> WebResult<Response> {
+    change_issue(state, staff, id, form, Permission::EditItems, |c, a, id, item| {
+        gongkai_storage::gazette::remove_entry(c, a, id, item)
+    })
+    .await
+}
+
+async fn move_entry(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<EntryForm>,
+) -> WebResult<Response> {
+    let up = match form.direction.as_str() {
+        "up" => true,
+        "down" => false,
+        _ => return Err(WebError::BadRequest("direction 须为 up 或 down".into())),
+    };
+    change_issue(state, staff, id, form, Permission::EditItems, move |c, a, id, item| {
+        gongkai_storage::gazette::move_entry(c, a, id, item, up)
+    })
+    .await
+}
+
+async fn publish_issue(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<EntryForm>,
+) -> WebResult<Response> {
+    change_issue(state, staff, id, form, Permission::ReviewItems, |c, a, id, _| {
+        gongkai_storage::gazette::publish(c, a, id).map(|_| ())
+    })
+    .await
 }

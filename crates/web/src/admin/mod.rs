@@ -153,6 +153,7 @@ pub fn base(staff: &Staff, current: &str, page_title: &str) -> Value {
         nav.push(("公开征求意见", "/admin/consultations"));
         nav.push(("重大建设项目", "/admin/major-projects"));
         nav.push(("办事指南", "/admin/service-guides"));
+        nav.push(("政府公报", "/admin/gazette"));
     }
     if staff.has_any(Permission::ManageSites) {
         nav.push(("网站健康", "/admin/health"));

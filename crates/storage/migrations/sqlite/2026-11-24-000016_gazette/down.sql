@@ -1,0 +1,2 @@
+DROP TABLE gazette_entries;
+DROP TABLE gazette_issues;

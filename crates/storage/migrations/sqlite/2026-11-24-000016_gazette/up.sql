@@ -1,0 +1,22 @@
+-- 政府公报 — gazette issues, numbered within a year. status is draft or published; a published
+-- issue's contents no longer change.
+CREATE TABLE gazette_issues (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    year INTEGER NOT NULL,
+    number INTEGER NOT NULL,
+    issued_on DATE NOT NULL,
+    status TEXT NOT NULL,
+    published_at TIMESTAMP,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    UNIQUE (year, number)
+);
+
+-- The table of contents of an issue: catalogue items in print order (position from 1).
+CREATE TABLE gazette_entries (
+    issue_id BIGINT NOT NULL REFERENCES gazette_issues(id),
+    item_id BIGINT NOT NULL REFERENCES items(id),
+    position INTEGER NOT NULL,
+    PRIMARY KEY (issue_id, item_id)
+);
+CREATE INDEX gazette_entries_item ON gazette_entries (item_id);
