@@ -138,7 +138,9 @@ mod tests {
         }
         .validate()
         .unwrap_err();
-        assert!(e.get("year").is_some() && e.get("number").is_some() && e.get("issued_on").is_some());
+        assert!(
+            e.get("year").is_some() && e.get("number").is_some() && e.get("issued_on").is_some()
+        );
         let e = IssueInput {
             year: "2026".into(),
             number: "1".into(),
@@ -166,8 +168,12 @@ mod tests {
     fn unpublished_items_block_publication() {
         assert!(check_publishable(&[]).is_err());
         assert!(check_publishable(&[("甲".into(), true)]).is_ok());
-        let e = check_publishable(&[("甲".into(), true), ("乙".into(), false), ("丙".into(), false)])
-            .unwrap_err();
+        let e = check_publishable(&[
+            ("甲".into(), true),
+            ("乙".into(), false),
+            ("丙".into(), false),
+        ])
+        .unwrap_err();
         assert!(e.contains("《乙》《丙》"), "{e}");
     }
 }

@@ -62,7 +62,10 @@ impl ProjectInput {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
-            e.add("code", "项目代码只能由字母、数字和连字符组成（不超过 64 位）");
+            e.add(
+                "code",
+                "项目代码只能由字母、数字和连字符组成（不超过 64 位）",
+            );
         }
         let org_id = match self.org_id.trim().parse::<i64>() {
             Ok(id) if id > 0 => id,
@@ -118,7 +121,16 @@ mod tests {
         let labels: Vec<&str> = ProjectInfoKind::ALL.iter().map(|k| k.label_zh()).collect();
         assert_eq!(
             labels,
-            ["批准服务", "批准结果", "招标投标", "征收土地", "重大设计变更", "施工管理", "质量安全", "竣工"]
+            [
+                "批准服务",
+                "批准结果",
+                "招标投标",
+                "征收土地",
+                "重大设计变更",
+                "施工管理",
+                "质量安全",
+                "竣工"
+            ]
         );
     }
 

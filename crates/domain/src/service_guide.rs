@@ -95,10 +95,17 @@ impl GuideInput {
         let phone = t(&self.phone);
         if !phone.is_empty()
             && !phone.chars().all(|c| {
-                c.is_ascii_digit() || matches!(c, '-' | ' ' | '(' | ')' | '（' | '）' | '、' | ',' | '，' | '/')
+                c.is_ascii_digit()
+                    || matches!(
+                        c,
+                        '-' | ' ' | '(' | ')' | '（' | '）' | '、' | ',' | '，' | '/'
+                    )
             })
         {
-            e.add("phone", "咨询电话只能包含数字、连字符和括号，多个号码用顿号分隔");
+            e.add(
+                "phone",
+                "咨询电话只能包含数字、连字符和括号，多个号码用顿号分隔",
+            );
         }
         let online_url = t(&self.online_url);
         if !online_url.is_empty()

@@ -37,7 +37,10 @@ pub fn counts(conn: &mut AnyConnection, year: i32) -> Result<ChannelCounts> {
     for (channels, org_id, n) in rows {
         let level = levels.get(&org_id).copied().unwrap_or(OrgLevel::City);
         let mut seen = vec![];
-        for c in channels.split(',').filter_map(|c| c.parse::<Channel>().ok()) {
+        for c in channels
+            .split(',')
+            .filter_map(|c| c.parse::<Channel>().ok())
+        {
             if !seen.contains(&c) {
                 seen.push(c);
                 out.add(level, c, n);
@@ -150,9 +153,12 @@ mod tests {
                 ..crate::item::ItemQuery::public()
             };
             assert_eq!(crate::item::list(&mut c, &q).unwrap().total, 3);
-            let facets =
-                crate::item::facet_counts(&mut c, &crate::item::ItemQuery::public(), crate::item::Facet::WelfareArea)
-                    .unwrap();
+            let facets = crate::item::facet_counts(
+                &mut c,
+                &crate::item::ItemQuery::public(),
+                crate::item::Facet::WelfareArea,
+            )
+            .unwrap();
             assert_eq!(facets, vec![("education".to_string(), 3)]);
         });
     }

@@ -208,7 +208,10 @@ pub fn add_entry(
         }
         let current = positions(conn, issue_id)?;
         if current.iter().any(|(i, _)| *i == item_id) {
-            return Err(invalid("item_id", format!("《{}》已在本期目录中", item.title)));
+            return Err(invalid(
+                "item_id",
+                format!("《{}》已在本期目录中", item.title),
+            ));
         }
         let next = current.iter().map(|(_, p)| *p).max().unwrap_or(0) + 1;
         diesel::insert_into(gazette_entries::table)

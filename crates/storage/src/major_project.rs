@@ -111,8 +111,12 @@ pub fn update(
                 entity_id: id.to_string(),
                 org_id: Some(v.org_id),
                 summary: format!("edited major project {} {}", v.code, v.name),
-                before: Some(serde_json::json!({"code": before.code, "name": before.name, "org_id": before.org_id})),
-                after: Some(serde_json::json!({"code": v.code, "name": v.name, "org_id": v.org_id})),
+                before: Some(
+                    serde_json::json!({"code": before.code, "name": before.name, "org_id": before.org_id}),
+                ),
+                after: Some(
+                    serde_json::json!({"code": v.code, "name": v.name, "org_id": v.org_id}),
+                ),
             },
         )?;
         get(conn, id)
@@ -154,7 +158,9 @@ pub fn link(
     write_txn(conn, |conn| {
         let p = get(conn, project_id)?;
         let item = crate::item::get(conn, item_id).map_err(|e| match e {
-            StorageError::NotFound { .. } => invalid("item_id", format!("编号为 {item_id} 的信息不存在")),
+            StorageError::NotFound { .. } => {
+                invalid("item_id", format!("编号为 {item_id} 的信息不存在"))
+            }
             e => e,
         })?;
         if item.status() == ItemStatus::Removed {
@@ -185,7 +191,12 @@ pub fn link(
                 entity: ENTITY,
                 entity_id: project_id.to_string(),
                 org_id: Some(p.org_id),
-                summary: format!("filed 《{}》 under {} of {}", item.title, kind.label_zh(), p.name),
+                summary: format!(
+                    "filed 《{}》 under {} of {}",
+                    item.title,
+                    kind.label_zh(),
+                    p.name
+                ),
                 before: None,
                 after: Some(serde_json::json!({"item_id": item_id, "kind": kind.as_str()})),
             },
@@ -224,7 +235,11 @@ pub fn unlink(
                 entity: ENTITY,
                 entity_id: project_id.to_string(),
                 org_id: Some(p.org_id),
-                summary: format!("took item {item_id} out of {} of {}", kind.label_zh(), p.name),
+                summary: format!(
+                    "took item {item_id} out of {} of {}",
+                    kind.label_zh(),
+                    p.name
+                ),
                 before: Some(serde_json::json!({"item_id": item_id, "kind": kind.as_str()})),
                 after: None,
             },
@@ -282,10 +297,7 @@ pub fn filled_kinds(
 }
 
 /// The projects (and kinds) an item is filed under: the item page names them.
-pub fn of_item(
-    conn: &mut AnyConnection,
-    item_id: i64,
-) -> Result<Vec<(Project, ProjectInfoKind)>> {
+pub fn of_item(conn: &mut AnyConnection, item_id: i64) -> Result<Vec<(Project, ProjectInfoKind)>> {
     let rows: Vec<(String, Project)> = major_project_items::table
         .inner_join(major_projects::table)
         .filter(major_project_items::item_id.eq(item_id))

@@ -324,7 +324,13 @@ mod tests {
             let a = Actor::system("t");
             let city = seed_org(&mut c, None, "00001434");
             let dept = seed_org(&mut c, Some(city), "00001435");
-            let g1 = save(&mut c, &a, None, &guide(dept, "城乡居民养老保险参保登记", "不收费")).unwrap();
+            let g1 = save(
+                &mut c,
+                &a,
+                None,
+                &guide(dept, "城乡居民养老保险参保登记", "不收费"),
+            )
+            .unwrap();
             let g2 = save(&mut c, &a, None, &guide(city, "社会保障卡补换", "")).unwrap();
             assert!(g1.missing().is_empty());
             assert_eq!(g2.missing(), ["收费标准"]);
@@ -334,7 +340,15 @@ mod tests {
             let g2 = save(&mut c, &a, Some(g2.id), &edited).unwrap();
             assert!(g2.missing().is_empty());
 
-            let all = list(&mut c, &GuideQuery { page: 1, per_page: 20, ..Default::default() }).unwrap();
+            let all = list(
+                &mut c,
+                &GuideQuery {
+                    page: 1,
+                    per_page: 20,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
             assert_eq!(all.total, 2);
             let found = list(
                 &mut c,
@@ -379,7 +393,8 @@ mod tests {
                     per_page: 100,
                     ..Default::default()
                 },
-            ).unwrap();
+            )
+            .unwrap();
             let actions: Vec<&str> = log.rows.iter().map(|e| e.action.as_str()).collect();
             for want in ["guide.create", "guide.update", "guide.remove"] {
                 assert!(actions.contains(&want), "{actions:?}");

@@ -432,7 +432,11 @@ pub fn counts_json(
 }
 
 async fn api_counts(State(state): State<AppState>, Path(year): Path<String>) -> Response {
-    let Some(year) = year.parse::<i32>().ok().filter(|y| (1990..=2200).contains(y)) else {
+    let Some(year) = year
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1990..=2200).contains(y))
+    else {
         return crate::api::json_error(
             axum::http::StatusCode::BAD_REQUEST,
             "year must be a four-digit year",

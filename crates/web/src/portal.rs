@@ -122,9 +122,16 @@ impl Here {
             nav.push(json!({"name": c.name, "url": url, "current": Some(c.id) == current_column}));
         }
         // The key areas are platform-wide pages, not columns of a site: every site links them.
-        let in_key_areas = ["/key-areas", "/trading", "/major-projects", "/welfare", "/service-guides", "/gazette"]
-            .iter()
-            .any(|p| self.path == *p || self.path.starts_with(&format!("{p}/")));
+        let in_key_areas = [
+            "/key-areas",
+            "/trading",
+            "/major-projects",
+            "/welfare",
+            "/service-guides",
+            "/gazette",
+        ]
+        .iter()
+        .any(|p| self.path == *p || self.path.starts_with(&format!("{p}/")));
         nav.push(json!({"name": "重点领域", "url": "/key-areas", "current": in_key_areas}));
         let mut breadcrumbs = vec![json!({"name": "首页", "url": site_url})];
         breadcrumbs.extend(
@@ -1020,6 +1027,49 @@ async fn sitemap(State(state): State<AppState>) -> WebResult<Response> {
     }
     for (id, at) in projects {
         url(&format!("/trading/projects/{id}"), at);
+    }
+    // Major projects, service guides and gazette issues.
+    let (majors, guides, issues) = state
+        .run(|conn| {
+            let majors = gongkai_storage::major_project::list(conn, None)?;
+            let guides = gongkai_storage::service_guide::list(
+                conn,
+                &gongkai_storage::service_guide::GuideQuery {
+                    page: 1,
+                    per_page: 100,
+                    ..Default::default()
+                },
+            )?;
+            let mut all_guides = guides.rows;
+            // Guides are listed a hundred at a time; a city has about a thousand.
+            for page in 2..=(guides.total + 99) / 100 {
+                all_guides.extend(
+                    gongkai_storage::service_guide::list(
+                        conn,
+                        &gongkai_storage::service_guide::GuideQuery {
+                            page,
+                            per_page: 100,
+                            ..Default::default()
+                        },
+                    )?
+                    .rows,
+                );
+            }
+            let issues = gongkai_storage::gazette::list(conn, None, true)?;
+            Ok((majors, all_guides, issues))
+        })
+        .await?;
+    for p in majors {
+        url(&format!("/major-projects/{}", p.id), p.updated_at);
+    }
+    for g in guides {
+        url(&format!("/service-guides/{}", g.id), g.updated_at);
+    }
+    for i in issues {
+        url(
+            &crate::gazette::issue_url(&i),
+            i.published_at.unwrap_or(i.updated_at),
+        );
     }
     xml.push_str("</urlset>\n");
     Ok((

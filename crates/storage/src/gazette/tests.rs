@@ -61,11 +61,33 @@ fn issue_contents_order_publication_rule_and_counts() {
             .and_hms_opt(9, 0, 0)
             .unwrap();
         let p = IndexPattern::default();
-        let rule = import_published(&mut c, &a, at, &fields("示范市河道管理办法", "regulation"), when, None, &p)
-            .unwrap();
-        let notice = import_published(&mut c, &a, at, &fields("关于任免工作人员的通知", "personnel"), when, None, &p)
-            .unwrap();
-        let pending = create_draft(&mut c, &a, at, &fields("尚未发布的规范性文件", "normative_document")).unwrap();
+        let rule = import_published(
+            &mut c,
+            &a,
+            at,
+            &fields("示范市河道管理办法", "regulation"),
+            when,
+            None,
+            &p,
+        )
+        .unwrap();
+        let notice = import_published(
+            &mut c,
+            &a,
+            at,
+            &fields("关于任免工作人员的通知", "personnel"),
+            when,
+            None,
+            &p,
+        )
+        .unwrap();
+        let pending = create_draft(
+            &mut c,
+            &a,
+            at,
+            &fields("尚未发布的规范性文件", "normative_document"),
+        )
+        .unwrap();
 
         let v = IssueInput {
             year: "2026".into(),
@@ -75,19 +97,35 @@ fn issue_contents_order_publication_rule_and_counts() {
         .validate()
         .unwrap();
         let issue = create(&mut c, &a, &v).unwrap();
-        assert!(matches!(create(&mut c, &a, &v), Err(StorageError::Invalid(_))));
+        assert!(matches!(
+            create(&mut c, &a, &v),
+            Err(StorageError::Invalid(_))
+        ));
         // Nothing to publish yet.
-        assert!(matches!(publish(&mut c, &a, issue.id), Err(StorageError::Invalid(_))));
+        assert!(matches!(
+            publish(&mut c, &a, issue.id),
+            Err(StorageError::Invalid(_))
+        ));
 
         add_entry(&mut c, &a, issue.id, notice.id).unwrap();
         add_entry(&mut c, &a, issue.id, rule.id).unwrap();
         add_entry(&mut c, &a, issue.id, pending.id).unwrap();
-        assert!(matches!(add_entry(&mut c, &a, issue.id, rule.id), Err(StorageError::Invalid(_))));
-        assert!(matches!(add_entry(&mut c, &a, issue.id, 999_999), Err(StorageError::Invalid(_))));
+        assert!(matches!(
+            add_entry(&mut c, &a, issue.id, rule.id),
+            Err(StorageError::Invalid(_))
+        ));
+        assert!(matches!(
+            add_entry(&mut c, &a, issue.id, 999_999),
+            Err(StorageError::Invalid(_))
+        ));
         move_entry(&mut c, &a, issue.id, rule.id, true).unwrap();
         // Already first: stays.
         move_entry(&mut c, &a, issue.id, rule.id, true).unwrap();
-        let order: Vec<i64> = entries(&mut c, issue.id).unwrap().iter().map(|i| i.id).collect();
+        let order: Vec<i64> = entries(&mut c, issue.id)
+            .unwrap()
+            .iter()
+            .map(|i| i.id)
+            .collect();
         assert_eq!(order, [rule.id, notice.id, pending.id]);
 
         // An unpublished item blocks publication and is named.
@@ -101,8 +139,14 @@ fn issue_contents_order_publication_rule_and_counts() {
         let published = publish(&mut c, &a, issue.id).unwrap();
         assert!(published.is_published());
         // Published contents are fixed.
-        assert!(matches!(add_entry(&mut c, &a, issue.id, pending.id), Err(StorageError::Conflict(_))));
-        assert_eq!(issues_of_item(&mut c, rule.id).unwrap()[0].label(), "2026年第3期");
+        assert!(matches!(
+            add_entry(&mut c, &a, issue.id, pending.id),
+            Err(StorageError::Conflict(_))
+        ));
+        assert_eq!(
+            issues_of_item(&mut c, rule.id).unwrap()[0].label(),
+            "2026年第3期"
+        );
         assert_eq!(years(&mut c).unwrap(), vec![(2026, 1)]);
         assert_eq!(list(&mut c, Some(2026), true).unwrap().len(), 1);
         assert_eq!(find(&mut c, 2026, 3).unwrap().unwrap().id, issue.id);

@@ -84,17 +84,54 @@ fn items_filed_by_kind_public_sees_published_only_and_counts() {
             .and_hms_opt(9, 0, 0)
             .unwrap();
         let pattern = IndexPattern::default();
-        let approval = import_published(&mut c, &a, at, &fields("项目核准批复", col), when, None, &pattern)
-            .unwrap();
-        let tender = import_published(&mut c, &a, at, &fields("土建施工招标公告", col), when, None, &pattern)
-            .unwrap();
+        let approval = import_published(
+            &mut c,
+            &a,
+            at,
+            &fields("项目核准批复", col),
+            when,
+            None,
+            &pattern,
+        )
+        .unwrap();
+        let tender = import_published(
+            &mut c,
+            &a,
+            at,
+            &fields("土建施工招标公告", col),
+            when,
+            None,
+            &pattern,
+        )
+        .unwrap();
         let draft = create_draft(&mut c, &a, at, &fields("施工许可（草稿）", col)).unwrap();
-        link(&mut c, &a, p.id, approval.id, ProjectInfoKind::ApprovalResult).unwrap();
-        link(&mut c, &a, p.id, approval.id, ProjectInfoKind::LandExpropriation).unwrap();
+        link(
+            &mut c,
+            &a,
+            p.id,
+            approval.id,
+            ProjectInfoKind::ApprovalResult,
+        )
+        .unwrap();
+        link(
+            &mut c,
+            &a,
+            p.id,
+            approval.id,
+            ProjectInfoKind::LandExpropriation,
+        )
+        .unwrap();
         link(&mut c, &a, p.id, tender.id, ProjectInfoKind::Tendering).unwrap();
         // Filing twice is a no-op.
         link(&mut c, &a, p.id, tender.id, ProjectInfoKind::Tendering).unwrap();
-        link(&mut c, &a, p.id, draft.id, ProjectInfoKind::ConstructionManagement).unwrap();
+        link(
+            &mut c,
+            &a,
+            p.id,
+            draft.id,
+            ProjectInfoKind::ConstructionManagement,
+        )
+        .unwrap();
         // An unknown item is a field error.
         let Err(StorageError::Invalid(e)) =
             link(&mut c, &a, p.id, 999_999, ProjectInfoKind::Completion)
@@ -130,7 +167,14 @@ fn items_filed_by_kind_public_sees_published_only_and_counts() {
         let total: i64 = n.iter().map(|(_, n)| n).sum();
         assert_eq!(total, 3);
         assert_eq!(n[2], (ProjectInfoKind::Tendering, 1));
-        assert_eq!(counts(&mut c, 2025).unwrap().iter().map(|(_, n)| n).sum::<i64>(), 0);
+        assert_eq!(
+            counts(&mut c, 2025)
+                .unwrap()
+                .iter()
+                .map(|(_, n)| n)
+                .sum::<i64>(),
+            0
+        );
 
         unlink(&mut c, &a, p.id, tender.id, ProjectInfoKind::Tendering).unwrap();
         assert!(unlink(&mut c, &a, p.id, tender.id, ProjectInfoKind::Tendering).is_err());
@@ -147,7 +191,11 @@ fn items_filed_by_kind_public_sees_published_only_and_counts() {
         )
         .unwrap();
         let actions: Vec<&str> = log.rows.iter().map(|e| e.action.as_str()).collect();
-        for want in ["major_project.create", "major_project.link", "major_project.unlink"] {
+        for want in [
+            "major_project.create",
+            "major_project.link",
+            "major_project.unlink",
+        ] {
             assert!(actions.contains(&want), "{actions:?}");
         }
     });

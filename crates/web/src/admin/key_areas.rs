@@ -26,14 +26,8 @@ use crate::page;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route(
-            "/major-projects",
-            get(projects).post(create_project),
-        )
-        .route(
-            "/major-projects/{id}",
-            get(project).post(update_project),
-        )
+        .route("/major-projects", get(projects).post(create_project))
+        .route("/major-projects/{id}", get(project).post(update_project))
         .route("/major-projects/{id}/link", post(link_item))
         .route("/major-projects/{id}/unlink", post(unlink_item))
         .route("/service-guides", get(guides).post(create_guide))
@@ -307,9 +301,9 @@ async fn link_item(
         .await?
     {
         Ok(()) => Ok(Redirect::to(&format!("/admin/major-projects/{id}")).into_response()),
-        Err(StorageError::Invalid(e)) => invalid(
-            project_page(&state, &staff, id, &ProjectForm::default(), &form, &e).await,
-        ),
+        Err(StorageError::Invalid(e)) => {
+            invalid(project_page(&state, &staff, id, &ProjectForm::default(), &form, &e).await)
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -788,14 +782,21 @@ async fn add_entry(
     Path(id): Path<String>,
     Form(form): Form<EntryForm>,
 ) -> WebResult<Response> {
-    change_issue(state, staff, id, form, Permission::EditItems, |c, a, id, item| {
-        if item <= 0 {
-            let mut e = FieldErrors::default();
-            e.add("item_id", "请填写信息编号（信息管理列表中的编号）");
-            return Err(StorageError::Invalid(e));
-        }
-        gongkai_storage::gazette::add_entry(c, a, id, item)
-    })
+    change_issue(
+        state,
+        staff,
+        id,
+        form,
+        Permission::EditItems,
+        |c, a, id, item| {
+            if item <= 0 {
+                let mut e = FieldErrors::default();
+                e.add("item_id", "请填写信息编号（信息管理列表中的编号）");
+                return Err(StorageError::Invalid(e));
+            }
+            gongkai_storage::gazette::add_entry(c, a, id, item)
+        },
+    )
     .await
 }
 
@@ -805,9 +806,14 @@ async fn remove_entry(
     Path(id): Path<String>,
     Form(form): Form<EntryForm>,
 ) -> WebResult<Response> {
-    change_issue(state, staff, id, form, Permission::EditItems, |c, a, id, item| {
-        gongkai_storage::gazette::remove_entry(c, a, id, item)
-    })
+    change_issue(
+        state,
+        staff,
+        id,
+        form,
+        Permission::EditItems,
+        |c, a, id, item| gongkai_storage::gazette::remove_entry(c, a, id, item),
+    )
     .await
 }
 
@@ -822,9 +828,14 @@ async fn move_entry(
         "down" => false,
         _ => return Err(WebError::BadRequest("direction 须为 up 或 down".into())),
     };
-    change_issue(state, staff, id, form, Permission::EditItems, move |c, a, id, item| {
-        gongkai_storage::gazette::move_entry(c, a, id, item, up)
-    })
+    change_issue(
+        state,
+        staff,
+        id,
+        form,
+        Permission::EditItems,
+        move |c, a, id, item| gongkai_storage::gazette::move_entry(c, a, id, item, up),
+    )
     .await
 }
 
@@ -834,8 +845,13 @@ async fn publish_issue(
     Path(id): Path<String>,
     Form(form): Form<EntryForm>,
 ) -> WebResult<Response> {
-    change_issue(state, staff, id, form, Permission::ReviewItems, |c, a, id, _| {
-        gongkai_storage::gazette::publish(c, a, id).map(|_| ())
-    })
+    change_issue(
+        state,
+        staff,
+        id,
+        form,
+        Permission::ReviewItems,
+        |c, a, id, _| gongkai_storage::gazette::publish(c, a, id).map(|_| ()),
+    )
     .await
 }
