@@ -27,6 +27,7 @@ pub mod workflow;
 // Key areas (issue 8).
 pub mod gazette;
 pub mod major_project;
+pub mod service_case;
 pub mod service_guide;
 pub mod trading;
 // 网站健康 (issue 9)

@@ -401,7 +401,7 @@ diesel::joinable!(major_project_items -> major_projects (project_id));
 diesel::joinable!(major_project_items -> items (item_id));
 diesel::allow_tables_to_appear_in_same_query!(major_projects, major_project_items, items);
 
-// 政府公报 (migration 2026-11-24-000016_gazette).
+// 政府公报 and 办件查询 (migration 2026-11-24-000016_gazette_cases).
 
 diesel::table! {
     gazette_issues (id) {
@@ -427,3 +427,17 @@ diesel::table! {
 diesel::joinable!(gazette_entries -> gazette_issues (issue_id));
 diesel::joinable!(gazette_entries -> items (item_id));
 diesel::allow_tables_to_appear_in_same_query!(gazette_issues, gazette_entries, items);
+
+diesel::table! {
+    service_cases (id) {
+        id -> BigInt,
+        case_number -> Text,
+        service_name -> Text,
+        org_id -> BigInt,
+        status -> Text,
+        received_on -> Date,
+        due_on -> Nullable<Date>,
+        completed_on -> Nullable<Date>,
+        updated_at -> Timestamp,
+    }
+}

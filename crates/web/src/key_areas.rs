@@ -35,6 +35,11 @@ pub fn routes() -> Router<AppState> {
         .route("/welfare/{area}", get(welfare_area))
         .route("/service-guides", get(guide_list))
         .route("/service-guides/{id}", get(guide_page))
+        .route("/service-cases", get(case_lookup))
+        .route(
+            "/api/v1/service-cases/import",
+            axum::routing::post(api_import_cases),
+        )
         .route("/api/v1/key-areas/counts/{year}", get(api_counts))
 }
 
@@ -497,4 +502,109 @@ pub fn search_docs(
         .map(|id| format!("{}:{id}", DocKind::ServiceGuide.as_str()))
         .collect();
     Ok((docs, gone))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CaseParams {
+    number: Option<String>,
+}
+
+/// 办件查询: the status and dates of a case by its number; nothing about the applicant.
+async fn case_lookup(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    query: Result<Query<CaseParams>, axum::extract::rejection::QueryRejection>,
+) -> WebResult<Html<String>> {
+    let Query(p) =
+        query.map_err(|e| WebError::BadRequest(format!("查询参数无效：{}", e.body_text())))?;
+    let here = Here::of_site(&state, None, &jar, "/service-cases").await?;
+    let dir = here.dir.clone();
+    let number = p.number.unwrap_or_default();
+    let asked = !number.trim().is_empty();
+    let wanted = number.clone();
+    let found = if asked {
+        state
+            .run(move |conn| Ok(gongkai_storage::service_case::find(conn, &wanted)?))
+            .await?
+    } else {
+        None
+    };
+    here.render(
+        "service_case.html",
+        Some("办件查询"),
+        None,
+        vec![
+            ("办事指南".into(), "/service-guides".into()),
+            ("办件查询".into(), "/service-cases".into()),
+        ],
+        json!({
+            "values": {"number": number},
+            "asked": asked,
+            "case": found.map(|c| json!({
+                "number": c.case_number,
+                "service_name": c.service_name,
+                "org": dir.org_name(c.org_id),
+                "status": c.status().map(|s| s.label_zh()).unwrap_or(""),
+                "received_on": c.received_on.to_string(),
+                "due_on": c.due_on.map(|d| d.to_string()),
+                "completed_on": c.completed_on.map(|d| d.to_string()),
+            })),
+        }),
+    )
+}
+
+/// `POST /api/v1/service-cases/import`: JSON lines from an approval system, with a token whose
+/// user edits for the departments of the cases.
+async fn api_import_cases(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    body: String,
+) -> Response {
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_string);
+    let Some(token) = token else {
+        return crate::api::json_error(
+            axum::http::StatusCode::UNAUTHORIZED,
+            "an API token is required (Authorization: Bearer …)",
+        );
+    };
+    let result = state
+        .run(move |conn: &mut AnyConnection| {
+            let Some(user) = gongkai_storage::user::user_for_api_token(conn, &token)? else {
+                return Ok(None);
+            };
+            let grants = gongkai_storage::user::domain_grants(&gongkai_storage::user::grants_of(
+                conn, user.id,
+            )?);
+            let actor = user.actor(None);
+            let lines = gongkai_domain::service_case::parse_lines(&body);
+            let allowed = |path: &str| {
+                gongkai_domain::role::allowed(
+                    &grants,
+                    gongkai_domain::role::Permission::EditItems,
+                    path,
+                )
+            };
+            Ok(Some(gongkai_storage::service_case::import(
+                conn, &actor, lines, &allowed,
+            )?))
+        })
+        .await;
+    match result {
+        Ok(Some(r)) => Json(json!({
+            "created": r.created,
+            "updated": r.updated,
+            "errors": r.errors.iter().map(|(line, message)| json!({"line": line, "message": message})).collect::<Vec<_>>(),
+        }))
+        .into_response(),
+        Ok(None) => crate::api::json_error(
+            axum::http::StatusCode::UNAUTHORIZED,
+            "invalid or revoked API token",
+        ),
+        Err(e) => crate::api::json_error(e.status(), &e.to_string()),
+    }
 }

@@ -70,6 +70,7 @@ embed!(
     "admin/service_guides.html",
     "admin/service_guide_form.html",
     "gazette_archive.html",
+    "service_case.html",
     "gazette_issue.html",
     "admin/gazette.html",
     "admin/gazette_issue.html",
@@ -1122,6 +1123,15 @@ mod tests {
                 "move_action": "/admin/gazette/4/move", "publish_action": "/admin/gazette/4/publish",
                 "values": {"item_id": ""}, "errors": {}
             })), &["已发布，<a href=\"/gazette/2026/3\">查看门户页面</a>"]),
+            s("service_case.html", "found", merge(p(), json!({
+                "page_title": "办件查询",
+                "values": {"number": "SF-2026-000123"}, "asked": true,
+                "case": {"number": "SF-2026-000123", "service_name": "城乡居民基本养老保险参保登记", "org": "某市人力资源和社会保障局",
+                         "status": "已办结", "received_on": "2026-03-02", "due_on": "2026-03-09", "completed_on": "2026-03-05"}
+            })), &["value=\"SF-2026-000123\"", "<strong>已办结</strong>", "<td>2026-03-05</td>"]),
+            s("service_case.html", "not found", merge(p(), json!({
+                "values": {"number": "X-1"}, "asked": true, "case": null
+            })), &["没有找到该编号的办件"]),
             s("admin/service_guides.html", "default", merge(a(), json!({
                 "page_title": "办事指南",
                 "new_url": "/admin/service-guides/new", "total": 2, "incomplete": 1,

@@ -1137,3 +1137,73 @@ fn gazette_issue_contents_publication_rule_archive_and_item_link() {
         assert_eq!(counts["gazette"]["items"], 1);
     });
 }
+
+#[test]
+fn case_statuses_are_imported_and_looked_up_by_number() {
+    on_each_database(|w| async move {
+        let http = client();
+        let org = org_code(&w, w.dept_a);
+        let body = [
+            serde_json::json!({"case_number": "SF-2026-000123", "service_name": "城乡居民基本养老保险参保登记",
+                               "org_code": org, "status": "办理中", "received_on": "2026-03-02", "due_on": "2026-03-09"}).to_string(),
+            serde_json::json!({"case_number": "SF-2026-000124", "service_name": "x", "org_code": org,
+                               "status": "已办结", "received_on": "2026-03-02"}).to_string(),
+            serde_json::json!({"case_number": "SF-2026-000125", "applicant_name": "张三"}).to_string(),
+        ]
+        .join("\n");
+        let r = http
+            .post(w.url("/api/v1/service-cases/import"))
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+        // Department B's editor may not report department A's cases.
+        let r: serde_json::Value = http
+            .post(w.url("/api/v1/service-cases/import"))
+            .bearer_auth(token_of(&w, "editor_b"))
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(r["created"], 0, "{r}");
+        let r: serde_json::Value = http
+            .post(w.url("/api/v1/service-cases/import"))
+            .bearer_auth(token_of(&w, "editor_a"))
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(r["created"], 1, "{r}");
+        let lines: Vec<i64> = r["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["line"].as_i64().unwrap())
+            .collect();
+        assert_eq!(lines, [2, 3], "{r}");
+        assert!(r["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("completed_on"));
+
+        let (s, page) = get_text(&http, w.url("/service-cases?number=sf-2026-000123")).await;
+        assert_eq!(s, 200);
+        assert!(
+            page.contains("<strong>办理中</strong>") && page.contains("2026-03-09"),
+            "{page}"
+        );
+        assert!(page.contains("城乡居民基本养老保险参保登记"));
+        let (_, page) = get_text(&http, w.url("/service-cases?number=SF-0")).await;
+        assert!(page.contains("没有找到该编号的办件"));
+        let (s, page) = get_text(&http, w.url("/service-cases")).await;
+        assert_eq!(s, 200);
+        assert!(!page.contains("没有找到"));
+    });
+}

@@ -1,2 +1,3 @@
+DROP TABLE service_cases;
 DROP TABLE gazette_entries;
 DROP TABLE gazette_issues;

@@ -20,3 +20,17 @@ CREATE TABLE gazette_entries (
     PRIMARY KEY (issue_id, item_id)
 );
 CREATE INDEX gazette_entries_item ON gazette_entries (item_id);
+
+-- 办件查询 — case statuses reported by the approval systems: only what the public may see (no
+-- applicant data).
+CREATE TABLE service_cases (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_number TEXT NOT NULL UNIQUE,
+    service_name TEXT NOT NULL,
+    org_id BIGINT NOT NULL REFERENCES organisations(id),
+    status TEXT NOT NULL,
+    received_on DATE NOT NULL,
+    due_on DATE,
+    completed_on DATE,
+    updated_at TIMESTAMP NOT NULL
+);
