@@ -27,6 +27,7 @@ pub mod workflow;
 // Key areas (issue 8).
 pub mod gazette;
 pub mod major_project;
+pub mod media_account;
 pub mod service_case;
 pub mod service_guide;
 pub mod trading;

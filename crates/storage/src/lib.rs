@@ -29,6 +29,7 @@ pub mod user;
 pub mod channels;
 pub mod gazette;
 pub mod major_project;
+pub mod media_account;
 pub mod service_case;
 pub mod service_guide;
 pub mod trading;

@@ -401,7 +401,7 @@ diesel::joinable!(major_project_items -> major_projects (project_id));
 diesel::joinable!(major_project_items -> items (item_id));
 diesel::allow_tables_to_appear_in_same_query!(major_projects, major_project_items, items);
 
-// 政府公报 and 办件查询 (migration 2026-11-24-000016_gazette_cases).
+// 政府公报, 办件查询 and 两微一端 accounts (migration 2026-11-24-000016_gazette_cases).
 
 diesel::table! {
     gazette_issues (id) {
@@ -438,6 +438,19 @@ diesel::table! {
         received_on -> Date,
         due_on -> Nullable<Date>,
         completed_on -> Nullable<Date>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    media_accounts (id) {
+        id -> BigInt,
+        org_id -> BigInt,
+        platform -> Text,
+        name -> Text,
+        url -> Text,
+        last_updated_on -> Date,
+        created_at -> Timestamp,
         updated_at -> Timestamp,
     }
 }

@@ -71,6 +71,7 @@ embed!(
     "admin/service_guide_form.html",
     "gazette_archive.html",
     "service_case.html",
+    "admin/media_accounts.html",
     "gazette_issue.html",
     "admin/gazette.html",
     "admin/gazette_issue.html",
@@ -1132,6 +1133,24 @@ mod tests {
             s("service_case.html", "not found", merge(p(), json!({
                 "values": {"number": "X-1"}, "asked": true, "case": null
             })), &["没有找到该编号的办件"]),
+            s("admin/media_accounts.html", "default", merge(a(), json!({
+                "page_title": "政务新媒体",
+                "stale_days": 14, "stale_count": 1,
+                "accounts": [
+                    {"org": "某市教育局", "platform": "政务微信", "name": "某市教育发布", "url": "https://mp.example.cn/jy",
+                     "last_updated_on": "2026-11-20", "stale": false, "update_action": "/admin/media-accounts/1/updated"},
+                    {"org": "某市教育局", "platform": "政务微博", "name": "某市教育", "url": null,
+                     "last_updated_on": "2026-09-01", "stale": true, "update_action": "/admin/media-accounts/2/updated"}
+                ],
+                "today": "2026-11-24",
+                "form_action": "/admin/media-accounts",
+                "settings_action": "/admin/media-accounts/settings",
+                "platform_options": options(&[("weibo", "政务微博"), ("wechat", "政务微信")]),
+                "org_options": options(&[("12", "某市教育局")]),
+                "values": {"org_id": "12", "platform": "wechat", "name": "某市教育二号", "url": "", "last_updated_on": "2026-11-24", "stale_days": "14"},
+                "errors": {"platform": "本单位已开设政务微信账号“某市教育发布”，每个单位每个平台只能开设一个账号"}
+            })), &["<strong class=\"badge badge-danger\">长期未更新</strong>", "当前 <strong>1</strong> 个", "每个单位每个平台只能开设一个账号",
+                   "/admin/media-accounts/2/updated", "value=\"14\""]),
             s("admin/service_guides.html", "default", merge(a(), json!({
                 "page_title": "办事指南",
                 "new_url": "/admin/service-guides/new", "total": 2, "incomplete": 1,

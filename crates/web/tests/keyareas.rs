@@ -1207,3 +1207,87 @@ fn case_statuses_are_imported_and_looked_up_by_number() {
         assert!(!page.contains("没有找到"));
     });
 }
+
+#[test]
+fn media_accounts_one_per_unit_and_stale_ones_flagged() {
+    on_each_database(|w| async move {
+        let (editor, ecsrf) = w.sign_in("editor_a").await;
+        let org = w.dept_a.to_string();
+        let register = |platform: &'static str, name: &'static str, last: &'static str| {
+            let editor = editor.clone();
+            let url = w.url("/admin/media-accounts");
+            let (csrf, org) = (ecsrf.clone(), org.clone());
+            async move {
+                let r = editor
+                    .post(url)
+                    .form(&[
+                        ("csrf", csrf.as_str()),
+                        ("org_id", org.as_str()),
+                        ("platform", platform),
+                        ("name", name),
+                        ("last_updated_on", last),
+                    ])
+                    .send()
+                    .await
+                    .unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            }
+        };
+        let today = chrono::Utc::now().date_naive();
+        let recent = Box::leak(
+            (today - chrono::Duration::days(2))
+                .to_string()
+                .into_boxed_str(),
+        );
+        let old = Box::leak(
+            (today - chrono::Duration::days(40))
+                .to_string()
+                .into_boxed_str(),
+        );
+        assert_eq!(register("wechat", "示范教育发布", recent).await.0, 303);
+        assert_eq!(register("weibo", "示范教育", old).await.0, 303);
+        let (s, html) = register("wechat", "示范教育二号", recent).await;
+        assert_eq!(s, 422);
+        assert!(html.contains("每个单位每个平台只能开设一个账号"), "{html}");
+        let (_, page) = get_text(&editor, w.url("/admin/media-accounts")).await;
+        assert!(page.contains("当前 <strong>1</strong> 个"), "{page}");
+        // Department B's editor sees none of them and may not register for department A.
+        let (editor_b, bcsrf) = w.sign_in("editor_b").await;
+        let (_, page_b) = get_text(&editor_b, w.url("/admin/media-accounts")).await;
+        assert!(!page_b.contains("示范教育发布"));
+        let r = editor_b
+            .post(w.url("/admin/media-accounts"))
+            .form(&[
+                ("csrf", bcsrf.as_str()),
+                ("org_id", org.as_str()),
+                ("platform", "app"),
+                ("name", "x"),
+                ("last_updated_on", recent),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        // The period is a setting: at 60 days nothing is stale.
+        let (admin, acsrf) = w.sign_in("admin").await;
+        let r = admin
+            .post(w.url("/admin/media-accounts/settings"))
+            .form(&[("csrf", acsrf.as_str()), ("stale_days", "60")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let (_, page) = get_text(&editor, w.url("/admin/media-accounts")).await;
+        assert!(
+            page.contains("超过 60 天未更新") && page.contains("当前 <strong>0</strong> 个"),
+            "{page}"
+        );
+        let r = editor
+            .post(w.url("/admin/media-accounts/settings"))
+            .form(&[("csrf", ecsrf.as_str()), ("stale_days", "1")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+    });
+}

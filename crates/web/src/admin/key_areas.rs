@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/service-guides/{id}", get(edit_guide).post(update_guide))
         .route("/service-guides/{id}/delete", post(delete_guide))
         .merge(gazette_routes())
+        .merge(media_routes())
 }
 
 fn require_editor(staff: &Staff) -> WebResult<()> {
@@ -854,4 +855,196 @@ async fn publish_issue(
         |c, a, id, _| gongkai_storage::gazette::publish(c, a, id).map(|_| ()),
     )
     .await
+}
+
+// ------------------------------------------------------------------ 两微一端
+
+pub fn media_routes() -> Router<AppState> {
+    Router::new()
+        .route("/media-accounts", get(media_accounts).post(create_account))
+        .route("/media-accounts/{id}/updated", post(account_updated))
+        .route("/media-accounts/settings", post(save_stale_days))
+}
+
+#[derive(Deserialize, Serialize, Default, Clone)]
+#[serde(default)]
+pub struct AccountForm {
+    org_id: String,
+    platform: String,
+    name: String,
+    url: String,
+    last_updated_on: String,
+    stale_days: String,
+    #[serde(skip_serializing)]
+    csrf: String,
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+async fn media_page(
+    state: &AppState,
+    staff: &Staff,
+    form: &AccountForm,
+    errors: &FieldErrors,
+) -> WebResult<Html<String>> {
+    use gongkai_domain::media_account::{is_stale, Platform};
+    let dir = state.directory().await?;
+    let scope = scope_org_ids(staff, &dir, Permission::EditItems);
+    let (rows, days) = state
+        .run(move |conn| {
+            Ok((
+                gongkai_storage::media_account::list(conn, scope.as_deref())?,
+                gongkai_storage::media_account::stale_days(conn)?,
+            ))
+        })
+        .await?;
+    let today = today();
+    let stale = rows
+        .iter()
+        .filter(|a| is_stale(a.last_updated_on, today, days))
+        .count();
+    let mut values = serde_json::to_value(form).expect("form serialises");
+    if form.stale_days.is_empty() {
+        values["stale_days"] = json!(days.to_string());
+    }
+    render(
+        staff,
+        "/admin/media-accounts",
+        "政务新媒体",
+        "admin/media_accounts.html",
+        json!({
+            "stale_days": days,
+            "stale_count": stale,
+            "accounts": rows.iter().map(|a| json!({
+                "org": dir.org_name(a.org_id),
+                "platform": a.platform.parse::<Platform>().map(|p| p.label_zh()).unwrap_or(""),
+                "name": a.name,
+                "url": if a.url.is_empty() { None } else { Some(&a.url) },
+                "last_updated_on": a.last_updated_on.to_string(),
+                "stale": is_stale(a.last_updated_on, today, days),
+                "update_action": format!("/admin/media-accounts/{}/updated", a.id),
+            })).collect::<Vec<_>>(),
+            "form_action": "/admin/media-accounts",
+            "settings_action": staff.has_any(Permission::ManageSites).then_some("/admin/media-accounts/settings"),
+            "platform_options": options(Platform::ALL, |p| p.as_str(), |p| p.label_zh()),
+            "org_options": org_options(staff, &dir, Permission::EditItems),
+            "today": today.to_string(),
+            "values": values,
+            "errors": errors,
+        }),
+    )
+}
+
+async fn media_accounts(State(state): State<AppState>, staff: Staff) -> WebResult<Html<String>> {
+    require_editor(&staff)?;
+    let form = AccountForm {
+        org_id: staff.user.org_id.to_string(),
+        last_updated_on: today().to_string(),
+        ..Default::default()
+    };
+    media_page(&state, &staff, &form, &FieldErrors::default()).await
+}
+
+async fn create_account(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<AccountForm>,
+) -> WebResult<Response> {
+    staff.check_csrf(&form.csrf)?;
+    require_editor(&staff)?;
+    let input = gongkai_domain::media_account::AccountInput {
+        org_id: form.org_id.clone(),
+        platform: form.platform.clone(),
+        name: form.name.clone(),
+        url: form.url.clone(),
+        last_updated_on: form.last_updated_on.clone(),
+    };
+    let v = match input.validate(today()) {
+        Ok(v) => v,
+        Err(e) => return invalid(media_page(&state, &staff, &form, &e).await),
+    };
+    let dir = state.directory().await?;
+    require_org(&staff, &dir, v.org_id)?;
+    let actor = staff.actor();
+    match state
+        .run(move |conn| Ok(gongkai_storage::media_account::save(conn, &actor, None, &v)))
+        .await?
+    {
+        Ok(_) => Ok(Redirect::to("/admin/media-accounts").into_response()),
+        Err(StorageError::Invalid(e)) => invalid(media_page(&state, &staff, &form, &e).await),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Records the date an account was last updated (what the stale flag is computed from).
+async fn account_updated(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<AccountForm>,
+) -> WebResult<Response> {
+    staff.check_csrf(&form.csrf)?;
+    require_editor(&staff)?;
+    let id = parse_id(&id)?;
+    let a = state
+        .run(move |conn| Ok(gongkai_storage::media_account::get(conn, id)?))
+        .await?;
+    let dir = state.directory().await?;
+    require_org(&staff, &dir, a.org_id)?;
+    let input = gongkai_domain::media_account::AccountInput {
+        org_id: a.org_id.to_string(),
+        platform: a.platform.clone(),
+        name: a.name.clone(),
+        url: a.url.clone(),
+        last_updated_on: form.last_updated_on.clone(),
+    };
+    let v = match input.validate(today()) {
+        Ok(v) => v,
+        Err(e) => return invalid(media_page(&state, &staff, &AccountForm::default(), &e).await),
+    };
+    let actor = staff.actor();
+    state
+        .run(move |conn| {
+            Ok(gongkai_storage::media_account::save(
+                conn,
+                &actor,
+                Some(id),
+                &v,
+            )?)
+        })
+        .await?;
+    Ok(Redirect::to("/admin/media-accounts").into_response())
+}
+
+async fn save_stale_days(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<AccountForm>,
+) -> WebResult<Response> {
+    staff.check_csrf(&form.csrf)?;
+    if !staff.has_any(Permission::ManageSites) {
+        return Err(WebError::Forbidden);
+    }
+    let days = match gongkai_domain::media_account::parse_stale_days(&form.stale_days) {
+        Ok(d) => d,
+        Err(m) => {
+            let mut e = FieldErrors::default();
+            e.add("stale_days", m);
+            return invalid(media_page(&state, &staff, &form, &e).await);
+        }
+    };
+    let actor = staff.actor();
+    state
+        .run(move |conn| {
+            Ok(gongkai_storage::settings::set(
+                conn,
+                &actor,
+                gongkai_storage::media_account::STALE_DAYS,
+                &days.to_string(),
+            )?)
+        })
+        .await?;
+    Ok(Redirect::to("/admin/media-accounts").into_response())
 }

@@ -154,6 +154,7 @@ pub fn base(staff: &Staff, current: &str, page_title: &str) -> Value {
         nav.push(("重大建设项目", "/admin/major-projects"));
         nav.push(("办事指南", "/admin/service-guides"));
         nav.push(("政府公报", "/admin/gazette"));
+        nav.push(("政务新媒体", "/admin/media-accounts"));
     }
     if staff.has_any(Permission::ManageSites) {
         nav.push(("网站健康", "/admin/health"));

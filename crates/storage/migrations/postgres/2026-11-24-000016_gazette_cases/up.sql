@@ -34,3 +34,16 @@ CREATE TABLE service_cases (
     completed_on DATE,
     updated_at TIMESTAMP NOT NULL
 );
+
+-- 两微一端 — new-media accounts; one per organisation and platform (the national rule).
+CREATE TABLE media_accounts (
+    id BIGSERIAL PRIMARY KEY,
+    org_id BIGINT NOT NULL REFERENCES organisations(id),
+    platform TEXT NOT NULL,
+    name TEXT NOT NULL,
+    url TEXT NOT NULL,
+    last_updated_on DATE NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    UNIQUE (org_id, platform)
+);
