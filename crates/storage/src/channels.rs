@@ -50,6 +50,34 @@ pub fn counts(conn: &mut AnyConnection, year: i32) -> Result<ChannelCounts> {
     Ok(out)
 }
 
+/// 社会公益事业 of `year`: published items first published in `year`, counted by their area, in
+/// the order of [`WelfareArea::ALL`] (every area present, zero when empty). An item has at most
+/// one area, so the total is the number of welfare items.
+pub fn welfare_counts(
+    conn: &mut AnyConnection,
+    year: i32,
+) -> Result<Vec<(gongkai_domain::catalogue::WelfareArea, i64)>> {
+    let rows = crate::item::facet_counts(
+        conn,
+        &crate::item::ItemQuery {
+            year: Some(year),
+            ..crate::item::ItemQuery::public()
+        },
+        crate::item::Facet::WelfareArea,
+    )?;
+    Ok(gongkai_domain::catalogue::WelfareArea::ALL
+        .iter()
+        .map(|a| {
+            let n = rows
+                .iter()
+                .find(|(k, _)| k == a.as_str())
+                .map(|(_, n)| *n)
+                .unwrap_or(0);
+            (*a, n)
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,6 +188,10 @@ mod tests {
             )
             .unwrap();
             assert_eq!(facets, vec![("education".to_string(), 3)]);
+            let w = welfare_counts(&mut c, 2026).unwrap();
+            assert_eq!(w.len(), 8);
+            assert_eq!(w.iter().map(|(_, n)| n).sum::<i64>(), 2);
+            assert_eq!(welfare_counts(&mut c, 2025).unwrap()[3].1, 1);
         });
     }
 }

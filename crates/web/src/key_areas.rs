@@ -407,6 +407,7 @@ pub fn counts_json(
     guides: &gongkai_domain::service_guide::GuideCounts,
     projects: &[(ProjectInfoKind, i64)],
     gazette: (i64, i64),
+    welfare: &[(WelfareArea, i64)],
 ) -> Value {
     let channel_rows: Vec<Value> = Channel::ALL
         .iter()
@@ -433,6 +434,10 @@ pub fn counts_json(
             "total": projects.iter().map(|(_, n)| n).sum::<i64>(),
         },
         "gazette": {"issues": gazette.0, "items": gazette.1},
+        "welfare": {
+            "rows": welfare.iter().map(|(a, n)| json!({"area": a.as_str(), "label": a.label_zh(), "count": n})).collect::<Vec<_>>(),
+            "total": welfare.iter().map(|(_, n)| n).sum::<i64>(),
+        },
     })
 }
 
@@ -454,11 +459,12 @@ async fn api_counts(State(state): State<AppState>, Path(year): Path<String>) -> 
                 service_guide::counts(conn, year)?,
                 major_project::counts(conn, year)?,
                 gongkai_storage::gazette::counts(conn, year)?,
+                channels::welfare_counts(conn, year)?,
             ))
         })
         .await
     {
-        Ok((ch, g, p, gz)) => Json(counts_json(year, &ch, &g, &p, gz)).into_response(),
+        Ok((ch, g, p, gz, wf)) => Json(counts_json(year, &ch, &g, &p, gz, &wf)).into_response(),
         Err(e) => crate::api::json_error(e.status(), &e.to_string()),
     }
 }

@@ -838,6 +838,9 @@ fn welfare_areas_filter_items_and_channels_are_counted() {
             .sum();
         assert_eq!(sum, 6);
         assert_eq!(ch["by_level"]["city"], 6);
+        assert_eq!(counts["welfare"]["total"], 2, "{counts}");
+        assert_eq!(counts["welfare"]["rows"][3]["area"], "education");
+        assert_eq!(counts["welfare"]["rows"][3]["count"], 1);
         let (s, _) = get_text(&http, w.url("/api/v1/key-areas/counts/twenty")).await;
         assert_eq!(s, 400);
     });
