@@ -57,7 +57,7 @@ impl AccountInput {
             e.add("name", "账号名称必填");
         }
         let url = self.url.trim().to_string();
-        if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
             e.add("url", "主页地址须以 http:// 或 https:// 开头");
         }
         let last = parse_date(&self.last_updated_on);

@@ -108,8 +108,9 @@ impl GuideInput {
             );
         }
         let online_url = t(&self.online_url);
-        if !online_url.is_empty()
-            && !(online_url.starts_with("https://") || online_url.starts_with("http://"))
+        if !(online_url.is_empty()
+            || online_url.starts_with("https://")
+            || online_url.starts_with("http://"))
         {
             e.add("online_url", "在线办理地址须以 http:// 或 https:// 开头");
         }

@@ -463,8 +463,10 @@ fn guide_editor(
 async fn new_guide(State(state): State<AppState>, staff: Staff) -> WebResult<Html<String>> {
     require_editor(&staff)?;
     let dir = state.directory().await?;
-    let mut form = GuideForm::default();
-    form.org_id = staff.user.org_id.to_string();
+    let form = GuideForm {
+        org_id: staff.user.org_id.to_string(),
+        ..Default::default()
+    };
     guide_editor(&staff, &dir, None, &form, &FieldErrors::default(), vec![])
 }
 
@@ -813,7 +815,7 @@ async fn remove_entry(
         id,
         form,
         Permission::EditItems,
-        |c, a, id, item| gongkai_storage::gazette::remove_entry(c, a, id, item),
+        gongkai_storage::gazette::remove_entry,
     )
     .await
 }
