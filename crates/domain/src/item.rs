@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::{Channel, DisclosureMode, Genre, Validity};
+use crate::catalogue::{Channel, DisclosureMode, Genre, Validity, WelfareArea};
 use crate::doc_number::DocNumber;
 
 /// Longest title accepted: long enough for the longest real policy titles, short enough for a page.
@@ -65,6 +65,8 @@ pub struct ItemInput {
     pub subject_id: String,
     pub column_ids: Vec<String>,
     pub related_ids: String,
+    /// 社会公益事业 area code or label; empty when none.
+    pub welfare_area: String,
 }
 
 /// Valid metadata. Rich text is sanitised here, so nothing unsanitised reaches storage.
@@ -87,6 +89,7 @@ pub struct ItemFields {
     pub subject_id: Option<i64>,
     pub column_ids: Vec<i64>,
     pub related_ids: Vec<i64>,
+    pub welfare_area: Option<WelfareArea>,
 }
 
 impl ItemFields {
@@ -179,6 +182,7 @@ fn field_label(field: &str) -> &'static str {
         "validity" => "有效性",
         "disclosure_mode" => "公开方式",
         "channels" => "发布渠道",
+        "welfare_area" => "社会公益事业领域",
         _ => "此项",
     }
 }
@@ -273,6 +277,11 @@ impl ItemInput {
             "related_ids",
             self.related_ids.split([',', '，', ' ']).map(String::from),
         );
+        let welfare_area = if self.welfare_area.trim().is_empty() {
+            None
+        } else {
+            vocab::<WelfareArea>(&mut e, "welfare_area", &self.welfare_area, None)
+        };
         let keywords = self
             .keywords
             .split([' ', ',', '，', '、', ';', '；'])
@@ -300,6 +309,7 @@ impl ItemInput {
             subject_id,
             column_ids,
             related_ids,
+            welfare_area,
         })
     }
 }

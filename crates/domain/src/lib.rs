@@ -25,6 +25,11 @@ pub mod site;
 pub mod survey;
 pub mod workflow;
 // Key areas (issue 8).
+pub mod gazette;
+pub mod major_project;
+pub mod media_account;
+pub mod service_case;
+pub mod service_guide;
 pub mod trading;
 // 网站健康 (issue 9)
 pub mod health;

@@ -139,6 +139,7 @@ pub fn export_items(db: &Database, out: &mut dyn Write, filter: &ExportFilter) -
                     .filter(|s| !s.is_empty())
                     .map(String::from)
                     .collect(),
+                welfare_area: it.welfare_area.clone().unwrap_or_default(),
                 subject: it
                     .subject_id
                     .and_then(|s| subjects.get(&s).cloned())

@@ -423,6 +423,7 @@ fn import_line(
         subject_id,
         column_ids,
         related_ids: String::new(),
+        welfare_area: line.welfare_area.clone(),
     };
     let fields = match input.validate() {
         Ok(f) => Some(f),

@@ -56,6 +56,9 @@ pub struct ItemLine {
     /// 发布渠道; 政府网站 when empty.
     #[serde(deserialize_with = "texts", skip_serializing_if = "Vec::is_empty")]
     pub channels: Vec<String>,
+    /// 社会公益事业 area (code or label); none when empty.
+    #[serde(deserialize_with = "text", skip_serializing_if = "str::is_empty")]
+    pub welfare_area: String,
     /// 主题分类 by code (or exact name).
     #[serde(deserialize_with = "text", skip_serializing_if = "str::is_empty")]
     pub subject: String,

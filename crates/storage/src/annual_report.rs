@@ -715,7 +715,7 @@ pub struct FigureContext<'a> {
 }
 
 /// A figure source: one function per figure. Wiring a feature's figure is replacing its
-/// `not_yet_held` source with a function counting that feature's records.
+/// source returning [`FigureValue::NotYetHeld`] with a function counting that feature's records.
 pub type FigureSource = fn(&mut AnyConnection, &FigureContext<'_>) -> Result<FigureValue>;
 
 /// One figure of the report: key, label, the rule that defines it, the function that counts it.
@@ -780,10 +780,6 @@ fn count_items(
         .map(|r| r.3)
         .sum();
     Ok(FigureValue::Count { value })
-}
-
-fn not_yet_held(records: &'static str) -> Result<FigureValue> {
-    Ok(FigureValue::NotYetHeld { records })
 }
 
 fn total_of(t: &Table3, row: Table3Row) -> i64 {
@@ -873,14 +869,14 @@ pub const FIGURES: &[FigureDef] = &[
     FigureDef {
         key: "gazette",
         label: "政府公报刊登信息",
-        rule: "本年度出版的政府公报各期刊登的信息条数",
-        source: |_, _| not_yet_held("政府公报"),
+        rule: "本年度已发布的各期政府公报刊登的本范围各机关的信息条数（一条信息刊登于两期则计两次）",
+        source: sources::gazette_items,
     },
     FigureDef {
         key: "service_guides",
         label: "政务服务办事指南",
-        rule: "本年度末在用的办事指南件数",
-        source: |_, _| not_yet_held("办事指南"),
+        rule: "本范围各机关在本年度或之前上线、现仍在用的办事指南件数",
+        source: sources::service_guides,
     },
     FigureDef {
         key: "requests.received",

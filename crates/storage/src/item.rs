@@ -6,7 +6,7 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use gongkai_domain::catalogue::{Channel, Genre, Validity};
+use gongkai_domain::catalogue::{Channel, Genre, Validity, WelfareArea};
 use gongkai_domain::index_number::IndexPattern;
 use gongkai_domain::item::ItemFields;
 use gongkai_domain::workflow::{ItemStatus, WorkflowAction};
@@ -53,6 +53,8 @@ pub struct Item {
     pub updated_by: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// 社会公益事业 area code, when the item belongs to one.
+    pub welfare_area: Option<String>,
 }
 
 impl Item {
@@ -70,6 +72,9 @@ impl Item {
             .split(',')
             .filter_map(|c| c.parse().ok())
             .collect()
+    }
+    pub fn welfare_area(&self) -> Option<WelfareArea> {
+        self.welfare_area.as_deref().and_then(|a| a.parse().ok())
     }
     pub fn published_on(&self) -> Option<NaiveDate> {
         self.published_at.map(|t| t.date())
@@ -277,6 +282,7 @@ fn audit_state(item: &Item) -> serde_json::Value {
         "genre": item.genre,
         "validity": item.validity,
         "invalid_from": item.invalid_from,
+        "welfare_area": item.welfare_area,
         "version": item.version,
         "body_chars": item.body_html.chars().count(),
     })
@@ -326,6 +332,7 @@ fn write_fields(
             items::invalid_from.eq(fields.invalid_from),
             items::disclosure_mode.eq(fields.disclosure_mode.as_str()),
             items::channels.eq(fields.channels_text()),
+            items::welfare_area.eq(fields.welfare_area.map(|a| a.as_str())),
             items::updated_by.eq(actor.user_id),
             items::updated_at.eq(crate::now()),
         ))
@@ -681,6 +688,8 @@ pub struct ItemQuery {
     pub subject_id: Option<i64>,
     pub year: Option<i32>,
     pub validity: Option<String>,
+    /// 社会公益事业 area code.
+    pub welfare_area: Option<String>,
     pub title_contains: Option<String>,
     pub created_by: Option<i64>,
     pub order: Order,
@@ -755,6 +764,9 @@ macro_rules! filtered {
         if let Some(v) = &q.validity {
             query = query.filter(items::validity.eq(v.clone()));
         }
+        if let Some(a) = &q.welfare_area {
+            query = query.filter(items::welfare_area.eq(a.clone()));
+        }
         if let Some(t) = &q.title_contains {
             let escaped = t
                 .replace('\\', "\\\\")
@@ -806,6 +818,7 @@ pub enum Facet {
     Genre,
     Year,
     Validity,
+    WelfareArea,
 }
 
 /// Counts of the items matching `q`, grouped by `facet`, largest first. Keys are strings (ids as text).
@@ -839,6 +852,11 @@ pub fn facet_counts(
             .collect(),
         Facet::Genre => grouped!(items::genre).load(conn)?,
         Facet::Validity => grouped!(items::validity).load(conn)?,
+        Facet::WelfareArea => grouped!(items::welfare_area)
+            .load::<(Option<String>, i64)>(conn)?
+            .into_iter()
+            .filter_map(|(k, n)| Some((k?, n)))
+            .collect(),
         Facet::Year => grouped!(items::published_year)
             .load::<(Option<i32>, i64)>(conn)?
             .into_iter()

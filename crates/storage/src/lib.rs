@@ -26,6 +26,12 @@ pub mod subject;
 pub mod survey;
 pub mod user;
 // Key areas (issue 8).
+pub mod channels;
+pub mod gazette;
+pub mod major_project;
+pub mod media_account;
+pub mod service_case;
+pub mod service_guide;
 pub mod trading;
 // 网站健康 (issue 9)
 pub mod health;

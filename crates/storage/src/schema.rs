@@ -92,6 +92,7 @@ diesel::table! {
         updated_by -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        welfare_area -> Nullable<Text>,
     }
 }
 
@@ -366,5 +367,107 @@ diesel::table! {
         sha256 -> Text,
         created_by -> Text,
         created_at -> Timestamp,
+    }
+}
+// 重大项目, 社会公益事业, 办事指南 (migration 2026-11-24-000015_projects_welfare_guides).
+
+diesel::table! {
+    major_projects (id) {
+        id -> BigInt,
+        name -> Text,
+        code -> Text,
+        org_id -> BigInt,
+        summary -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    major_project_items (project_id, item_id, kind) {
+        project_id -> BigInt,
+        item_id -> BigInt,
+        kind -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_guides (id) {
+        id -> BigInt,
+        org_id -> BigInt,
+        name -> Text,
+        theme -> Text,
+        basis -> Text,
+        conditions -> Text,
+        materials -> Text,
+        procedure_text -> Text,
+        time_limit -> Text,
+        fee -> Text,
+        place_hours -> Text,
+        phone -> Text,
+        online_url -> Text,
+        published_at -> Timestamp,
+        published_year -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(major_project_items -> major_projects (project_id));
+diesel::joinable!(major_project_items -> items (item_id));
+diesel::allow_tables_to_appear_in_same_query!(major_projects, major_project_items, items);
+
+// 政府公报, 办件查询 and 两微一端 accounts (migration 2026-11-24-000016_gazette_cases).
+
+diesel::table! {
+    gazette_issues (id) {
+        id -> BigInt,
+        year -> Integer,
+        number -> Integer,
+        issued_on -> Date,
+        status -> Text,
+        published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    gazette_entries (issue_id, item_id) {
+        issue_id -> BigInt,
+        item_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::joinable!(gazette_entries -> gazette_issues (issue_id));
+diesel::joinable!(gazette_entries -> items (item_id));
+diesel::allow_tables_to_appear_in_same_query!(gazette_issues, gazette_entries, items);
+
+diesel::table! {
+    service_cases (id) {
+        id -> BigInt,
+        case_number -> Text,
+        service_name -> Text,
+        org_id -> BigInt,
+        status -> Text,
+        received_on -> Date,
+        due_on -> Nullable<Date>,
+        completed_on -> Nullable<Date>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    media_accounts (id) {
+        id -> BigInt,
+        org_id -> BigInt,
+        platform -> Text,
+        name -> Text,
+        url -> Text,
+        last_updated_on -> Date,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }

@@ -64,6 +64,7 @@ fn item_json(dir: &Directory, it: &Item, columns: &[i64]) -> Value {
         "invalid_from": it.invalid_from,
         "disclosure_mode": it.disclosure_mode,
         "channels": it.channels().iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        "welfare_area": it.welfare_area,
         "columns": columns,
         "status": it.status,
         "version": it.version,
@@ -221,6 +222,7 @@ pub struct ItemInputApi {
     channels: Vec<String>,
     subject_id: Option<i64>,
     column_ids: Vec<i64>,
+    welfare_area: String,
 }
 
 async fn create(
@@ -291,6 +293,7 @@ async fn create(
         subject_id: f.subject_id.map(|s| s.to_string()).unwrap_or_default(),
         column_ids: f.column_ids.iter().map(|c| c.to_string()).collect(),
         related_ids: String::new(),
+        welfare_area: f.welfare_area,
     };
     let fields = match input.validate() {
         Ok(f) => f,
@@ -339,7 +342,7 @@ fn openapi_core() -> Json<Value> {
             "organisation": {"type": "object"}, "site": {"type": "string"}, "subject": {"type": "string", "nullable": true},
             "genre": {"type": "string"}, "keywords": {"type": "array", "items": {"type": "string"}},
             "validity": {"type": "string", "enum": ["valid", "expired", "repealed"]},
-            "disclosure_mode": {"type": "string"}, "channels": {"type": "array", "items": {"type": "string"}},
+            "disclosure_mode": {"type": "string"}, "channels": {"type": "array", "items": {"type": "string"}}, "welfare_area": {"type": "string", "description": "社会公益事业 area code, or null"},
             "columns": {"type": "array", "items": {"type": "integer"}}, "status": {"type": "string"}, "version": {"type": "integer"},
             "url": {"type": "string"}
         }

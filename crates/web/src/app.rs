@@ -172,6 +172,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/logout", post(auth::logout))
         // Key areas (issue 8).
         .merge(crate::trading::routes())
+        .merge(crate::key_areas::routes())
+        .merge(crate::gazette::routes())
         .merge(crate::feeds::routes())
         .merge(crate::mailbox::routes())
         .merge(crate::survey::routes())

@@ -471,6 +471,8 @@ pub struct CatalogueExportParams {
     year: Option<i32>,
     validity: Option<String>,
     subject: Option<i64>,
+    /// 社会公益事业 area code.
+    welfare: Option<String>,
     page: Option<i64>,
     per_page: Option<i64>,
 }
@@ -548,6 +550,13 @@ async fn catalogue_export(
         },
         None => None,
     };
+    let welfare_area = match p.welfare.as_deref() {
+        Some(v) => match v.parse::<gongkai_domain::catalogue::WelfareArea>() {
+            Ok(v) => Some(v.as_str().to_string()),
+            Err(e) => return json_error(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()),
+        },
+        None => None,
+    };
     if p.per_page.is_some_and(|n| !(1..=EXPORT_MAX).contains(&n)) || p.page.is_some_and(|n| n < 1) {
         return json_error(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -569,6 +578,7 @@ async fn catalogue_export(
         genre,
         year: p.year,
         validity,
+        welfare_area,
         subject_id: p.subject,
         ..ItemQuery::public()
     };
@@ -751,7 +761,7 @@ pub fn openapi_paths() -> Value {
     .map(|(n, d)| json!({"name": n, "in": "query", "schema": {"type": "string"}, "description": d}))
     .collect();
     let format_param = json!({"name": "format", "in": "path", "required": true, "schema": {"type": "string", "enum": ["csv", "json", "xlsx"]}});
-    let catalogue_filters: Vec<Value> = ["site", "genre", "validity"]
+    let catalogue_filters: Vec<Value> = ["site", "genre", "validity", "welfare"]
         .iter()
         .map(|n| json!({"name": n, "in": "query", "schema": {"type": "string"}}))
         .chain(
@@ -780,6 +790,14 @@ pub fn openapi_paths() -> Value {
         "/api/v1/trading/counts/{year}": {"get": {"summary": "Announcements of a year counted by category and type, per organisation level and in all (annual report 二（四）3)",
             "parameters": [{"name": "year", "in": "path", "required": true, "schema": {"type": "integer"}}],
             "responses": {"200": {"description": "{year, all: {total, categories: [{category, label, total, types: [{type, label, count}]}], sentence}, levels: [{level, counts}]}"}}}},
+        "/api/v1/key-areas/counts/{year}": {"get": {"summary": "Key-area figures of a year for the annual report: catalogue items by channel and organisation level, service guides (办事指南) by level, major-project (重大项目) items by kind, published gazette (政府公报) issues and the items they carried, items by public-welfare area (社会公益事业); every total is the sum of the parts beside it",
+            "parameters": [{"name": "year", "in": "path", "required": true, "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "{year, channels: {rows: [{channel, label, by_level: {city, county, township}, total}], by_level, total}, service_guides: {by_level, total}, major_projects: {rows: [{kind, label, count}], total}, gazette: {issues, items}, welfare: {rows: [{area, label, count}], total}}"},
+                          "400": {"description": "not a year"}}}},
+        "/api/v1/service-cases/import": {"post": {"summary": "Import case statuses (办件) from an approval system as JSON lines; see docs/key-areas.md",
+            "security": [{"bearer": []}],
+            "requestBody": {"required": true, "content": {"application/x-ndjson": {}}},
+            "responses": {"200": {"description": "{created, updated, errors: [{line, message}]}: bad lines are reported, good lines imported"}, "401": {"description": "no or bad token"}}}},
         "/open-data/catalogue.{format}": {"get": {"summary": "Open data: metadata of published catalogue items", "parameters": catalogue_filters, "responses": table.clone()}},
         "/open-data/trading.{format}": {"get": {"summary": "Open data: trading announcements", "parameters": trading_export_params, "responses": table}},
         "/feed.rss": feed("RSS 2.0 feed of the portal (also /feed.atom)"),

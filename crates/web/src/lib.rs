@@ -23,6 +23,8 @@ pub mod templates;
 mod upload;
 // Key areas (issue 8).
 pub mod feeds;
+pub mod gazette;
+pub mod key_areas;
 pub mod trading;
 // 网站健康 (issue 9)
 pub mod health;

@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use axum_extra::extract::{CookieJar, Form};
-use gongkai_domain::catalogue::{Genre, Validity};
+use gongkai_domain::catalogue::{Genre, Validity, WelfareArea};
 use gongkai_domain::org::OrgLevel;
 use gongkai_domain::site::Module;
 use gongkai_domain::workflow::ItemStatus;
@@ -121,6 +121,18 @@ impl Here {
             let url = self.dir.column_url(c);
             nav.push(json!({"name": c.name, "url": url, "current": Some(c.id) == current_column}));
         }
+        // The key areas are platform-wide pages, not columns of a site: every site links them.
+        let in_key_areas = [
+            "/key-areas",
+            "/trading",
+            "/major-projects",
+            "/welfare",
+            "/service-guides",
+            "/gazette",
+        ]
+        .iter()
+        .any(|p| self.path == *p || self.path.starts_with(&format!("{p}/")));
+        nav.push(json!({"name": "重点领域", "url": "/key-areas", "current": in_key_areas}));
         let mut breadcrumbs = vec![json!({"name": "首页", "url": site_url})];
         breadcrumbs.extend(
             crumbs
@@ -271,6 +283,7 @@ async fn portal_home(State(state): State<AppState>, jar: CookieJar) -> WebResult
             {"name": "我为政府网站找错", "url": "/report-error", "description": "发现错误，告诉我们"},
             {"name": "领导信箱", "url": "/mailbox", "description": "给领导和部门写信，查询答复"},
         ],
+        "key_areas": crate::key_areas::entrances(),
         "latest": latest.iter().map(|i| item_row(&dir, i)).collect::<Vec<_>>(),
         "modules": modules,
         "site_groups": site_groups(&dir),
@@ -457,7 +470,7 @@ async fn item_page(
     let Query(params) =
         query.map_err(|e| WebError::BadRequest(format!("查询参数无效：{}", e.body_text())))?;
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let (it, attachments, related, interpretations, columns) = state
+    let (it, attachments, related, interpretations, columns, (issues, projects)) = state
         .run(move |conn| {
             let it = item::get(conn, id)?;
             let attachments = gongkai_storage::attachment::of_item(conn, id)?;
@@ -469,7 +482,18 @@ async fn item_page(
             } else {
                 None
             };
-            Ok((it, attachments, related, (interpretations, form), columns))
+            let carried = (
+                gongkai_storage::gazette::issues_of_item(conn, id)?,
+                gongkai_storage::major_project::of_item(conn, id)?,
+            );
+            Ok((
+                it,
+                attachments,
+                related,
+                (interpretations, form),
+                columns,
+                carried,
+            ))
         })
         .await?;
     let (interpretations, interpretation_form) = interpretations;
@@ -522,6 +546,12 @@ async fn item_page(
     let ctx = json!({
         "item": header,
         "print": params.print.is_some(),
+        "gazette_issues": issues.iter().map(|g| json!({
+            "label": g.label(), "url": format!("/gazette/{}/{}", g.year, g.number),
+        })).collect::<Vec<_>>(),
+        "major_projects": projects.iter().map(|(p, k)| json!({
+            "name": p.name, "kind": k.label_zh(), "url": format!("/major-projects/{}", p.id),
+        })).collect::<Vec<_>>(),
     });
     here.render(
         "item.html",
@@ -633,6 +663,8 @@ pub struct CatalogueParams {
     genre: Option<String>,
     year: Option<String>,
     validity: Option<String>,
+    /// 社会公益事业 area code.
+    welfare: Option<String>,
     page: Option<String>,
 }
 
@@ -645,6 +677,7 @@ impl CatalogueParams {
             ("genre", &self.genre),
             ("year", &self.year),
             ("validity", &self.validity),
+            ("welfare", &self.welfare),
         ] {
             let v = if k == change.0 {
                 change.1.clone()
@@ -707,8 +740,15 @@ async fn catalogue(
         })?),
         None => None,
     };
+    let welfare = match p.welfare.as_deref().filter(|s| !s.is_empty()) {
+        Some(v) => Some(v.parse::<WelfareArea>().map_err(|_| {
+            WebError::BadRequest(format!("参数 welfare=“{}”无效", truncate(v, 20)))
+        })?),
+        None => None,
+    };
     let page_no = parse_page(p.page.as_deref(), 10_000)?;
     let q = ItemQuery {
+        welfare_area: welfare.map(|a| a.as_str().to_string()),
         org_ids: org.map(|o| dir.org_subtree(o)),
         subject_id: subject,
         year,
@@ -728,6 +768,7 @@ async fn catalogue(
                 Facet::Genre,
                 Facet::Year,
                 Facet::Validity,
+                Facet::WelfareArea,
             ] {
                 facets.push((f, item::facet_counts(conn, &q, f)?));
             }
@@ -743,6 +784,7 @@ async fn catalogue(
                 Facet::Genre => ("体裁", "genre", &p.genre),
                 Facet::Year => ("年份", "year", &p.year),
                 Facet::Validity => ("有效性", "validity", &p.validity),
+                Facet::WelfareArea => ("社会公益事业", "welfare", &p.welfare),
             };
             let options: Vec<Value> = counts
                 .iter()
@@ -767,6 +809,7 @@ async fn catalogue(
         ("genre", "体裁", &p.genre, Facet::Genre),
         ("year", "年份", &p.year, Facet::Year),
         ("validity", "有效性", &p.validity, Facet::Validity),
+        ("welfare", "社会公益事业", &p.welfare, Facet::WelfareArea),
     ] {
         if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {
             active.push(json!({"label": format!("{name}：{}", facet_label(&dir, f, v)), "remove_url": p.url((key, None))}));
@@ -813,6 +856,10 @@ fn facet_label(dir: &Directory, f: Facet, value: &str) -> String {
             .map(|v| v.label_zh().to_string())
             .unwrap_or_else(|_| value.into()),
         Facet::Year => format!("{value}年"),
+        Facet::WelfareArea => value
+            .parse::<WelfareArea>()
+            .map(|v| v.label_zh().to_string())
+            .unwrap_or_else(|_| value.into()),
     }
 }
 
@@ -1023,6 +1070,49 @@ async fn sitemap(State(state): State<AppState>) -> WebResult<Response> {
     }
     for (id, at) in projects {
         url(&format!("/trading/projects/{id}"), at);
+    }
+    // Major projects, service guides and gazette issues.
+    let (majors, guides, issues) = state
+        .run(|conn| {
+            let majors = gongkai_storage::major_project::list(conn, None)?;
+            let guides = gongkai_storage::service_guide::list(
+                conn,
+                &gongkai_storage::service_guide::GuideQuery {
+                    page: 1,
+                    per_page: 100,
+                    ..Default::default()
+                },
+            )?;
+            let mut all_guides = guides.rows;
+            // Guides are listed a hundred at a time; a city has about a thousand.
+            for page in 2..=(guides.total + 99) / 100 {
+                all_guides.extend(
+                    gongkai_storage::service_guide::list(
+                        conn,
+                        &gongkai_storage::service_guide::GuideQuery {
+                            page,
+                            per_page: 100,
+                            ..Default::default()
+                        },
+                    )?
+                    .rows,
+                );
+            }
+            let issues = gongkai_storage::gazette::list(conn, None, true)?;
+            Ok((majors, all_guides, issues))
+        })
+        .await?;
+    for p in majors {
+        url(&format!("/major-projects/{}", p.id), p.updated_at);
+    }
+    for g in guides {
+        url(&format!("/service-guides/{}", g.id), g.updated_at);
+    }
+    for i in issues {
+        url(
+            &crate::gazette::issue_url(&i),
+            i.published_at.unwrap_or(i.updated_at),
+        );
     }
     xml.push_str("</urlset>\n");
     Ok((

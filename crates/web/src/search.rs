@@ -222,6 +222,28 @@ pub fn sync_outbox(
         let (more, more_gone) = crate::trading::search_docs(conn, dir, &trading_ids)?;
         docs.extend(more);
         gone.extend(more_gone);
+        // 办事指南.
+        let mut guide_ids: Vec<i64> = batch
+            .iter()
+            .filter(|e| e.entity == gongkai_storage::service_guide::ENTITY)
+            .map(|e| e.entity_id)
+            .collect();
+        guide_ids.sort_unstable();
+        guide_ids.dedup();
+        let (more, more_gone) = crate::key_areas::search_docs(conn, dir, &guide_ids)?;
+        docs.extend(more);
+        gone.extend(more_gone);
+        // 政府公报 issues.
+        let mut issue_ids: Vec<i64> = batch
+            .iter()
+            .filter(|e| e.entity == gongkai_storage::gazette::ENTITY)
+            .map(|e| e.entity_id)
+            .collect();
+        issue_ids.sort_unstable();
+        issue_ids.dedup();
+        let (more, more_gone) = crate::gazette::search_docs(conn, dir, &issue_ids)?;
+        docs.extend(more);
+        gone.extend(more_gone);
         let err = |e: SearchError| WebError::Internal(format!("search index: {e}"));
         if !gone.is_empty() {
             engine.delete(&gone).map_err(err)?;
@@ -331,6 +353,14 @@ pub fn rebuild(
     let trading_ids = gongkai_storage::trading::all_ids(conn)?;
     for chunk in trading_ids.chunks(1000) {
         let (docs, _) = crate::trading::search_docs(conn, dir, chunk)?;
+        engine.upsert(&docs).map_err(err)?;
+    }
+    let issue_ids = crate::gazette::public_ids(conn)?;
+    let (docs, _) = crate::gazette::search_docs(conn, dir, &issue_ids)?;
+    engine.upsert(&docs).map_err(err)?;
+    let guide_ids = gongkai_storage::service_guide::all_ids(conn)?;
+    for chunk in guide_ids.chunks(1000) {
+        let (docs, _) = crate::key_areas::search_docs(conn, dir, chunk)?;
         engine.upsert(&docs).map_err(err)?;
     }
     crate::mailbox::reindex_letters(conn, dir, engine)?;

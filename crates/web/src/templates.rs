@@ -63,6 +63,22 @@ embed!(
     "trading_list.html",
     "trading_item.html",
     "trading_project.html",
+    "key_areas.html",
+    "major_projects.html",
+    "major_project.html",
+    "welfare.html",
+    "service_guides.html",
+    "service_guide.html",
+    "admin/major_projects.html",
+    "admin/major_project.html",
+    "admin/service_guides.html",
+    "admin/service_guide_form.html",
+    "gazette_archive.html",
+    "service_case.html",
+    "admin/media_accounts.html",
+    "gazette_issue.html",
+    "admin/gazette.html",
+    "admin/gazette_issue.html",
     "mailbox.html",
     "mailbox_form.html",
     "mailbox_done.html",
@@ -436,6 +452,10 @@ mod tests {
                     {"name": "依申请公开", "url": "/apply", "description": "在线提交政府信息公开申请"},
                     {"name": "我为政府网站找错", "url": "/report-error", "description": "发现错误，告诉我们"}
                 ],
+                "key_areas": [
+                    {"name": "公共资源交易", "url": "/trading", "description": "工程建设、政府采购、土地和产权交易公告"},
+                    {"name": "办事指南", "url": "/service-guides", "description": "事项依据、条件、材料、流程与办理地点"}
+                ],
                 "latest": [{"title": "某市2024年政府工作报告", "url": "/items/1", "date": "2024-01-30", "org": "某市人民政府办公室"}],
                 "modules": [
                     {"name": "领导信息公开", "columns": [
@@ -481,6 +501,10 @@ mod tests {
                 "items": [],
                 "pagination": null
             })), &["<p>负责全市教育工作。</p>", "<h1>机构职能</h1>"]),
+            s("item.html", "carried by a gazette issue, filed under a project", merge(p(), json!({"item": public_item(), "print": false,
+                "gazette_issues": [{"label": "2026年第3期", "url": "/gazette/2026/3"}],
+                "major_projects": [{"name": "某市轨道交通1号线一期工程", "kind": "批准结果", "url": "/major-projects/3"}]})),
+              &["刊载于<a href=\"/gazette/2026/3\">《政府公报》2026年第3期</a>", "某市轨道交通1号线一期工程</a>（批准结果）"]),
             s("item.html", "normal", merge(p(), json!({"item": public_item(), "print": false})),
               &["<th scope=\"row\">索引号</th><td class=\"index-number\">000014349/2024-00012</td>",
                 "主题分类", "教育\\基础教育", "<th scope=\"row\">发布机构</th><td>某市教育局</td>",
@@ -622,7 +646,8 @@ mod tests {
                            "doc_number": "", "org_id": "12", "site_id": "3", "subject_id": "5", "genre": "notice",
                            "keywords": "开学", "validity": "valid", "valid_from": "", "invalid_from": "",
                            "disclosure_mode": "proactive", "channels": ["website", "wechat"], "column_ids": [],
-                           "related_ids": "12,35", "change_note": "", "scheduled_at": "2024-03-02T09:00"},
+                           "related_ids": "12,35", "change_note": "", "scheduled_at": "2024-03-02T09:00",
+                           "welfare_area": "education"},
                 "org_options": options(&[("12", "某市教育局")]),
                 "site_options": options(&[("3", "某市教育局网站")]),
                 "column_options": options(&[("31", "通知公告"), ("32", "政策文件")]),
@@ -631,13 +656,14 @@ mod tests {
                 "validity_options": options(&[("valid", "有效"), ("repealed", "废止")]),
                 "mode_options": options(&[("proactive", "主动公开")]),
                 "channel_options": options(&[("website", "政府网站"), ("weibo", "政务微博"), ("wechat", "政务微信")]),
+                "welfare_options": options(&[("education", "教育"), ("healthcare", "基本医疗")]),
                 "is_published": false,
                 "attachments": [], "upload_url": "/admin/items/0/attachments", "item_id": null, "preview_url": null,
                 "csrf": "tok-123"
             })), &["<a href=\"#f-title\">请填写标题</a>", "<a href=\"#f-column_ids\">请至少选择一个栏目</a>",
                    "<li>保存失败，请检查以下各项</li>", "id=\"f-title-error\"",
                    "&lt;p&gt;正文&lt;/p&gt;</textarea>", "value=\"website\" checked", "value=\"wechat\" checked",
-                   "<option value=\"notice\" selected>通知公告</option>", "value=\"2024-03-02T09:00\"", "type=\"datetime-local\"",
+                   "<option value=\"notice\" selected>通知公告</option>", "<option value=\"education\" selected>教育</option>", "value=\"2024-03-02T09:00\"", "type=\"datetime-local\"",
                    "fieldset class=\"field checkboxes has-error\" id=\"f-column_ids\" aria-describedby=\"f-column_ids-error\""]),
             s("admin/item_form.html", "published, with attachments", merge(a(), json!({
                 "form_action": "/admin/items/7",
@@ -646,11 +672,12 @@ mod tests {
                            "doc_number": "", "org_id": "12", "site_id": "3", "subject_id": "", "genre": "",
                            "keywords": "", "validity": "", "valid_from": "", "invalid_from": "", "disclosure_mode": "",
                            "channels": [], "column_ids": ["32"], "related_ids": "", "change_note": "更正附件",
-                           "scheduled_at": ""},
+                           "scheduled_at": "", "welfare_area": ""},
                 "org_options": options(&[("12", "某市教育局")]), "site_options": options(&[("3", "某市教育局网站")]),
                 "column_options": options(&[("31", "通知公告"), ("32", "政策文件")]),
                 "subject_options": [], "genre_options": [], "validity_options": [], "mode_options": [],
                 "channel_options": options(&[("website", "政府网站")]),
+                "welfare_options": [],
                 "is_published": true,
                 "attachments": [{"name": "附件1.docx", "url": "/files/9", "size": 52000, "delete_url": "/admin/attachments/9/delete"}],
                 "upload_url": "/admin/items/7/attachments", "item_id": 7, "preview_url": "/admin/items/7/preview",
@@ -1061,6 +1088,184 @@ mod tests {
                 "history": [{"title": "某市学校改造工程招标公告", "url": "/trading/9", "type_label": "建设工程·招标公告", "date": "2026-04-01", "org": "某市公共资源交易中心"}],
                 "missing_stages": ["开标情况", "中标候选人公示", "中标公告"]
             })), &["JS-2026-018", "尚未发布：开标情况、中标候选人公示、中标公告"]),
+            s("key_areas.html", "default", merge(p(), json!({
+                "page_title": "重点领域信息公开",
+                "entrances": [{"name": "重大建设项目", "url": "/major-projects", "description": "批准、招标、征地、施工、竣工等信息"}],
+                "welfare_areas": [{"name": "脱贫攻坚", "url": "/welfare/poverty_alleviation"}, {"name": "教育", "url": "/welfare/education"}]
+            })), &["<h1>重点领域信息公开</h1>", "href=\"/major-projects\"", "href=\"/welfare/education\">教育</a>"]),
+            s("major_projects.html", "default", merge(p(), json!({
+                "page_title": "重大建设项目",
+                "projects": [{"name": "某市轨道交通1号线一期工程", "code": "2026-330100-48-01-000123", "org": "某市发展和改革委员会",
+                              "url": "/major-projects/3", "filled": 2, "kinds_total": 8,
+                              "empty": ["征收土地", "重大设计变更", "施工管理", "质量安全", "竣工", "批准服务"]}]
+            })), &["href=\"/major-projects/3\"", "2 / 8", "征收土地、重大设计变更"]),
+            s("major_projects.html", "empty", merge(p(), json!({"projects": []})), &["暂无重大建设项目。"]),
+            s("major_project.html", "some kinds empty", merge(p(), json!({
+                "page_title": "某市轨道交通1号线一期工程",
+                "project": {"name": "某市轨道交通1号线一期工程", "code": "2026-330100-48-01-000123", "org": "某市发展和改革委员会",
+                            "summary": "线路全长21.4公里。"},
+                "empty_kinds": ["征收土地"],
+                "sections": [
+                    {"kind": "批准结果", "code": "approval_result", "items": [{"title": "关于轨道交通1号线一期工程可行性研究报告的批复", "url": "/items/5", "date": "2026-03-01"}]},
+                    {"kind": "征收土地", "code": "land_expropriation", "items": []}
+                ]
+            })), &["<h2 id=\"h-kind-approval_result\">批准结果</h2>", "征收土地 <span class=\"badge\">暂无信息</span>",
+                   "暂无信息的类别：征收土地", "本类信息尚未公开。", "线路全长21.4公里。"]),
+            s("welfare.html", "index", merge(p(), json!({
+                "page_title": "社会公益事业",
+                "areas": [{"name": "教育", "url": "/welfare/education", "count": 12, "current": false}],
+                "area": null, "items": [], "total": 0, "pagination": null
+            })), &["<h1>社会公益事业</h1>", "教育<span class=\"count\">（12）</span>"]),
+            s("welfare.html", "area", merge(p(), json!({
+                "page_title": "教育",
+                "areas": [{"name": "教育", "url": "/welfare/education", "count": null, "current": true},
+                          {"name": "基本医疗", "url": "/welfare/healthcare", "count": null, "current": false}],
+                "area": {"name": "教育", "catalogue_url": "/catalogue?welfare=education"},
+                "items": [{"title": "关于2026年义务教育招生工作的通知", "url": "/items/9", "date": "2026-04-01",
+                           "index_number": "000014349/2026-00009", "doc_number": null}],
+                "total": 1,
+                "pagination": pagination()
+            })), &["<h1>教育</h1>", "aria-current=\"page\">教育", "/catalogue?welfare=education", "000014349/2026-00009"]),
+            s("service_guides.html", "default", merge(p(), json!({
+                "page_title": "办事指南",
+                "values": {"org": "12", "theme": "", "q": "养老"},
+                "org_options": [{"value": "12", "label": "某市人力资源和社会保障局"}],
+                "theme_options": [{"value": "社会保障", "label": "社会保障（3）"}],
+                "total": 1,
+                "guides": [{"name": "城乡居民基本养老保险参保登记", "url": "/service-guides/4", "org": "某市人力资源和社会保障局",
+                            "theme": "社会保障", "online_url": "https://zwfw.example.gov.cn/item/4"}],
+                "pagination": pagination()
+            })), &["value=\"养老\"", "<option value=\"12\" selected>", "href=\"/service-guides/4\"", "在线办理"]),
+            s("service_guide.html", "incomplete", merge(p(), json!({
+                "page_title": "城乡居民基本养老保险参保登记",
+                "guide": {"name": "城乡居民基本养老保险参保登记", "org": "某市人力资源和社会保障局", "theme": "社会保障",
+                          "updated": "2026-05-01", "online_url": "https://zwfw.example.gov.cn/item/4"},
+                "elements": [{"label": "设定依据", "text": "《社会保险法》"}, {"label": "收费标准", "text": null}]
+            })), &["<th scope=\"row\">设定依据</th>", "《社会保险法》", "暂未提供", "href=\"https://zwfw.example.gov.cn/item/4\""]),
+            s("admin/major_projects.html", "default", merge(a(), json!({
+                "page_title": "重大建设项目",
+                "projects": [{"name": "某市轨道交通1号线一期工程", "code": "2026-330100-48-01-000123", "org": "某市发展和改革委员会",
+                              "url": "/admin/major-projects/3", "public_url": "/major-projects/3"}],
+                "form_action": "/admin/major-projects",
+                "values": {"name": "", "code": "2026", "org_id": "12", "summary": ""},
+                "errors": {"name": "项目名称必填"},
+                "org_options": options(&[("12", "某市发展和改革委员会")])
+            })), &["/admin/major-projects/3", "<a href=\"#f-name\">项目名称必填</a>", "<option value=\"12\" selected>"]),
+            s("admin/major_project.html", "default", merge(a(), json!({
+                "page_title": "某市轨道交通1号线一期工程",
+                "project": {"name": "某市轨道交通1号线一期工程", "public_url": "/major-projects/3"},
+                "link_action": "/admin/major-projects/3/link",
+                "unlink_action": "/admin/major-projects/3/unlink",
+                "form_action": "/admin/major-projects/3",
+                "values": {"name": "某市轨道交通1号线一期工程", "code": "2026-330100-48-01-000123", "org_id": "12", "summary": "",
+                           "item_id": "99", "kind": "tendering"},
+                "errors": {"item_id": "编号为 99 的信息不存在"},
+                "org_options": options(&[("12", "某市发展和改革委员会")]),
+                "kind_options": options(&[("approval_result", "批准结果"), ("tendering", "招标投标")]),
+                "sections": [
+                    {"kind": "批准结果", "code": "approval_result", "items": [{"id": 5, "title": "可行性研究报告的批复", "url": "/admin/items/5",
+                                                                              "status_label": "已发布", "date": "2026-03-01"}]},
+                    {"kind": "招标投标", "code": "tendering", "items": []}
+                ]
+            })), &["编号为 99 的信息不存在", "<option value=\"tendering\" selected>招标投标</option>", "name=\"kind\" value=\"approval_result\"",
+                   "招标投标 <span class=\"badge badge-danger\">暂无信息</span>", "/admin/major-projects/3/unlink"]),
+            s("gazette_archive.html", "default", merge(p(), json!({
+                "page_title": "政府公报",
+                "years": [{"year": 2026, "count": 3, "url": "/gazette?year=2026", "current": true},
+                          {"year": 2025, "count": 12, "url": "/gazette?year=2025", "current": false}],
+                "year": 2026,
+                "issues": [{"label": "2026年第3期", "url": "/gazette/2026/3", "issued_on": "2026-03-15"}]
+            })), &["aria-current=\"page\">2026年<span class=\"count\">（3期）</span>", "<h2 id=\"h-issues\">2026年各期</h2>",
+                   "href=\"/gazette/2026/3\">政府公报 2026年第3期</a>"]),
+            s("gazette_archive.html", "none yet", merge(p(), json!({"years": [], "year": null, "issues": []})),
+              &["暂无已出版的政府公报。"]),
+            s("gazette_issue.html", "default", merge(p(), json!({
+                "page_title": "政府公报 2026年第3期",
+                "issue": {"label": "2026年第3期", "issued_on": "2026-03-15", "year": 2026},
+                "total": 2,
+                "sections": [
+                    {"name": "政府规章", "entries": [{"n": 1, "title": "某市河道管理办法", "url": "/items/5", "org": "某市人民政府",
+                                                   "doc_number": "某市人民政府令第12号"}]},
+                    {"name": "人事任免", "entries": [{"n": 2, "title": "关于任免工作人员的通知", "url": "/items/6", "org": "某市人民政府",
+                                                   "doc_number": null}]}
+                ]
+            })), &["<h1>政府公报 2026年第3期</h1>", "<h3>政府规章</h3>", "<li value=\"2\">", "（某市人民政府令第12号）", "本期共 2 篇"]),
+            s("admin/gazette.html", "default", merge(a(), json!({
+                "page_title": "政府公报",
+                "issues": [{"label": "2026年第3期", "url": "/admin/gazette/4", "issued_on": "2026-03-15", "status_label": "已发布",
+                            "public_url": "/gazette/2026/3"},
+                           {"label": "2026年第4期", "url": "/admin/gazette/5", "issued_on": "2026-04-15", "status_label": "编辑中",
+                            "public_url": null}],
+                "form_action": "/admin/gazette",
+                "values": {"year": "2026", "number": "4", "issued_on": "2026-04-15"},
+                "errors": {"number": "2026年第4期已存在"}
+            })), &["2026年第4期已存在", "href=\"/admin/gazette/5\"", "value=\"2026-04-15\""]),
+            s("admin/gazette_issue.html", "draft, refused", merge(a(), json!({
+                "page_title": "政府公报 2026年第4期",
+                "issue": {"issued_on": "2026-04-15", "published": false, "public_url": "/gazette/2026/4"},
+                "entries": [{"n": 1, "id": 5, "title": "某市河道管理办法", "url": "/admin/items/5", "status_label": "已发布", "unpublished": false},
+                            {"n": 2, "id": 7, "title": "某市停车管理办法", "url": "/admin/items/7", "status_label": "待审核", "unpublished": true}],
+                "add_action": "/admin/gazette/5/add", "remove_action": "/admin/gazette/5/remove",
+                "move_action": "/admin/gazette/5/move", "publish_action": "/admin/gazette/5/publish",
+                "values": {"item_id": ""},
+                "errors": {"_form": "以下信息尚未发布，本期公报不能发布：《某市停车管理办法》"}
+            })), &["以下信息尚未发布", "待审核（发布前须先发布此信息）", "name=\"direction\" value=\"down\"", "/admin/gazette/5/publish"]),
+            s("admin/gazette_issue.html", "published", merge(a(), json!({
+                "page_title": "政府公报 2026年第3期",
+                "issue": {"issued_on": "2026-03-15", "published": true, "public_url": "/gazette/2026/3"},
+                "entries": [{"n": 1, "id": 5, "title": "某市河道管理办法", "url": "/admin/items/5", "status_label": "已发布", "unpublished": false}],
+                "add_action": "/admin/gazette/4/add", "remove_action": "/admin/gazette/4/remove",
+                "move_action": "/admin/gazette/4/move", "publish_action": "/admin/gazette/4/publish",
+                "values": {"item_id": ""}, "errors": {}
+            })), &["已发布，<a href=\"/gazette/2026/3\">查看门户页面</a>"]),
+            s("service_case.html", "found", merge(p(), json!({
+                "page_title": "办件查询",
+                "values": {"number": "SF-2026-000123"}, "asked": true,
+                "case": {"number": "SF-2026-000123", "service_name": "城乡居民基本养老保险参保登记", "org": "某市人力资源和社会保障局",
+                         "status": "已办结", "received_on": "2026-03-02", "due_on": "2026-03-09", "completed_on": "2026-03-05"}
+            })), &["value=\"SF-2026-000123\"", "<strong>已办结</strong>", "<td>2026-03-05</td>"]),
+            s("service_case.html", "not found", merge(p(), json!({
+                "values": {"number": "X-1"}, "asked": true, "case": null
+            })), &["没有找到该编号的办件"]),
+            s("admin/media_accounts.html", "default", merge(a(), json!({
+                "page_title": "政务新媒体",
+                "stale_days": 14, "stale_count": 1,
+                "accounts": [
+                    {"org": "某市教育局", "platform": "政务微信", "name": "某市教育发布", "url": "https://mp.example.cn/jy",
+                     "last_updated_on": "2026-11-20", "stale": false, "update_action": "/admin/media-accounts/1/updated"},
+                    {"org": "某市教育局", "platform": "政务微博", "name": "某市教育", "url": null,
+                     "last_updated_on": "2026-09-01", "stale": true, "update_action": "/admin/media-accounts/2/updated"}
+                ],
+                "today": "2026-11-24",
+                "form_action": "/admin/media-accounts",
+                "settings_action": "/admin/media-accounts/settings",
+                "platform_options": options(&[("weibo", "政务微博"), ("wechat", "政务微信")]),
+                "org_options": options(&[("12", "某市教育局")]),
+                "values": {"org_id": "12", "platform": "wechat", "name": "某市教育二号", "url": "", "last_updated_on": "2026-11-24", "stale_days": "14"},
+                "errors": {"platform": "本单位已开设政务微信账号“某市教育发布”，每个单位每个平台只能开设一个账号"}
+            })), &["<strong class=\"badge badge-danger\">长期未更新</strong>", "当前 <strong>1</strong> 个", "每个单位每个平台只能开设一个账号",
+                   "/admin/media-accounts/2/updated", "value=\"14\""]),
+            s("admin/service_guides.html", "default", merge(a(), json!({
+                "page_title": "办事指南",
+                "new_url": "/admin/service-guides/new", "total": 2, "incomplete": 1,
+                "guides": [
+                    {"name": "社会保障卡补换", "org": "某市人力资源和社会保障局", "url": "/admin/service-guides/5", "public_url": "/service-guides/5",
+                     "missing": ["收费标准", "咨询电话"], "updated": "2026-05-01 10:00"},
+                    {"name": "城乡居民基本养老保险参保登记", "org": "某市人力资源和社会保障局", "url": "/admin/service-guides/4",
+                     "public_url": "/service-guides/4", "missing": [], "updated": "2026-05-01 09:00"}
+                ]
+            })), &["其中 <strong>1</strong> 项要素不全", "收费标准、咨询电话", "要素齐全"]),
+            s("admin/service_guide_form.html", "editing, incomplete", merge(a(), json!({
+                "page_title": "编辑办事指南",
+                "form_action": "/admin/service-guides/5",
+                "delete_action": "/admin/service-guides/5/delete",
+                "public_url": "/service-guides/5",
+                "missing": ["收费标准"],
+                "values": {"name": "社会保障卡补换", "org_id": "12", "theme": "社会保障", "basis": "", "conditions": "", "materials": "身份证",
+                           "procedure": "", "time_limit": "即办", "fee": "", "place_hours": "", "phone": "请拨打", "online_url": ""},
+                "errors": {"phone": "咨询电话只能包含数字、连字符和括号"},
+                "org_options": options(&[("12", "某市人力资源和社会保障局")])
+            })), &["缺少收费标准", "value=\"请拨打\"", "/admin/service-guides/5/delete", "type=\"tel\""]),
             s("mailbox.html", "with letters", merge(p(), json!({
                 "page_title": "领导信箱", "write_url": "/mailbox/write", "track_url": "/mailbox/track",
                 "leaders": [{"label": "市长 王某", "org": "某市人民政府", "write_url": "/mailbox/write?leader=1",

@@ -246,7 +246,10 @@ fn plain_sql(conn: &mut AnyConnection) -> Result<i64> {
 fn main() -> Result<()> {
     let args = Args::parse();
     let dir = tempfile::tempdir()?;
-    let path = args.keep.clone().unwrap_or_else(|| dir.path().to_path_buf());
+    let path = args
+        .keep
+        .clone()
+        .unwrap_or_else(|| dir.path().to_path_buf());
     std::fs::create_dir_all(&path)?;
     let db = Database::open_sqlite_in(&path).context("open the benchmark database")?;
     let mut conn = db.conn()?;

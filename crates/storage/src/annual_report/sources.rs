@@ -104,3 +104,45 @@ pub(super) fn request_fees(
     }
     Ok(FigureValue::Amount { fen })
 }
+
+/// Items of the scope carried by the gazette issues of the year (政府公报刊登信息): entries of
+/// published issues dated in the year, counted by the organisation of the item carried; an item
+/// carried by two issues counts twice, as printed.
+pub(super) fn gazette_items(
+    conn: &mut AnyConnection,
+    cx: &FigureContext<'_>,
+) -> Result<FigureValue> {
+    use crate::schema::{gazette_entries, gazette_issues, items};
+    let mut value = 0i64;
+    for chunk in cx.orgs.ids.chunks(CHUNK) {
+        let n: i64 = gazette_entries::table
+            .inner_join(gazette_issues::table)
+            .inner_join(items::table)
+            .filter(gazette_issues::year.eq(cx.year.year))
+            .filter(gazette_issues::status.eq(crate::gazette::PUBLISHED))
+            .filter(items::org_id.eq_any(chunk))
+            .select(count_star())
+            .first(conn)?;
+        value += n;
+    }
+    Ok(FigureValue::Count { value })
+}
+
+/// Service guides of the scope online at the end of the year: put online in or before it. A guide
+/// taken down is deleted, so for a past year this counts the guides of then that are still held.
+pub(super) fn service_guides(
+    conn: &mut AnyConnection,
+    cx: &FigureContext<'_>,
+) -> Result<FigureValue> {
+    use crate::schema::service_guides as g;
+    let mut value = 0i64;
+    for chunk in cx.orgs.ids.chunks(CHUNK) {
+        let n: i64 = g::table
+            .filter(g::org_id.eq_any(chunk))
+            .filter(g::published_year.le(cx.year.year))
+            .select(count_star())
+            .first(conn)?;
+        value += n;
+    }
+    Ok(FigureValue::Count { value })
+}

@@ -78,7 +78,7 @@ fn item(
     made_on: Option<&str>,
     validity: &str,
     invalid_from: Option<&str>,
-) {
+) -> i64 {
     let at = d(published).and_hms_opt(9, 0, 0).unwrap();
     let n = serial();
     diesel::insert_into(items::table)
@@ -99,8 +99,9 @@ fn item(
             items::created_at.eq(at),
             items::updated_at.eq(at),
         ))
-        .execute(conn)
-        .unwrap();
+        .returning(items::id)
+        .get_result(conn)
+        .unwrap()
 }
 
 const APPLICANTS: [&str; 6] = [
@@ -444,21 +445,15 @@ fn items_are_counted_by_level_channel_and_genre() {
         assert_eq!(count("channel.wechat"), 2);
         assert_eq!(count("interpretations"), 1);
         assert!(count("channel.website") <= count("proactive.total"));
-        // Figures other features will hold say so rather than claim zero.
-        for key in ["gazette", "service_guides"] {
-            assert!(
-                matches!(r.figure(key), Some(FigureValue::NotYetHeld { .. })),
-                "{key}"
-            );
-        }
-        assert!(r.notices.iter().any(|n| n.contains("政府公报")));
-        // Features that have landed count their records, zero when there are none.
+        // Every feature has landed: the figures count their records, zero when there are none.
         for key in [
             "letters",
             "press_conferences",
             "interviews",
             "surveys",
             "trading",
+            "gazette",
+            "service_guides",
         ] {
             assert_eq!(count(key), 0, "{key}");
         }
@@ -1141,6 +1136,85 @@ fn interaction_and_key_area_figures_count_the_scope_and_the_year() {
         announcement(&mut conn, c.county, 2025);
         announcement(&mut conn, c.county, 2024);
 
+        // The gazette counts the items its published issues of the year carried, by the item's
+        // organisation; a draft issue carries nothing yet.
+        let dept_item = item(
+            &mut conn,
+            &c,
+            c.dept,
+            "2025-02-01",
+            "notice",
+            "website",
+            None,
+            "valid",
+            None,
+        );
+        let county_item = item(
+            &mut conn,
+            &c,
+            c.county,
+            "2025-02-01",
+            "notice",
+            "website",
+            None,
+            "valid",
+            None,
+        );
+        for (number, status, carried) in [
+            (1, "published", vec![dept_item, county_item]),
+            (2, "published", vec![dept_item]),
+            (3, "draft", vec![county_item]),
+        ] {
+            use crate::schema::{gazette_entries as e, gazette_issues as g};
+            let issue: i64 = diesel::insert_into(g::table)
+                .values((
+                    g::year.eq(2025),
+                    g::number.eq(number),
+                    g::issued_on.eq(d("2025-03-01")),
+                    g::status.eq(status),
+                    g::created_at.eq(crate::now()),
+                    g::updated_at.eq(crate::now()),
+                ))
+                .returning(g::id)
+                .get_result(&mut conn)
+                .unwrap();
+            for (i, item_id) in carried.into_iter().enumerate() {
+                diesel::insert_into(e::table)
+                    .values((
+                        e::issue_id.eq(issue),
+                        e::item_id.eq(item_id),
+                        e::position.eq(i as i32),
+                    ))
+                    .execute(&mut conn)
+                    .unwrap();
+            }
+        }
+        // Service guides online by the end of the year.
+        for (org, year) in [(c.dept, 2024), (c.county, 2025), (c.county, 2026)] {
+            use crate::schema::service_guides as s;
+            diesel::insert_into(s::table)
+                .values((
+                    s::org_id.eq(org),
+                    s::name.eq("居民身份证办理"),
+                    s::theme.eq(""),
+                    s::basis.eq(""),
+                    s::conditions.eq(""),
+                    s::materials.eq(""),
+                    s::procedure_text.eq(""),
+                    s::time_limit.eq(""),
+                    s::fee.eq(""),
+                    s::place_hours.eq(""),
+                    s::phone.eq(""),
+                    s::online_url.eq(""),
+                    s::published_at.eq(ts(&format!("{year}-05-01 09:00"))),
+                    s::published_year.eq(year),
+                    s::created_at.eq(crate::now()),
+                    s::updated_at.eq(crate::now()),
+                ))
+                .execute(&mut conn)
+                .unwrap();
+        }
+
         let figures = |conn: &mut AnyConnection, scope: Scope| {
             let r = compute(conn, 2025, &scope).unwrap();
             [
@@ -1149,19 +1223,21 @@ fn interaction_and_key_area_figures_count_the_scope_and_the_year() {
                 "interviews",
                 "surveys",
                 "trading",
+                "gazette",
+                "service_guides",
             ]
             .map(|k| r.figure(k).unwrap().count().unwrap())
         };
-        assert_eq!(figures(&mut conn, Scope::City), [2, 1, 1, 2, 3]);
-        assert_eq!(figures(&mut conn, Scope::CityLevel), [1, 1, 0, 1, 2]);
-        assert_eq!(figures(&mut conn, Scope::Counties), [1, 0, 1, 1, 1]);
+        assert_eq!(figures(&mut conn, Scope::City), [2, 1, 1, 2, 3, 3, 2]);
+        assert_eq!(figures(&mut conn, Scope::CityLevel), [1, 1, 0, 1, 2, 2, 1]);
+        assert_eq!(figures(&mut conn, Scope::Counties), [1, 0, 1, 1, 1, 1, 1]);
         // The parts add up to the whole.
         let (a, b, t) = (
             figures(&mut conn, Scope::CityLevel),
             figures(&mut conn, Scope::Counties),
             figures(&mut conn, Scope::City),
         );
-        for i in 0..5 {
+        for i in 0..7 {
             assert_eq!(a[i] + b[i], t[i]);
         }
         // No fees charged: an amount of zero, printed as money.

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use chrono::NaiveDateTime;
-use gongkai_domain::catalogue::{Channel, DisclosureMode, Genre, Validity};
+use gongkai_domain::catalogue::{Channel, DisclosureMode, Genre, Validity, WelfareArea};
 use gongkai_domain::item::{FieldErrors, ItemInput};
 use gongkai_domain::role::Permission;
 use gongkai_domain::workflow::{ItemStatus, WorkflowAction};
@@ -204,6 +204,7 @@ pub struct ItemForm {
     channels: Vec<String>,
     column_ids: Vec<String>,
     related_ids: String,
+    welfare_area: String,
     change_note: String,
     /// Set by the form's 检查 button: check the typed text and show the hits, without saving.
     #[serde(skip_serializing)]
@@ -230,6 +231,7 @@ impl ItemForm {
             subject_id: self.subject_id.clone(),
             column_ids: self.column_ids.clone(),
             related_ids: self.related_ids.clone(),
+            welfare_area: self.welfare_area.clone(),
         }
     }
 
@@ -257,6 +259,7 @@ impl ItemForm {
                 .collect(),
             column_ids: columns.iter().map(|c| c.to_string()).collect(),
             related_ids: String::new(),
+            welfare_area: it.welfare_area.clone().unwrap_or_default(),
             change_note: String::new(),
             check: String::new(),
             csrf: String::new(),
@@ -330,6 +333,7 @@ fn editor(
             "validity_options": options(Validity::ALL, |g| g.as_str(), |g| g.label_zh()),
             "mode_options": options(DisclosureMode::ALL, |g| g.as_str(), |g| g.label_zh()),
             "channel_options": options(Channel::ALL, |g| g.as_str(), |g| g.label_zh()),
+            "welfare_options": options(WelfareArea::ALL, |g| g.as_str(), |g| g.label_zh()),
             "column_options": columns,
             "is_published": is_published,
             "preview_url": preview,

@@ -6,6 +6,7 @@ mod consultations;
 mod events;
 mod interpretations;
 mod items;
+mod key_areas;
 mod letters;
 mod manage;
 mod reports;
@@ -122,6 +123,7 @@ pub fn routes() -> Router<AppState> {
         .merge(consultations::routes())
         .merge(interpretations::routes())
         .merge(crate::health::admin_routes())
+        .merge(key_areas::routes())
 }
 
 /// The keys of `admin/base.html` for a signed-in user.
@@ -156,8 +158,10 @@ pub fn base(staff: &Staff, current: &str, page_title: &str) -> Value {
         nav.push(("新闻发布会", "/admin/events/press_conference"));
         nav.push(("公开征求意见", "/admin/consultations"));
         nav.push(("政策解读", "/admin/interpretations"));
-    }
-    if staff.has_any(Permission::EditItems) {
+        nav.push(("重大建设项目", "/admin/major-projects"));
+        nav.push(("办事指南", "/admin/service-guides"));
+        nav.push(("政府公报", "/admin/gazette"));
+        nav.push(("政务新媒体", "/admin/media-accounts"));
         nav.push(("统计与年报", reports::URL));
     }
     if staff.has_any(Permission::ManageSites) {
