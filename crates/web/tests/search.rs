@@ -138,16 +138,27 @@ fn an_added_user_word_changes_query_segmentation_without_a_restart() {
         assert!(text(&admin, w.url(&back))
             .await
             .contains("已通知各服务器重新分词"));
-        tokio::time::sleep(Duration::from_millis(600)).await;
-        let r: serde_json::Value = client()
-            .get(&api)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert!(found(r.clone()), "still found after re-tokenising: {r}");
+        // The follower re-tokenises on its next pass; the item must be found once it has (a
+        // loaded machine can take longer than one pass, hence the poll rather than one sleep).
+        let started = Instant::now();
+        loop {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let r: serde_json::Value = client()
+                .get(&api)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if found(r.clone()) {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "not found after re-tokenising: {r}"
+            );
+        }
 
         // Removing the word takes it out of the dictionary again, on the running server.
         let page = text(&admin, w.url("/admin/search")).await;
