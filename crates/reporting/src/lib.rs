@@ -127,6 +127,18 @@ pub struct Document {
     /// Shown under the title (e.g. the publishing body and date).
     pub subtitle: Option<String>,
     pub blocks: Vec<Block>,
+    /// The trappings of a printed edition (the gazette's); only the PDF shows them.
+    pub print: Option<PrintEdition>,
+}
+
+/// 印刷版 — what a printed edition adds to a document: a cover page, a table of contents with
+/// page numbers (built from the headings) and a running header on every page after the cover.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PrintEdition {
+    /// The cover's lines, largest first: e.g. the publication's name, the issue, the publisher.
+    pub cover: Vec<String>,
+    /// The running header, e.g. 示范市人民政府公报 2025年第3期.
+    pub header: String,
 }
 
 impl Document {
@@ -135,7 +147,14 @@ impl Document {
             title: title.into(),
             subtitle: None,
             blocks: Vec::new(),
+            print: None,
         }
+    }
+
+    /// Makes the PDF a printed edition: cover, contents with page numbers, running header.
+    pub fn print_edition(mut self, edition: PrintEdition) -> Document {
+        self.print = Some(edition);
+        self
     }
 
     pub fn subtitle(mut self, s: impl Into<String>) -> Document {

@@ -207,6 +207,9 @@ pub fn markup(doc: &Document) -> Result<String, ReportingError> {
     m.push_str("#show heading: set block(above: 1.4em, below: 0.9em)\n");
     m.push_str("#show table: set text(size: 9pt)\n");
     m.push_str("#show table: set par(first-line-indent: 0em, justify: false, leading: 0.6em)\n");
+    if let Some(edition) = &doc.print {
+        print_front_matter(&mut m, edition);
+    }
     let _ = writeln!(
         m,
         "#align(center, text(size: 18pt, weight: \"bold\", font: ({},))[#{}])",
@@ -229,6 +232,37 @@ pub fn markup(doc: &Document) -> Result<String, ReportingError> {
         }
     }
     Ok(m)
+}
+
+/// The cover (no number, no header), then from page 1 the running header over a rule, and the
+/// contents: typst's outline of the headings, with the page each starts on.
+fn print_front_matter(m: &mut String, edition: &crate::PrintEdition) {
+    m.push_str("#page(numbering: none, header: none)[\n#align(center + horizon)[\n");
+    for (i, line) in edition.cover.iter().enumerate() {
+        let size = match i {
+            0 => 32,
+            1 => 18,
+            _ => 14,
+        };
+        let _ = writeln!(
+            m,
+            "#text(size: {size}pt, weight: \"bold\", font: ({},))[#{}]\n#v(1.5em)",
+            lit(SANS),
+            lit(line)
+        );
+    }
+    m.push_str("]\n]\n");
+    let _ = writeln!(
+        m,
+        "#set page(header: [#align(center, text(size: 9pt)[#{}]) #v(-0.6em) #line(length: 100%, stroke: 0.5pt)])",
+        lit(&edition.header)
+    );
+    m.push_str("#counter(page).update(1)\n");
+    let _ = writeln!(
+        m,
+        "#outline(title: [#{}], depth: 2, indent: auto)\n#pagebreak()\n",
+        lit("目　录")
+    );
 }
 
 fn table(m: &mut String, t: &Table) -> Result<(), ReportingError> {

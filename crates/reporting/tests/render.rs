@@ -82,6 +82,67 @@ fn pdf_text_holds_the_title_and_table_headers_with_fonts_embedded() {
     }
 }
 
+#[test]
+fn a_print_edition_has_a_cover_contents_with_page_numbers_and_running_headers() {
+    if !tool("pdftotext") {
+        return;
+    }
+    let mut doc = gongkai_reporting::Document::new("示范市人民政府公报 2025年第3期").print_edition(
+        gongkai_reporting::PrintEdition {
+            cover: vec![
+                "示范市人民政府公报".into(),
+                "2025年第3期".into(),
+                "示范市人民政府办公室".into(),
+            ],
+            header: "示范市人民政府公报·2025年第3期".into(),
+        },
+    );
+    doc.heading(1, "规章");
+    doc.heading(2, "示范市校车安全管理办法");
+    for n in 0..80 {
+        doc.paragraph(format!(
+            "第{n}条 校车应当按照核定的线路行驶，保障学生乘车安全。"
+        ));
+    }
+    doc.heading(1, "行政规范性文件");
+    doc.heading(2, "示范市老旧小区改造实施意见");
+    doc.paragraph("为推进老旧小区改造，制定本意见。");
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("gazette.pdf");
+    std::fs::write(&pdf, render(&doc, Format::Pdf).unwrap()).unwrap();
+    let page = |n: u32| {
+        squeeze(&run(Command::new("pdftotext")
+            .args(["-f", &n.to_string(), "-l", &n.to_string()])
+            .arg(&pdf)
+            .arg("-")))
+    };
+    let cover = page(1);
+    assert!(cover.contains("示范市人民政府公报") && cover.contains("2025年第3期"));
+    assert!(
+        !cover.contains("·"),
+        "no running header on the cover: {cover}"
+    );
+    let contents = page(2);
+    assert!(contents.contains("目录"), "{contents}");
+    assert!(contents.contains("示范市校车安全管理办法"));
+    // The second document starts on a later page than the first; the contents say which.
+    let at = contents.find("示范市老旧小区改造实施意见").unwrap();
+    let number: String = contents[at..]
+        .chars()
+        .skip("示范市老旧小区改造实施意见".chars().count())
+        // Leaders, then the number as the pages print it (— 4 —).
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let number: u32 = number
+        .parse()
+        .unwrap_or_else(|_| panic!("no page number: {contents}"));
+    assert!(number > 2, "{contents}");
+    // Every page after the cover carries the running header.
+    assert!(page(3).contains("示范市人民政府公报·2025年第3期"));
+    assert!(page(number + 1).contains("示范市老旧小区改造实施意见"));
+}
+
 fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }

@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/gazette", get(archive))
         .route("/gazette/{year}/{number}", get(issue_page))
+        .route("/gazette/{year}/{number}/pdf", get(issue_pdf))
 }
 
 /// The public address of an issue.
@@ -153,8 +154,106 @@ async fn issue_page(
             "issue": {"label": issue.label(), "issued_on": page::date(Some(issue.issued_on)), "year": issue.year},
             "sections": contents(&dir, &rows),
             "total": rows.len(),
+            "pdf_url": format!("{path}/pdf"),
         }),
     )
+}
+
+/// The publication's name: the government at the root of the organisation tree, + 公报.
+fn gazette_name(dir: &Directory) -> String {
+    let government = dir
+        .orgs
+        .iter()
+        .find(|o| o.parent_id.is_none())
+        .map(|o| o.name.clone())
+        .unwrap_or_default();
+    format!("{government}公报")
+}
+
+/// The print edition as a PDF, made in-process (typst, Noto CJK): a cover, the contents with
+/// page numbers, a running header, then every item in the order of the web contents, with its
+/// 文号, issuing body and date and its full text — the same items and text as the pages online.
+async fn issue_pdf(
+    State(state): State<AppState>,
+    Path((year, number)): Path<(String, String)>,
+) -> WebResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let (Ok(year), Ok(number)) = (year.parse::<i32>(), number.parse::<i32>()) else {
+        return Err(WebError::NotFound);
+    };
+    let dir = state.directory().await?;
+    let name = gazette_name(&dir);
+    let (label, bytes) = state
+        .run(move |conn| {
+            let Some(issue) = gazette::find(conn, year, number)? else {
+                return Err(WebError::NotFound);
+            };
+            if !issue.is_published() {
+                return Err(WebError::NotFound);
+            }
+            let rows = gazette::entries(conn, issue.id)?;
+            let label = issue.label();
+            let edition = gongkai_reporting::PrintEdition {
+                cover: vec![
+                    name.clone(),
+                    label.clone(),
+                    format!("{} 出版", page::date(Some(issue.issued_on))),
+                ],
+                header: format!("{name}·{label}"),
+            };
+            let mut doc =
+                gongkai_reporting::Document::new(format!("{name} {label}")).print_edition(edition);
+            let mut by_section: BTreeMap<GazetteSection, Vec<&ItemSummary>> = BTreeMap::new();
+            for i in &rows {
+                let genre = i.genre.parse::<Genre>().unwrap_or(Genre::Other);
+                by_section
+                    .entry(GazetteSection::of_genre(genre))
+                    .or_default()
+                    .push(i);
+            }
+            for (section, items) in by_section {
+                doc.heading(1, section.label_zh());
+                for summary in items {
+                    let it = gongkai_storage::item::get(conn, summary.id)?;
+                    doc.heading(2, it.title.clone());
+                    let mut line = vec![dir.org_name(it.org_id)];
+                    if let Some(n) = &it.doc_number {
+                        line.push(n.clone());
+                    }
+                    line.push(page::date(it.published_at.map(|t| t.date())));
+                    doc.paragraph(line.join("　"));
+                    for p in crate::search::html_to_text(&it.body_html)
+                        .lines()
+                        .map(str::trim)
+                        .filter(|p| !p.is_empty())
+                    {
+                        doc.paragraph(p);
+                    }
+                }
+            }
+            let bytes = gongkai_reporting::render(&doc, gongkai_reporting::Format::Pdf)
+                .map_err(|e| WebError::Internal(format!("gazette PDF: {e}")))?;
+            Ok((label, bytes))
+        })
+        .await?;
+    let filename = format!("政府公报{label}.pdf");
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!(
+                    "inline; filename=\"gazette-{year}-{number}.pdf\"; filename*=UTF-8''{}",
+                    urlencoding::encode(&filename)
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// Search documents of published issues (`gazette:ID`): the issue's name and its contents.

@@ -1182,14 +1182,15 @@ mod tests {
             s("gazette_issue.html", "default", merge(p(), json!({
                 "page_title": "政府公报 2026年第3期",
                 "issue": {"label": "2026年第3期", "issued_on": "2026-03-15", "year": 2026},
-                "total": 2,
+                "total": 2, "pdf_url": "/gazette/2026/3/pdf",
                 "sections": [
                     {"name": "政府规章", "entries": [{"n": 1, "title": "某市河道管理办法", "url": "/items/5", "org": "某市人民政府",
                                                    "doc_number": "某市人民政府令第12号"}]},
                     {"name": "人事任免", "entries": [{"n": 2, "title": "关于任免工作人员的通知", "url": "/items/6", "org": "某市人民政府",
                                                    "doc_number": null}]}
                 ]
-            })), &["<h1>政府公报 2026年第3期</h1>", "<h3>政府规章</h3>", "<li value=\"2\">", "（某市人民政府令第12号）", "本期共 2 篇"]),
+            })), &["<h1>政府公报 2026年第3期</h1>", "<h3>政府规章</h3>", "<li value=\"2\">", "（某市人民政府令第12号）", "本期共 2 篇",
+                   "href=\"/gazette/2026/3/pdf\""]),
             s("admin/gazette.html", "default", merge(a(), json!({
                 "page_title": "政府公报",
                 "issues": [{"label": "2026年第3期", "url": "/admin/gazette/4", "issued_on": "2026-03-15", "status_label": "已发布",

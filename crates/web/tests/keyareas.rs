@@ -1098,6 +1098,46 @@ fn gazette_issue_contents_publication_rule_archive_and_item_link() {
             "{page}"
         );
         assert!(!page.contains("尚在审核的规范性文件"));
+        // The print edition: a PDF with the same items, contents and running header.
+        assert!(page.contains("href=\"/gazette/2026/3/pdf\""));
+        let r = http.get(w.url("/gazette/2026/3/pdf")).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        let pdf = r.bytes().await.unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+        if std::process::Command::new("pdftotext")
+            .arg("-v")
+            .output()
+            .is_ok()
+        {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("g.pdf");
+            std::fs::write(&path, &pdf).unwrap();
+            let out = std::process::Command::new("pdftotext")
+                .arg(&path)
+                .arg("-")
+                .output()
+                .unwrap();
+            let text: String = String::from_utf8_lossy(&out.stdout)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            for wanted in ["公报", "2026年第3期", "目录", "示范市校车安全管理办法"]
+            {
+                assert!(text.contains(wanted), "“{wanted}” not in the PDF: {text}");
+            }
+            assert!(!text.contains("尚在审核的规范性文件"));
+        } else {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "pdftotext missing"
+            );
+        }
+        assert_eq!(
+            get_text(&http, w.url("/gazette/2026/4/pdf")).await.0,
+            404,
+            "no such issue"
+        );
         let (_, archive) = get_text(&http, w.url("/gazette")).await;
         assert!(
             archive.contains("href=\"/gazette/2026/3\">政府公报 2026年第3期</a>"),

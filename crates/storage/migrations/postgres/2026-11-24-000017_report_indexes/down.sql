@@ -1,1 +1,2 @@
+DROP INDEX items_report;
 DROP INDEX items_genre_org;
