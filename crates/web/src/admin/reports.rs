@@ -402,6 +402,35 @@ async fn report_page(
     Ok((status, html).into_response())
 }
 
+/// The report page again with why a form was refused (a rule broken: `domain_status`; a conflict
+/// with the report's state: 409), or the error itself when it is not the user's to fix.
+async fn refused(
+    state: &AppState,
+    staff: &Staff,
+    year: i32,
+    scope: &Scope,
+    what: &str,
+    e: gongkai_storage::StorageError,
+    domain_status: StatusCode,
+) -> WebResult<Response> {
+    use gongkai_storage::StorageError as E;
+    let (message, status) = match e {
+        E::Domain(e) => (e.to_string(), domain_status),
+        E::Conflict(m) => (m, StatusCode::CONFLICT),
+        E::NotFound { id, .. } => (format!("{id} 尚未起草"), StatusCode::CONFLICT),
+        e => return Err(e.into()),
+    };
+    report_page(
+        state,
+        staff,
+        year,
+        scope,
+        Some(("error", format!("{what}：{message}"))),
+        status,
+    )
+    .await
+}
+
 pub async fn view(
     State(state): State<AppState>,
     staff: Staff,
@@ -490,18 +519,10 @@ pub async fn save_sections(
         Ok(_) => {
             Ok(Redirect::to(&format!("{}#sections", report_url(year, &scope))).into_response())
         }
-        Err(gongkai_storage::StorageError::Conflict(m)) => {
-            report_page(
-                &state,
-                &staff,
-                year,
-                &scope,
-                Some(("error", format!("未保存：{m}"))),
-                StatusCode::CONFLICT,
-            )
-            .await
+        Err(e) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            refused(&state, &staff, year, &scope, "未保存", e, status).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -591,18 +612,10 @@ pub async fn enter_figure(
         .await?;
     match done {
         Ok(()) => Ok(Redirect::to(&format!("{}#table2", report_url(year, &scope))).into_response()),
-        Err(gongkai_storage::StorageError::Domain(e)) => {
-            report_page(
-                &state,
-                &staff,
-                year,
-                &scope,
-                Some(("error", format!("未录入：{e}"))),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+        Err(e) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            refused(&state, &staff, year, &scope, "未录入", e, status).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -662,32 +675,19 @@ pub async fn workflow(
             )
             .await
         }
-        Err(
-            gongkai_storage::StorageError::Conflict(m)
-            | gongkai_storage::StorageError::NotFound { what: _, id: m },
-        ) => {
-            report_page(
+        // Publishing a draft that was not reviewed breaks the workflow: a conflict.
+        Err(e) => {
+            refused(
                 &state,
                 &staff,
                 year,
                 &scope,
-                Some(("error", format!("未能完成：{m}"))),
+                "未能完成",
+                e,
                 StatusCode::CONFLICT,
             )
             .await
         }
-        Err(gongkai_storage::StorageError::Domain(e)) => {
-            report_page(
-                &state,
-                &staff,
-                year,
-                &scope,
-                Some(("error", format!("未能完成：{e}"))),
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
     }
 }
 
