@@ -345,6 +345,35 @@ fn a_reply_notice_is_generated_as_a_pdf_kept_on_the_case() {
             assert_eq!(r.status(), 200);
             let pdf = r.bytes().await.unwrap();
             assert!(pdf.starts_with(b"%PDF"));
+            // The same notice as DOCX, kept beside it.
+            let r = h
+                .post(notice.clone())
+                .form(&[("csrf", csrf.as_str()), ("format", "docx")])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 303);
+            let (_, html) = get(&h, w.url(&format!("/admin/requests/{id}"))).await;
+            assert!(html.contains(".docx"), "the DOCX notice is listed too");
+            let docx_href = html
+                .match_indices(&format!("/admin/requests/{id}/files/"))
+                .map(|(at, _)| {
+                    html[at..]
+                        .chars()
+                        .take_while(|c| *c != '"')
+                        .collect::<String>()
+                })
+                .find(|h| *h != href)
+                .expect("a second file");
+            let docx = h
+                .get(w.url(&docx_href))
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            assert!(docx.starts_with(b"PK"), "a DOCX is a zip");
             // Another organisation's handler cannot generate one.
             let (other, ocsrf) = w.sign_in("editor_b").await;
             let (s, _) = post(&other, notice, &[("csrf", &ocsrf), ("format", "pdf")]).await;
